@@ -1,0 +1,55 @@
+/**
+ * What a kernel is: a registration (domain, op, opset range, accepted element types) plus
+ * attribute parsing done once at plan time and a run function over input values. Kernels know
+ * IR types and values, never the session.
+ */
+import type { NodeContext } from '../errors/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { DataType } from '../tensor/element-type.js';
+import type { Value } from '../tensor/value.js';
+import type { AttributeReader } from './attributes.js';
+
+/** A subgraph attribute compiled by the planner; kernels run it through the context. */
+export interface SubgraphHandle {
+  readonly graph: Graph;
+}
+
+export interface PlanTimeContext {
+  readonly node: NodeContext;
+  readonly opset: number;
+  /** The planner compiles the subgraph (so it can read outer-scope values) and returns a handle. */
+  subgraph(graph: Graph): SubgraphHandle;
+}
+
+export interface KernelContext {
+  readonly node: NodeContext;
+  readonly opset: number;
+  /** Runs a compiled subgraph with these values bound to its inputs, in order. */
+  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]>;
+}
+
+/** Input `input` must have one of `types`. */
+export interface TypeConstraint {
+  readonly input: number;
+  readonly types: readonly DataType[];
+}
+
+export type KernelInputs = readonly (Value | undefined)[];
+export type KernelResult = (Value | undefined)[] | Promise<(Value | undefined)[]>;
+
+export interface KernelDefinition<A = unknown> {
+  readonly domain: string;
+  readonly opType: string;
+  readonly sinceVersion: number;
+  /** Last opset version this kernel serves, inclusive; open-ended when absent. */
+  readonly untilVersion?: number;
+  /** Element types accepted per input; inputs not listed accept anything. */
+  readonly typeConstraints?: readonly TypeConstraint[];
+  parseAttributes?(attributes: AttributeReader, context: PlanTimeContext): A;
+  run(inputs: KernelInputs, attributes: A, context: KernelContext): KernelResult;
+}
+
+/** Erases the attribute type for storage in the registry. */
+export function kernel<A>(definition: KernelDefinition<A>): KernelDefinition<unknown> {
+  return definition as KernelDefinition<unknown>;
+}

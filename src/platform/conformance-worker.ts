@@ -1,0 +1,22 @@
+/** Worker thread that runs conformance test folders one at a time for the pool in conformance-pool.ts. */
+import { parentPort } from 'node:worker_threads';
+import { runTestFolder } from '../conformance/test-case.js';
+import { installPlatform } from './platform.js';
+import { nodePlatform } from './node.js';
+import { join, listFolder, readBytes } from './node-files.js';
+
+installPlatform(nodePlatform);
+
+parentPort?.on('message', async (dir: string) => {
+  try {
+    const outcome = await runTestFolder({
+      list: (relative) => listFolder(join(dir, relative)),
+      read: (relative) => readBytes(join(dir, relative)),
+      modelLocation: join(dir, 'model.onnx'),
+    });
+    parentPort?.postMessage({ dir, ...outcome });
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    parentPort?.postMessage({ dir, passed: false, reason: message.split('\n')[0] });
+  }
+});

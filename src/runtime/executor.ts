@@ -1,0 +1,121 @@
+/**
+ * Walks an ExecutionPlan: fills a frame of slots with constants, outer-scope values and feeds,
+ * runs each step's kernel (chosen by the runtime input types among the plan's candidates),
+ * stores outputs and drops every value after its last reader. Each call has its own frame, so
+ * concurrent runs on one plan never share mutable state.
+ */
+import { KernelInputError, NodeError, OnnxTsError } from '../errors/errors.js';
+import type { KernelContext, KernelDefinition, SubgraphHandle } from '../kernels/kernel.js';
+import type { KernelRegistry } from '../kernels/registry.js';
+import type { CompiledSubgraph, ExecutionPlan, PlannedKernel, PlannedStep } from '../plan/execution-plan.js';
+import type { DataType } from '../tensor/element-type.js';
+import type { Value } from '../tensor/value.js';
+
+export interface StepObserver {
+  /** Called around every step; used by profiling. */
+  beforeStep?(step: PlannedStep): void;
+  afterStep?(step: PlannedStep, inputs: readonly (Value | undefined)[], outputs: readonly (Value | undefined)[]): void;
+}
+
+export interface ExecuteOptions {
+  readonly registry: KernelRegistry;
+  readonly observer?: StepObserver;
+  /** Checked between steps; a terminated run stops with this error. */
+  readonly shouldStop?: () => Error | undefined;
+}
+
+type Frame = (Value | undefined)[];
+
+function elementTypeOf(value: Value | undefined): DataType | undefined {
+  return value?.kind === 'tensor' ? value.type : undefined;
+}
+
+const selectionCache = new WeakMap<PlannedStep, { key: string; chosen: PlannedKernel }>();
+
+function chooseKernel(step: PlannedStep, inputs: readonly (Value | undefined)[], registry: KernelRegistry): PlannedKernel {
+  if (step.candidates.length === 1 && !step.candidates[0].kernel.typeConstraints) return step.candidates[0];
+  const types = inputs.map(elementTypeOf);
+  const key = types.join(',');
+  const cached = selectionCache.get(step);
+  if (cached && cached.key === key) return cached.chosen;
+  const kernel: KernelDefinition = registry.select(step.candidates.map((c) => c.kernel), types, step.node);
+  const chosen = step.candidates.find((c) => c.kernel === kernel) as PlannedKernel;
+  selectionCache.set(step, { key, chosen });
+  return chosen;
+}
+
+function isPromise<T>(value: unknown): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+export async function execute(
+  plan: ExecutionPlan,
+  feeds: ReadonlyMap<number, Value>,
+  options: ExecuteOptions,
+  outer?: { frame: Frame; bindings: CompiledSubgraph['outerBindings'] },
+): Promise<(Value | undefined)[]> {
+  const frame: Frame = new Array(plan.slotCount);
+  for (const c of plan.constants) frame[c.slot] = c.value;
+  for (const input of plan.inputs) if (input.defaultValue) frame[input.slot] = input.defaultValue;
+  if (outer) for (const b of outer.bindings) frame[b.innerSlot] = outer.frame[b.outerSlot];
+  for (const [slot, value] of feeds) frame[slot] = value;
+
+  for (const step of plan.steps) {
+    const stop = options.shouldStop?.();
+    if (stop) throw stop;
+    const inputs = Array.from(step.inputs, (s) => (s < 0 ? undefined : frame[s]));
+    const chosen = chooseKernel(step, inputs, options.registry);
+    const context: KernelContext = {
+      node: step.node,
+      opset: step.node.opset,
+      runSubgraph: (handle: SubgraphHandle, subInputs) => runSubgraph(handle as CompiledSubgraph, subInputs, frame, options),
+    };
+    options.observer?.beforeStep?.(step);
+    let outputs: (Value | undefined)[];
+    try {
+      const result = chosen.kernel.run(inputs, chosen.attributes, context);
+      outputs = isPromise<(Value | undefined)[]>(result) ? await result : result;
+    } catch (error) {
+      throw asNodeError(error, step);
+    }
+    options.observer?.afterStep?.(step, inputs, outputs);
+    for (let i = 0; i < step.outputs.length; i++) {
+      const slot = step.outputs[i];
+      if (slot < 0) continue;
+      if (outputs[i] === undefined) {
+        throw new NodeError(`the kernel produced no value for output ${i} ('${plan.slotNames[slot]}')`, step.node);
+      }
+      frame[slot] = outputs[i];
+    }
+    for (const slot of step.release) frame[slot] = undefined;
+  }
+  return plan.outputs.map((o) => frame[o.slot]);
+}
+
+function runSubgraph(
+  handle: CompiledSubgraph,
+  inputs: readonly (Value | undefined)[],
+  frame: Frame,
+  options: ExecuteOptions,
+): Promise<Value[]> {
+  const feeds = new Map<number, Value>();
+  handle.plan.inputs.forEach((input, i) => {
+    const v = inputs[i];
+    if (v !== undefined) feeds.set(input.slot, v);
+  });
+  return execute(handle.plan, feeds, options, { frame, bindings: handle.outerBindings }).then((outputs) =>
+    outputs.map((v, i) => {
+      if (v === undefined) throw new OnnxTsError(`subgraph '${handle.graph.name}' produced no value for output '${handle.plan.outputs[i].name}'`);
+      return v;
+    }),
+  );
+}
+
+function asNodeError(error: unknown, step: PlannedStep): Error {
+  if (error instanceof NodeError) return error;
+  if (error instanceof KernelInputError || error instanceof RangeError || error instanceof TypeError) {
+    return new NodeError(error.message, step.node, { cause: error });
+  }
+  if (error instanceof OnnxTsError) return error;
+  return new NodeError(`kernel failed: ${(error as Error)?.message ?? String(error)}`, step.node, { cause: error });
+}

@@ -1,0 +1,27 @@
+/** Helpers on concrete shapes (arrays of non-negative integers). */
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Row-major strides: strides[i] = product of shape[i+1..]. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function formatShape(shape: readonly (number | string)[]): string {
+  return `[${shape.join(',')}]`;
+}
