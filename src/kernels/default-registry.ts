@@ -1,10 +1,30 @@
 /** The registry every session uses unless told otherwise: all CPU kernels, listed by family. */
-import { KernelRegistry } from './registry.js';
+import { castKernels } from './cast/index.js';
+import { convKernels } from './conv/index.js';
+import { indexingKernels } from './indexing/index.js';
+import { linalgKernels } from './linalg/index.js';
+import { logicKernels } from './logic/index.js';
 import { elementwiseKernels } from './math/index.js';
+import { normalizationKernels } from './normalization/index.js';
+import { reduceKernels } from './reduce/index.js';
+import { KernelRegistry } from './registry.js';
+import { resizeKernels } from './resize/index.js';
+import { tensorKernels } from './tensor/index.js';
 
 let registry: KernelRegistry | undefined;
 
 export function defaultRegistry(): KernelRegistry {
-  registry ??= new KernelRegistry().register(...elementwiseKernels);
+  registry ??= new KernelRegistry().register(
+    ...elementwiseKernels,
+    ...logicKernels,
+    ...castKernels,
+    ...tensorKernels,
+    ...indexingKernels,
+    ...convKernels,
+    ...linalgKernels,
+    ...normalizationKernels,
+    ...reduceKernels,
+    ...resizeKernels,
+  );
   return registry;
 }

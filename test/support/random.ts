@@ -1,0 +1,52 @@
+/** Seeded random data for tests: reproducible across runs and machines. */
+import { DenseTensor } from '../../src/tensor/dense-tensor.js';
+import { allocateStorage, type DataType } from '../../src/tensor/element-type.js';
+import { numberToFloat16Bits } from '../../src/tensor/numeric/float16.js';
+import { numberToBfloat16Bits } from '../../src/tensor/numeric/bfloat16.js';
+import { sizeOf } from '../../src/tensor/shape.js';
+import { Tensor } from '../../src/index.js';
+
+/** A 32-bit LCG (the same recipe as ../shared/models/MANIFEST.json): u in [0, 1). */
+export class Rng {
+  private state: number;
+  constructor(seed = 42) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (Math.imul(1103515245, this.state) + 12345) >>> 0;
+    return (this.state >>> 1) / 2 ** 31;
+  }
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+  int(min: number, maxInclusive: number): number {
+    return Math.floor(this.uniform(min, maxInclusive + 1));
+  }
+  shape(rank: number, maxDim = 5, minDim = 1): number[] {
+    return Array.from({ length: rank }, () => this.int(minDim, maxDim));
+  }
+}
+
+/** Random values of `type`: floats in [min, max), integers in [min, max], bools 50/50. */
+export function randomDense(type: DataType, dims: readonly number[], rng: Rng, min = -3, max = 3): DenseTensor {
+  const n = sizeOf(dims);
+  const data = allocateStorage(type, n) as unknown as unknown[];
+  for (let i = 0; i < n; i++) {
+    const u = rng.uniform(min, max);
+    switch (type) {
+      case 'float16': data[i] = numberToFloat16Bits(u); break;
+      case 'bfloat16': data[i] = numberToBfloat16Bits(u); break;
+      case 'float32': case 'float64': data[i] = u; break;
+      case 'int64': case 'uint64': data[i] = BigInt(Math.floor(u)); break;
+      case 'bool': data[i] = rng.next() < 0.5 ? 1 : 0; break;
+      case 'string': data[i] = `s${Math.floor(u * 10)}`; break;
+      default: data[i] = Math.floor(u);
+    }
+  }
+  return new DenseTensor(type, dims, data as never);
+}
+
+export function randomTensor(type: DataType, dims: readonly number[], rng: Rng, min = -3, max = 3): Tensor {
+  const t = randomDense(type, dims, rng, min, max);
+  return new Tensor(type as Tensor.Type, t.data as never, dims);
+}
