@@ -1,0 +1,63 @@
+/**
+ * The one GEMM every float kernel (MatMul, Gemm, Conv via im2col, ConvTranspose) calls:
+ * C[m, n] = alpha * sum_k A[m, k] * B[k, n] + beta * C[m, n], on row-major views with leading
+ * dimensions, either operand optionally transposed. This portable version keeps the inner
+ * loop contiguous over B and C rows; faster backends replace it behind the same signature.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+export interface GemmOperands {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly a: FloatArray;
+  readonly aOffset: number;
+  /** Row stride of A as stored (k when not transposed, m when transposed). */
+  readonly lda: number;
+  readonly transA: boolean;
+  readonly b: FloatArray;
+  readonly bOffset: number;
+  readonly ldb: number;
+  readonly transB: boolean;
+  readonly c: FloatArray;
+  readonly cOffset: number;
+  readonly ldc: number;
+  readonly alpha: number;
+  /** 0 overwrites C; 1 accumulates into it. */
+  readonly beta: number;
+}
+
+export function gemm(op: GemmOperands): void {
+  const { m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc, alpha, beta } = op;
+  for (let i = 0; i < m; i++) {
+    const cRow = cOffset + i * ldc;
+    if (beta === 0) c.fill(0, cRow, cRow + n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) c[cRow + j] *= beta;
+  }
+  if (k === 0 || alpha === 0) return;
+  if (!transB) {
+    for (let i = 0; i < m; i++) {
+      const cRow = cOffset + i * ldc;
+      for (let p = 0; p < k; p++) {
+        const av = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
+        if (av === 0) continue;
+        const bRow = bOffset + p * ldb;
+        for (let j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const cRow = cOffset + i * ldc;
+    for (let j = 0; j < n; j++) {
+      const bRow = bOffset + j * ldb;
+      let sum = 0;
+      if (transA) for (let p = 0; p < k; p++) sum += a[aOffset + p * lda + i] * b[bRow + p];
+      else {
+        const aRow = aOffset + i * lda;
+        for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+      }
+      c[cRow + j] += alpha * sum;
+    }
+  }
+}
