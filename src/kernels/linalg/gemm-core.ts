@@ -40,7 +40,6 @@ export function gemm(op: GemmOperands): void {
       const cRow = cOffset + i * ldc;
       for (let p = 0; p < k; p++) {
         const av = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
-        if (av === 0) continue;
         const bRow = bOffset + p * ldb;
         for (let j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
       }
