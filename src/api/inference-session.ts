@@ -169,7 +169,11 @@ export class InferenceSession {
           `input '${input.name}' is missing in 'feeds' (expected ${formatValueType(input.type)})`,
         );
       }
-      let value = valueFromPublic(asTensorIfLike(given), `input '${input.name}'`);
+      const candidate = asTensorIfLike(given);
+      if (input.type?.kind === 'tensor' && !(candidate instanceof Tensor)) {
+        throw new InvalidFeedError(`input '${input.name}' expects a tensor (${formatValueType(input.type)}), got ${describeJs(candidate)}`);
+      }
+      let value = valueFromPublic(candidate, `input '${input.name}'`);
       if (input.type?.kind === 'optional' && value.kind !== 'optional') value = new OptionalValue(value);
       checkFeed(input, value, symbols);
       values.set(input.slot, value);

@@ -12,15 +12,17 @@ const MODEL_FIELDS = new Map<number, number>([
   [1, 0], [2, 2], [3, 2], [4, 2], [5, 0], [6, 2], [7, 2], [8, 2], [14, 2], [20, 2], [25, 2], [26, 2],
 ]);
 
-type ScanResult = { kind: 'ok' } | { kind: 'truncated'; needed: number } | { kind: 'foreign'; why: string };
+type ScanResult = { kind: 'ok'; lastField: number } | { kind: 'truncated'; needed: number } | { kind: 'foreign'; why: string };
 
 /** Walks the top-level fields only, to tell "a model that ends early" from "not a model". */
 function scanTopLevel(bytes: Uint8Array): ScanResult {
   const reader = protobuf.Reader.create(bytes);
+  let lastField = 0;
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
       const field = tag >>> 3;
+      lastField = field;
       const wire = tag & 7;
       const expected = MODEL_FIELDS.get(field);
       if (expected === undefined && (field === 0 || field > 100)) {
@@ -43,7 +45,7 @@ function scanTopLevel(bytes: Uint8Array): ScanResult {
     if (error instanceof RangeError) return { kind: 'truncated', needed: bytes.length + 1 };
     return { kind: 'foreign', why: String((error as Error).message) };
   }
-  return { kind: 'ok' };
+  return { kind: 'ok', lastField };
 }
 
 export function decodeModelProto(bytes: Uint8Array, source = 'the model'): ModelProto {
@@ -72,6 +74,10 @@ export function decodeModelProto(bytes: Uint8Array, source = 'the model'): Model
         : `${source} is not a valid ONNX model: ${message}`,
       { cause: error },
     );
+  }
+  if (!model.graph && scan.lastField < 7) {
+    // Writers emit fields in number order, so a file that stops before field 7 (graph) was cut short.
+    throw new ModelLoadError('truncated', `${source} is truncated: it ends after ${bytes.length} bytes, before its graph`);
   }
   if (!model.graph) {
     throw new ModelLoadError('no-graph', `${source} decodes as protobuf but holds no graph, so it is not an ONNX model`);

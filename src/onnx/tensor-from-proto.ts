@@ -40,7 +40,10 @@ function viewBytes(type: DataType, bytes: Uint8Array, slots: number): TensorStor
   const Ctor = storageConstructorOf(type) as Exclude<ReturnType<typeof storageConstructorOf>, ArrayConstructor>;
   const width = Ctor.BYTES_PER_ELEMENT;
   if (bytes.byteOffset % width === 0) return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, slots);
-  return new Ctor(bytes.slice(0, slots * width).buffer, 0, slots);
+  // An explicit copy: on Node, protobufjs hands out Buffers, whose slice() is a view, not a copy.
+  const aligned = new Uint8Array(slots * width);
+  aligned.set(bytes.subarray(0, slots * width));
+  return new Ctor(aligned.buffer, 0, slots);
 }
 
 /** Decodes tensor bytes in the raw_data layout (also the external-data layout). */
