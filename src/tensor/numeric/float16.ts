@@ -11,6 +11,16 @@ export function float16BitsToNumber(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
+/**
+ * The float32 step can turn a double just off a float16 midpoint into the exact midpoint; a
+ * tie is then broken by which side of the float32 the double lay on, not by evenness.
+ */
+function roundsUp(rest: number, half: number, result: number, value: number): boolean {
+  if (rest !== half) return rest > half;
+  const exact = Math.abs(value) === Math.abs(f32[0]);
+  return exact ? (result & 1) === 1 : Math.abs(value) > Math.abs(f32[0]);
+}
+
 export function numberToFloat16Bits(value: number): number {
   f32[0] = value;
   const x = u32[0];
@@ -27,12 +37,12 @@ export function numberToFloat16Bits(value: number): number {
     const half = 1 << (shift - 1);
     const rest = mantissa & ((1 << shift) - 1);
     let result = mantissa >>> shift;
-    if (rest > half || (rest === half && (result & 1))) result++;
+    if (roundsUp(rest, half, result, value)) result++;
     return sign | result;
   }
   let result = (e << 10) | (mantissa >>> 13);
   const rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (result & 1))) result++;
+  if (roundsUp(rest, 0x1000, result, value)) result++;
   return sign | result;
 }
 

@@ -1,0 +1,106 @@
+/**
+ * The planner and executor on their own, with a registry of test kernels: slot liveness,
+ * subgraphs reading outer-scope values, async kernels interleaving across concurrent runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { modelFromProto } from '../../src/ir/from-proto.js';
+import { ModelProtoType } from '../../src/onnx/proto-schema.js';
+import type { ModelProto } from '../../src/onnx/proto-types.js';
+import { kernel, type SubgraphHandle } from '../../src/kernels/kernel.js';
+import { KernelRegistry } from '../../src/kernels/registry.js';
+import { mapBinary } from '../../src/kernels/support/elementwise.js';
+import { tensorInput } from '../../src/kernels/support/inputs.js';
+import { planGraph } from '../../src/plan/planner.js';
+import { execute } from '../../src/runtime/executor.js';
+import { DenseTensor } from '../../src/tensor/dense-tensor.js';
+import type { Value } from '../../src/tensor/value.js';
+import { attr, graph, modelProto } from '../support/model-builder.js';
+
+const add = kernel({
+  domain: '', opType: 'Add', sinceVersion: 1,
+  run: (inputs) => [mapBinary(tensorInput(inputs, 0), tensorInput(inputs, 1), { float: (a, b) => a + b })],
+});
+
+/** Waits `delay` ms (from input 1) and then adds 1: lets concurrent runs interleave. */
+const slowIncrement = kernel({
+  domain: 'test', opType: 'SlowIncrement', sinceVersion: 1,
+  async run(inputs) {
+    const x = tensorInput(inputs, 0);
+    await new Promise((r) => setTimeout(r, Number((x.data as Float32Array)[0]) % 7));
+    return [mapBinary(x, new DenseTensor('float32', [], new Float32Array([1])), { float: (a, b) => a + b })];
+  },
+});
+
+/** Runs its `body` subgraph on its input: the smallest user of subgraph execution. */
+const callBody = kernel<SubgraphHandle>({
+  domain: 'test', opType: 'CallBody', sinceVersion: 1,
+  parseAttributes: (attrs, ctx) => ctx.subgraph(attrs.requiredGraph('body')),
+  run: (inputs, body, ctx) => ctx.runSubgraph(body, [inputs[0]]),
+});
+
+const registry = new KernelRegistry().register(add, slowIncrement, callBody);
+const scalar = (v: number) => new DenseTensor('float32', [], new Float32Array([v]));
+
+function loadIr(proto: ModelProto) {
+  return modelFromProto(ModelProtoType.decode(ModelProtoType.encode(ModelProtoType.fromObject(proto as never)).finish()) as never);
+}
+
+describe('planner', () => {
+  it('drops each intermediate after its last reader and keeps graph outputs', () => {
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'Add', inputs: ['x', 'x'], outputs: ['a'] },
+        { op: 'Add', inputs: ['a', 'x'], outputs: ['b'] },
+        { op: 'Add', inputs: ['b', 'a'], outputs: ['c'] },
+        { op: 'Add', inputs: ['c', 'c'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }, { name: 'b', type: 'float32', shape: [] }],
+    }));
+    const plan = planGraph(model.graph, { registry, opsets: model.opsetImports });
+    const released = plan.steps.map((s) => Array.from(s.release, (slot) => plan.slotNames[slot]).sort());
+    expect(released).toEqual([[], ['x'], ['a'], ['c']]);
+  });
+});
+
+describe('executor', () => {
+  it('runs a subgraph that reads a value of the enclosing graph', async () => {
+    const body = graph({
+      nodes: [{ op: 'Add', inputs: ['body_in', 'outer'], outputs: ['body_out'] }],
+      inputs: [{ name: 'body_in', type: 'float32', shape: [] }],
+      outputs: [{ name: 'body_out', type: 'float32', shape: [] }],
+    });
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'Add', inputs: ['x', 'x'], outputs: ['outer'] },
+        { op: 'CallBody', domain: 'test', inputs: ['x'], outputs: ['y'], attributes: { body: attr.graph(body) } },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }],
+      opsets: { '': 13, test: 1 },
+    }));
+    const plan = planGraph(model.graph, { registry, opsets: model.opsetImports });
+    const outerSlot = plan.slotNames.indexOf('outer');
+    expect(plan.steps[0].release).not.toContain(outerSlot);
+    const [y] = await execute(plan, new Map([[plan.inputs[0].slot, scalar(5)]]), { registry });
+    expect(Array.from((y as DenseTensor).data as Float32Array)).toEqual([15]);
+  });
+
+  it('keeps concurrent runs of async kernels apart', async () => {
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'SlowIncrement', domain: 'test', inputs: ['x'], outputs: ['a'] },
+        { op: 'SlowIncrement', domain: 'test', inputs: ['a'], outputs: ['b'] },
+        { op: 'Add', inputs: ['b', 'x'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }],
+      opsets: { '': 13, test: 1 },
+    }));
+    const plan = planGraph(model.graph, { registry, opsets: model.opsetImports });
+    const runs = Array.from({ length: 16 }, (_, i) =>
+      execute(plan, new Map<number, Value>([[plan.inputs[0].slot, scalar(i)]]), { registry }));
+    const results = (await Promise.all(runs)).map(([y]) => ((y as DenseTensor).data as Float32Array)[0]);
+    expect(results).toEqual(Array.from({ length: 16 }, (_, i) => 2 * i + 2));
+  });
+});
