@@ -1,14 +1,17 @@
 /** The registry every session uses unless told otherwise: all CPU kernels, listed by family. */
 import { castKernels } from './cast/index.js';
+import { controlKernels } from './control/index.js';
 import { convKernels } from './conv/index.js';
 import { indexingKernels } from './indexing/index.js';
 import { linalgKernels } from './linalg/index.js';
 import { logicKernels } from './logic/index.js';
 import { elementwiseKernels } from './math/index.js';
 import { normalizationKernels } from './normalization/index.js';
+import { recurrentKernels } from './recurrent/index.js';
 import { reduceKernels } from './reduce/index.js';
 import { KernelRegistry } from './registry.js';
 import { resizeKernels } from './resize/index.js';
+import { sequenceKernels } from './sequence/index.js';
 import { tensorKernels } from './tensor/index.js';
 
 let registry: KernelRegistry | undefined;
@@ -25,6 +28,9 @@ export function defaultRegistry(): KernelRegistry {
     ...normalizationKernels,
     ...reduceKernels,
     ...resizeKernels,
+    ...controlKernels,
+    ...sequenceKernels,
+    ...recurrentKernels,
   );
   return registry;
 }
