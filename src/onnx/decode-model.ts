@@ -3,7 +3,7 @@
  * bytes are: truncated (a valid start that ends early), not a model, or not a loadable one.
  */
 import { ModelLoadError } from '../errors/errors.js';
-import { rejectNonModelBytes } from './diagnose-bytes.js';
+import { describeUndecodable, rejectNonModelBytes } from './diagnose-bytes.js';
 import { ModelProtoType, protobuf } from './proto-schema.js';
 import type { ModelProto } from './proto-types.js';
 
@@ -51,6 +51,8 @@ function scanTopLevel(bytes: Uint8Array): ScanResult {
 export function decodeModelProto(bytes: Uint8Array, source = 'the model'): ModelProto {
   rejectNonModelBytes(bytes, source);
   const scan = scanTopLevel(bytes);
+  const startsLikeModel = MODEL_FIELDS.get(bytes[0] >>> 3) === (bytes[0] & 7);
+  if (scan.kind !== 'ok' && !startsLikeModel) throw describeUndecodable(bytes, source, scan.kind === 'foreign' ? scan.why : 'its first field is no ONNX model field');
   if (scan.kind === 'truncated') {
     throw new ModelLoadError(
       'truncated',
@@ -58,9 +60,7 @@ export function decodeModelProto(bytes: Uint8Array, source = 'the model'): Model
         `${scan.needed} (an interrupted download or copy?)`,
     );
   }
-  if (scan.kind === 'foreign') {
-    throw new ModelLoadError('not-onnx', `${source} is not an ONNX model: ${scan.why}`);
-  }
+  if (scan.kind === 'foreign') throw describeUndecodable(bytes, source, scan.why);
   let model: ModelProto;
   try {
     model = ModelProtoType.decode(bytes) as unknown as ModelProto;

@@ -21,7 +21,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return n > 0 && printable / n > 0.95;
 }
 
-/** Throws a ModelLoadError when the bytes are recognisably not a model; returns otherwise. */
+/** Throws a ModelLoadError when the bytes are, by their signature, no model; returns otherwise. */
 export function rejectNonModelBytes(bytes: Uint8Array, source: string): void {
   if (bytes.length === 0) {
     throw new ModelLoadError('empty', `${source} is empty (0 bytes): it holds no model`);
@@ -45,8 +45,19 @@ export function rejectNonModelBytes(bytes: Uint8Array, source: string): void {
         '(a login, error or "view file" page) instead of the file',
     );
   }
-  if (looksLikeText(bytes)) {
-    const kind = lower.startsWith('{') || lower.startsWith('[') ? 'a JSON document' : 'a text file';
-    throw new ModelLoadError('not-onnx', `${source} is ${kind}, not an ONNX model (ONNX models are binary protobuf)`);
+  // '{' and '[' cannot start a protobuf message (wire types 3 and 3), so this is safe before decoding.
+  if ((lower.startsWith('{') || lower.startsWith('[')) && looksLikeText(bytes)) {
+    throw new ModelLoadError('not-onnx', `${source} is a JSON document, not an ONNX model (ONNX models are binary protobuf)`);
   }
+}
+
+/**
+ * Called only once decoding has failed: a small valid model can be mostly printable, so
+ * "looks like text" is a diagnosis, never a reason to refuse.
+ */
+export function describeUndecodable(bytes: Uint8Array, source: string, why: string): ModelLoadError {
+  if (looksLikeText(bytes)) {
+    return new ModelLoadError('not-onnx', `${source} is a text file, not an ONNX model (ONNX models are binary protobuf)`);
+  }
+  return new ModelLoadError('not-onnx', `${source} is not an ONNX model: ${why}`);
 }

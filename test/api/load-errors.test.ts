@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InferenceSession, ModelLoadError } from '../../src/index.js';
 import { Rng } from '../support/random.js';
+import { buildModel } from '../support/model-builder.js';
 import { affineReluModel } from './fixtures.js';
 
 async function loadError(bytes: Uint8Array): Promise<ModelLoadError> {
@@ -60,6 +61,17 @@ describe('loading bytes that are not a model', () => {
   it('names a JSON or text document', async () => {
     expect((await loadError(text('{"model": "resnet"}'))).message).toMatch(/JSON/);
     expect((await loadError(text('just some words in a text file\n'))).message).toMatch(/text file/);
+  });
+
+  it('loads a valid model whose first bytes are mostly printable text', async () => {
+    const printable = buildModel({
+      nodes: [{ op: 'Relu', inputs: ['a_rather_long_printable_input_name'], outputs: ['an_equally_long_printable_output_name'] }],
+      inputs: [{ name: 'a_rather_long_printable_input_name', type: 'float32', shape: [2] }],
+      outputs: [{ name: 'an_equally_long_printable_output_name', type: 'float32', shape: [2] }],
+      name: 'a graph with a long and entirely printable name to fill the header',
+    });
+    const session = await InferenceSession.create(printable);
+    expect(session.inputNames).toEqual(['a_rather_long_printable_input_name']);
   });
 
   it('names a missing file by its path', async () => {
