@@ -1,5 +1,6 @@
 /** The registry every session uses unless told otherwise: all CPU kernels, listed by family. */
 import { castKernels } from './cast/index.js';
+import { contribKernels } from './contrib/index.js';
 import { controlKernels } from './control/index.js';
 import { convKernels } from './conv/index.js';
 import { indexingKernels } from './indexing/index.js';
@@ -8,6 +9,7 @@ import { logicKernels } from './logic/index.js';
 import { elementwiseKernels } from './math/index.js';
 import { normalizationKernels } from './normalization/index.js';
 import { recurrentKernels } from './recurrent/index.js';
+import { quantKernels } from './quant/index.js';
 import { reduceKernels } from './reduce/index.js';
 import { KernelRegistry } from './registry.js';
 import { resizeKernels } from './resize/index.js';
@@ -31,6 +33,8 @@ export function defaultRegistry(): KernelRegistry {
     ...controlKernels,
     ...sequenceKernels,
     ...recurrentKernels,
+    ...quantKernels,
+    ...contribKernels,
   );
   return registry;
 }

@@ -1,0 +1,85 @@
+/**
+ * GRU, gates in W/R/B order z, r, h (f = Sigmoid, g = Tanh by default):
+ *   z = f(Xt·Wz^T + Ht-1·Rz^T + Wbz + Rbz)
+ *   r = f(Xt·Wr^T + Ht-1·Rr^T + Wbr + Rbr)
+ *   h = g(Xt·Wh^T + (r (.) Ht-1)·Rh^T + Rbh + Wbh)        linear_before_reset = 0
+ *   h = g(Xt·Wh^T + r (.) (Ht-1·Rh^T + Rbh) + Wbh)        linear_before_reset != 0
+ *   Ht = (1 - z) (.) h + z (.) Ht-1
+ */
+import type { FloatArray } from '../linalg/gemm-core.js';
+import type { KernelDefinition } from '../kernel.js';
+import { addRecurrentProduct, clamp, recurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
+import { RECURRENT_OPSET_RANGES, recurrentKernels, type OpsetRange } from './recurrent-kernel.js';
+
+interface GruOpsetRange extends OpsetRange {
+  /** Whether the `linear_before_reset` attribute exists (opset 3 on). */
+  readonly linearBeforeReset: boolean;
+}
+
+const [BEFORE_14, ...FROM_14] = RECURRENT_OPSET_RANGES;
+const GRU_OPSET_RANGES: readonly GruOpsetRange[] = [
+  { ...BEFORE_14, until: 2, linearBeforeReset: false },
+  { ...BEFORE_14, since: 3, linearBeforeReset: true },
+  ...FROM_14.map((range) => ({ ...range, linearBeforeReset: true })),
+];
+
+function gruCell(linearBeforeReset: boolean): Cell {
+  return {
+    shape: { gates: 3, states: 1 },
+    projectionBias(b, offset, hidden) {
+      const row = summedBias(b, offset, 3 * hidden);
+      // Rbh is scaled by r after the recurrent product, so it cannot join the projection.
+      if (linearBeforeReset) for (let j = 0; j < hidden; j++) row[2 * hidden + j] = b[offset + 2 * hidden + j];
+      return row;
+    },
+    direction: (context) => gruDirection(context, linearBeforeReset),
+  };
+}
+
+function gruDirection(context: DirectionContext, linearBeforeReset: boolean): (step: Step) => void {
+  const { batch, hidden, clip, b: bias, bOffset } = context;
+  const [f, g] = context.activations;
+  const [h] = context.states;
+  // r (.) Ht-1, or Ht-1·Rh^T with linear_before_reset: [batch, hidden] like the state.
+  const scratch: FloatArray = h.slice();
+  const recurrentHBias = 5 * hidden;
+  return (step) => {
+    const { gates, active } = step;
+    addRecurrentProduct(context, step, h, 0, 2);
+    if (linearBeforeReset) recurrentProduct(context, h, 2, 1, scratch, 0, hidden, 0);
+    for (let b = 0; b < batch; b++) {
+      if (!active[b]) continue;
+      const row = step.offset + b * step.stride;
+      const s = b * hidden;
+      for (let j = 0; j < hidden; j++) {
+        const z = f(clamp(gates[row + j], clip));
+        const r = f(clamp(gates[row + hidden + j], clip));
+        gates[row + j] = z;
+        if (linearBeforeReset) {
+          const rbh = bias ? bias[bOffset + recurrentHBias + j] : 0;
+          gates[row + 2 * hidden + j] += r * (scratch[s + j] + rbh);
+        } else {
+          scratch[s + j] = r * h[s + j];
+        }
+      }
+    }
+    if (!linearBeforeReset) addRecurrentProduct(context, step, scratch, 2, 1);
+    for (let b = 0; b < batch; b++) {
+      if (!active[b]) continue;
+      const row = step.offset + b * step.stride;
+      const s = b * hidden;
+      for (let j = 0; j < hidden; j++) {
+        const z = gates[row + j];
+        const candidate = g(clamp(gates[row + 2 * hidden + j], clip));
+        h[s + j] = (1 - z) * candidate + z * h[s + j];
+      }
+    }
+  };
+}
+
+export const gruKernels: KernelDefinition[] = recurrentKernels(
+  'GRU',
+  ['Sigmoid', 'Tanh'],
+  GRU_OPSET_RANGES,
+  (attrs, range) => gruCell(range.linearBeforeReset && attrs.int('linear_before_reset', 0) !== 0),
+);

@@ -1,0 +1,55 @@
+/**
+ * LSTM, gates in W/R/B order i, o, f, c and peepholes P in order i, o, f (f = Sigmoid,
+ * g = h = Tanh by default):
+ *   i = f(Xt·Wi^T + Ht-1·Ri^T + Pi (.) Ct-1 + Wbi + Rbi)
+ *   f = f(Xt·Wf^T + Ht-1·Rf^T + Pf (.) Ct-1 + Wbf + Rbf), or 1 - i with input_forget
+ *   c = g(Xt·Wc^T + Ht-1·Rc^T + Wbc + Rbc)
+ *   Ct = f (.) Ct-1 + i (.) c
+ *   o = f(Xt·Wo^T + Ht-1·Ro^T + Po (.) Ct + Wbo + Rbo)
+ *   Ht = o (.) h(Ct)
+ */
+import type { AttributeReader } from '../attributes.js';
+import type { KernelDefinition } from '../kernel.js';
+import { addRecurrentProduct, clamp, summedBias, type Cell } from './cell.js';
+import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
+
+function lstmCell(inputForget: boolean): Cell {
+  return {
+    shape: { gates: 4, states: 2 },
+    projectionBias: (b, offset, hidden) => summedBias(b, offset, 4 * hidden),
+    direction(context) {
+      const { batch, hidden, clip, p, pOffset } = context;
+      const [f, g, hOut] = context.activations;
+      const [h, c] = context.states;
+      return (step) => {
+        addRecurrentProduct(context, step, h, 0, 4);
+        const { gates, active } = step;
+        for (let b = 0; b < batch; b++) {
+          if (!active[b]) continue;
+          const row = step.offset + b * step.stride;
+          const s = b * hidden;
+          for (let j = 0; j < hidden; j++) {
+            const cPrev = c[s + j];
+            const pi = p ? p[pOffset + j] : 0;
+            const po = p ? p[pOffset + hidden + j] : 0;
+            const pf = p ? p[pOffset + 2 * hidden + j] : 0;
+            const input = f(clamp(gates[row + j] + pi * cPrev, clip));
+            const forget = inputForget ? 1 - input : f(clamp(gates[row + 2 * hidden + j] + pf * cPrev, clip));
+            const candidate = g(clamp(gates[row + 3 * hidden + j], clip));
+            const cell = forget * cPrev + input * candidate;
+            const output = f(clamp(gates[row + hidden + j] + po * cell, clip));
+            c[s + j] = cell;
+            h[s + j] = output * hOut(cell);
+          }
+        }
+      };
+    },
+  };
+}
+
+export const lstmKernels: KernelDefinition[] = recurrentKernels(
+  'LSTM',
+  ['Sigmoid', 'Tanh', 'Tanh'],
+  RECURRENT_OPSET_RANGES,
+  (attrs: AttributeReader) => lstmCell(attrs.int('input_forget', 0) !== 0),
+);

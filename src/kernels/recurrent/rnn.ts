@@ -1,0 +1,26 @@
+/** RNN: Ht = f(Xt·W^T + Ht-1·R^T + Wb + Rb), f defaulting to Tanh. */
+import type { KernelDefinition } from '../kernel.js';
+import { addRecurrentProduct, clamp, summedBias, type Cell } from './cell.js';
+import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
+
+const rnnCell: Cell = {
+  shape: { gates: 1, states: 1 },
+  projectionBias: (b, offset, hidden) => summedBias(b, offset, hidden),
+  direction(context) {
+    const { batch, hidden, clip } = context;
+    const [f] = context.activations;
+    const [h] = context.states;
+    return (step) => {
+      addRecurrentProduct(context, step, h, 0, 1);
+      const { gates, active } = step;
+      for (let b = 0; b < batch; b++) {
+        if (!active[b]) continue;
+        const row = step.offset + b * step.stride;
+        const s = b * hidden;
+        for (let j = 0; j < hidden; j++) h[s + j] = f(clamp(gates[row + j], clip));
+      }
+    };
+  },
+};
+
+export const rnnKernels: KernelDefinition[] = recurrentKernels('RNN', ['Tanh'], RECURRENT_OPSET_RANGES, () => rnnCell);
