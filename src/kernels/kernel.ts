@@ -17,6 +17,8 @@ export interface SubgraphHandle {
 export interface PlanTimeContext {
   readonly node: NodeContext;
   readonly opset: number;
+  /** How many outputs the node lists, counting omitted optional ones ('') before the last given. */
+  readonly outputCount: number;
   /** The planner compiles the subgraph (so it can read outer-scope values) and returns a handle. */
   subgraph(graph: Graph): SubgraphHandle;
 }

@@ -102,6 +102,7 @@ function planStep(node: Node, opts: PlanOptions, table: SlotTable, visible: Read
     const planTime: PlanTimeContext = {
       node: context,
       opset,
+      outputCount: node.outputs.length,
       subgraph: (sub: Graph): SubgraphHandle => compileSubgraph(sub, opts, visible, table),
     };
     const candidates: PlannedKernel[] = opts.registry.candidates(context, opset).map((kernel) => {

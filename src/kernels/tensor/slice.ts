@@ -1,0 +1,94 @@
+/**
+ * Slice: per listed axis a start, an exclusive end and a step (negative walks backwards).
+ * Opsets 1-9 take starts/ends/axes as attributes without steps; 10+ take them as inputs.
+ * Bounds follow Operators.md: negative values count from the back, then starts clamp into
+ * [0, dim] ([0, dim-1] stepping backwards) and ends into [0, dim] ([-1, dim-1] backwards),
+ * so INT64_MAX / INT64_MIN mean "to the end". The result is one strided copy.
+ */
+import { KernelInputError } from '../../errors/errors.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { ALL_TENSOR_TYPES, type DataType } from '../../tensor/element-type.js';
+import { stridesOf } from '../../tensor/shape.js';
+import { kernel, type KernelDefinition } from '../kernel.js';
+import { optionalTensorInput, tensorInput } from '../support/inputs.js';
+import { normalizeAxes } from './axes.js';
+import { vectorInput } from './shape-input.js';
+import { gatherStrided } from './strided-copy.js';
+
+interface SliceSpec {
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly axes: readonly number[] | undefined;
+  readonly steps: readonly number[] | undefined;
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), high);
+}
+
+function slice(data: DenseTensor, spec: SliceSpec): DenseTensor {
+  const { starts, ends } = spec;
+  const n = starts.length;
+  for (const [name, list] of [['ends', ends], ['axes', spec.axes], ['steps', spec.steps]] as const) {
+    if (list !== undefined && list.length !== n) throw new KernelInputError(`${name} has ${list.length} values but starts has ${n}`);
+  }
+  const axes = normalizeAxes(spec.axes ?? starts.map((_, i) => i), data.rank, 'axes');
+  const inStrides = stridesOf(data.dims);
+  const dims = [...data.dims];
+  const strides = [...inStrides];
+  let offset = 0;
+  let whole = true;
+  axes.forEach((axis, i) => {
+    const dim = data.dims[axis];
+    const step = spec.steps?.[i] ?? 1;
+    if (step === 0 || !Number.isFinite(step)) throw new KernelInputError(`steps[${i}] must be a non-zero integer, got ${step}`);
+    const fromBack = (v: number): number => (v < 0 ? v + dim : v);
+    const start = step > 0 ? clamp(fromBack(starts[i]), 0, dim) : clamp(fromBack(starts[i]), 0, dim - 1);
+    const end = step > 0 ? clamp(fromBack(ends[i]), 0, dim) : clamp(fromBack(ends[i]), -1, dim - 1);
+    const count = Math.max(0, Math.ceil((end - start) / step));
+    dims[axis] = count;
+    strides[axis] = inStrides[axis] * step;
+    offset += start * inStrides[axis];
+    whole &&= step === 1 && count === dim;
+  });
+  if (whole) return data;
+  return gatherStrided(data, { dims, strides, offset });
+}
+
+const sliceAttributes = kernel<SliceSpec>({
+  domain: '',
+  opType: 'Slice',
+  sinceVersion: 1,
+  untilVersion: 9,
+  typeConstraints: [{ input: 0, types: ALL_TENSOR_TYPES }],
+  parseAttributes: (attrs) => ({
+    starts: attrs.requiredInts('starts'),
+    ends: attrs.requiredInts('ends'),
+    axes: attrs.ints('axes'),
+    steps: undefined,
+  }),
+  run: (inputs, spec) => [slice(tensorInput(inputs, 0, 'data'), spec)],
+});
+
+const INDEX_TYPES: readonly DataType[] = ['int32', 'int64'];
+
+const sliceInputs = kernel({
+  domain: '',
+  opType: 'Slice',
+  sinceVersion: 10,
+  typeConstraints: [
+    { input: 0, types: ALL_TENSOR_TYPES },
+    ...[1, 2, 3, 4].map((input) => ({ input, types: INDEX_TYPES })),
+  ],
+  run(inputs) {
+    const vector = (index: number, name: string): number[] | undefined => {
+      const t = optionalTensorInput(inputs, index, name);
+      return t && vectorInput(t, name);
+    };
+    const starts = vectorInput(tensorInput(inputs, 1, 'starts'), 'starts');
+    const ends = vectorInput(tensorInput(inputs, 2, 'ends'), 'ends');
+    return [slice(tensorInput(inputs, 0, 'data'), { starts, ends, axes: vector(3, 'axes'), steps: vector(4, 'steps') })];
+  },
+});
+
+export const sliceKernels: KernelDefinition[] = [sliceAttributes, sliceInputs];

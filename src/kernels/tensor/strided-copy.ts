@@ -1,0 +1,150 @@
+/**
+ * The one copy loop behind Transpose, Slice, Expand, Tile and Split: gather a strided view of
+ * a tensor into fresh row-major storage. Axes that are contiguous in both the view and the
+ * source are merged first, so the innermost loop is as long as possible; a unit-stride
+ * innermost axis becomes one block copy (typed-array set/subarray) per run, a zero stride
+ * (broadcast) becomes a fill, and other strides walk element by element, in cache-sized tiles
+ * when the copy transposes. Offsets advance incrementally, odometer-style, so no index is
+ * ever divided.
+ */
+import { DenseTensor } from '../../tensor/dense-tensor.js';
+import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
+import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+
+/** Where each output element comes from: source offset of element 0 and a stride per output axis. */
+export interface StridedView {
+  readonly dims: Shape;
+  /** Source element strides per output axis: 0 repeats (broadcast), negative walks backwards. */
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** The typed-array operations the copy uses; string[] storage is only ever indexed. */
+interface BlockStorage {
+  [index: number]: unknown;
+  readonly length: number;
+  set(source: ArrayLike<unknown>, offset: number): void;
+  subarray(begin: number, end: number): ArrayLike<unknown>;
+  fill(value: unknown, start: number, end: number): unknown;
+}
+
+/** Below this many slots a plain loop beats creating a subarray for `set`. */
+const MIN_BLOCK = 16;
+
+/** Copies `length` storage slots from `source[from..]` to `target[to..]`. */
+export function copyBlock(source: TensorStorage, from: number, target: TensorStorage, to: number, length: number): void {
+  if (Array.isArray(source) || length < MIN_BLOCK) {
+    const input = source as unknown as BlockStorage;
+    const output = target as unknown as BlockStorage;
+    for (let i = 0; i < length; i++) output[to + i] = input[from + i];
+    return;
+  }
+  (target as unknown as BlockStorage).set((source as unknown as BlockStorage).subarray(from, from + length), to);
+}
+
+/** A view's axes with size-1 axes dropped and mergeable neighbours merged; complex slots appended. */
+function simplify(view: StridedView, slots: number): { dims: number[]; strides: number[] } {
+  const dims: number[] = [];
+  const strides: number[] = [];
+  const axes = view.dims.map((d, i) => [d, view.strides[i] * slots]);
+  if (slots > 1) axes.push([slots, 1]);
+  for (const [d, s] of axes) {
+    if (d === 1) continue;
+    const last = dims.length - 1;
+    // Axis i folds into i-1 when stepping i-1 once equals stepping i across its whole length.
+    if (last >= 0 && strides[last] === s * d) {
+      dims[last] *= d;
+      strides[last] = s;
+    } else {
+      dims.push(d);
+      strides.push(s);
+    }
+  }
+  return { dims, strides };
+}
+
+/** A fresh tensor of `view.dims` holding source elements picked by the view. */
+export function gatherStrided(source: DenseTensor, view: StridedView): DenseTensor {
+  const out = allocateStorage(source.type, sizeOf(view.dims));
+  if (out.length > 0) copyStrided(source.data, view, slotsPerElement(source.type), out);
+  return new DenseTensor(source.type, view.dims, out);
+}
+
+function copyStrided(src: TensorStorage, view: StridedView, slots: number, out: TensorStorage): void {
+  const { dims, strides } = simplify(view, slots);
+  const base = view.offset * slots;
+  if (dims.length === 0) {
+    copyBlock(src, base, out, 0, 1);
+    return;
+  }
+  const innerStride = strides[dims.length - 1];
+  const contiguousAxis = strides.indexOf(1);
+  if (innerStride !== 0 && innerStride !== 1 && contiguousAxis >= 0) copyTiled(src, dims, strides, base, contiguousAxis, out);
+  else copyRows(src, dims, strides, base, out);
+}
+
+/** Row by row: each innermost run is a block copy, a fill or a strided walk. */
+function copyRows(src: TensorStorage, dims: readonly number[], strides: readonly number[], base: number, out: TensorStorage): void {
+  const rank = dims.length;
+  const inner = dims[rank - 1];
+  const innerStride = strides[rank - 1];
+  const input = src as unknown as BlockStorage;
+  const output = out as unknown as BlockStorage;
+  const counter = new Array<number>(rank - 1).fill(0);
+  let from = base;
+  for (let to = 0; to < out.length; to += inner) {
+    if (innerStride === 1) copyBlock(src, from, out, to, inner);
+    else if (innerStride === 0 && !Array.isArray(out)) output.fill(input[from], to, to + inner);
+    else for (let i = 0, s = from; i < inner; i++, s += innerStride) output[to + i] = input[s];
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      from += strides[axis];
+      if (++counter[axis] < dims[axis]) break;
+      from -= strides[axis] * dims[axis];
+      counter[axis] = 0;
+    }
+  }
+}
+
+/** Side of the square tiles a transposing copy works through; 32 x 32 floats stay in L1. */
+const TILE = 32;
+
+/**
+ * A transposing copy: the source's contiguous axis is not the output's innermost one, so
+ * row-by-row reading would touch a new cache line per element. Working in TILE x TILE tiles
+ * of (contiguous axis, innermost axis) reuses each line loaded for the whole tile.
+ */
+function copyTiled(src: TensorStorage, dims: readonly number[], strides: readonly number[], base: number, rowAxis: number, out: TensorStorage): void {
+  const rank = dims.length;
+  const input = src as unknown as BlockStorage;
+  const output = out as unknown as BlockStorage;
+  const outStrides = stridesOf(dims);
+  const rows = dims[rowAxis];
+  const rowStep = outStrides[rowAxis];
+  const cols = dims[rank - 1];
+  const colStep = strides[rank - 1];
+  const outer = dims.map((_, axis) => axis).filter((axis) => axis !== rowAxis && axis !== rank - 1);
+  const counter = new Array<number>(outer.length).fill(0);
+  let from = base;
+  let to = 0;
+  for (let plane = sizeOf(outer.map((axis) => dims[axis])); plane > 0; plane--) {
+    for (let r0 = 0; r0 < rows; r0 += TILE) {
+      const r1 = Math.min(r0 + TILE, rows);
+      for (let c0 = 0; c0 < cols; c0 += TILE) {
+        const c1 = Math.min(c0 + TILE, cols);
+        for (let r = r0; r < r1; r++) {
+          let t = to + r * rowStep + c0;
+          for (let c = c0, s = from + r + c0 * colStep; c < c1; c++, s += colStep) output[t++] = input[s];
+        }
+      }
+    }
+    for (let k = outer.length - 1; k >= 0; k--) {
+      const axis = outer[k];
+      from += strides[axis];
+      to += outStrides[axis];
+      if (++counter[k] < dims[axis]) break;
+      from -= strides[axis] * dims[axis];
+      to -= outStrides[axis] * dims[axis];
+      counter[k] = 0;
+    }
+  }
+}
