@@ -3,9 +3,11 @@ import { castKernels } from './cast/index.js';
 import { contribKernels } from './contrib/index.js';
 import { controlKernels } from './control/index.js';
 import { convKernels } from './conv/index.js';
+import { detectionKernels } from './detection/index.js';
 import { indexingKernels } from './indexing/index.js';
 import { linalgKernels } from './linalg/index.js';
 import { logicKernels } from './logic/index.js';
+import { lossKernels } from './loss/index.js';
 import { elementwiseKernels } from './math/index.js';
 import { normalizationKernels } from './normalization/index.js';
 import { recurrentKernels } from './recurrent/index.js';
@@ -14,6 +16,7 @@ import { reduceKernels } from './reduce/index.js';
 import { KernelRegistry } from './registry.js';
 import { resizeKernels } from './resize/index.js';
 import { sequenceKernels } from './sequence/index.js';
+import { signalKernels } from './signal/index.js';
 import { tensorKernels } from './tensor/index.js';
 
 let registry: KernelRegistry | undefined;
@@ -35,6 +38,9 @@ export function defaultRegistry(): KernelRegistry {
     ...recurrentKernels,
     ...quantKernels,
     ...contribKernels,
+    ...lossKernels,
+    ...signalKernels,
+    ...detectionKernels,
   );
   return registry;
 }
