@@ -1,0 +1,53 @@
+/**
+ * Moving elements between storages of one element type without decoding them, so the
+ * data-moving kernels serve every type (strings, float8 codes, complex pairs) with one body.
+ * Offsets and counts are in elements; a complex element spans `slots` (2) storage slots.
+ */
+import { allocateStorage, slotsPerElement, type DataType, type TensorStorage } from '../../tensor/element-type.js';
+
+/** Index access common to every storage kind, for element-by-element loops. */
+type Slots = { [index: number]: unknown };
+
+// Below this many slots a plain loop beats creating a subarray view for set().
+const NATIVE_COPY_MIN = 16;
+
+/** Copies `count` storage slots from src[srcStart..] to dst[dstStart..]. */
+export function copySlots(dst: TensorStorage, dstStart: number, src: TensorStorage, srcStart: number, count: number): void {
+  if (count < NATIVE_COPY_MIN || Array.isArray(src)) {
+    const d = dst as Slots;
+    const s = src as Slots;
+    for (let i = 0; i < count; i++) d[dstStart + i] = s[srcStart + i];
+    return;
+  }
+  // Both sides hold the same element type, so the typed-array set is a plain memory copy.
+  (dst as Uint8Array).set((src as Uint8Array).subarray(srcStart, srcStart + count), dstStart);
+}
+
+/** A fresh storage of `count` elements where element i is src's element offsets[i]. */
+export function takeElements(type: DataType, src: TensorStorage, offsets: ArrayLike<number>): TensorStorage {
+  const slots = slotsPerElement(type);
+  const out = allocateStorage(type, offsets.length);
+  const d = out as Slots;
+  const s = src as Slots;
+  if (slots === 1) {
+    for (let i = 0; i < offsets.length; i++) d[i] = s[offsets[i]];
+  } else {
+    for (let i = 0; i < offsets.length; i++) {
+      for (let k = 0; k < slots; k++) d[i * slots + k] = s[offsets[i] * slots + k];
+    }
+  }
+  return out;
+}
+
+/** Sets elements [start, start + count) of dst to the single element `value` (slots of one element). */
+export function fillElements(dst: TensorStorage, start: number, count: number, value: TensorStorage): void {
+  const slots = value.length;
+  if (slots === 1) {
+    (dst as unknown[]).fill(value[0], start, start + count);
+    return;
+  }
+  const d = dst as Slots;
+  for (let i = start * slots; i < (start + count) * slots; i += slots) {
+    for (let k = 0; k < slots; k++) d[i + k] = value[k];
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The Pad computation shared by every opset version. Each output coordinate maps, axis by axis,
+ * to a source coordinate (or to the fill value), so rows along the last axis copy their in-range
+ * run natively and only the padded ends go element by element.
+ */
+import { KernelInputError } from '../../errors/errors.js';
+import { DenseTensor } from '../../tensor/dense-tensor.js';
+import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
+import { sizeOf, stridesOf } from '../../tensor/shape.js';
+import { copySlots, fillElements } from './element-copy.js';
+import { requireAllocatable } from './output-size.js';
+
+export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
+
+/** Source coordinate for s outside [0, length) under a mode that reads from the input. */
+function outsideSource(s: number, length: number, mode: Exclude<PadMode, 'constant'>): number {
+  switch (mode) {
+    case 'edge':
+      return s < 0 ? 0 : length - 1;
+    case 'wrap':
+      return ((s % length) + length) % length;
+    case 'reflect': {
+      if (length === 1) return 0;
+      const period = 2 * (length - 1);
+      const t = ((s % period) + period) % period;
+      return t < length ? t : period - t;
+    }
+  }
+}
+
+function isZeroElement(value: TensorStorage): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (!(Object.is(v, 0) || v === 0n || v === '')) return false;
+  }
+  return true;
+}
+
+/**
+ * x padded by begin[d] / end[d] elements on each axis (negative values crop). `fill` is one
+ * element's storage, used in constant mode.
+ */
+export function padTensor(x: DenseTensor, begin: readonly number[], end: readonly number[], mode: PadMode, fill: TensorStorage): DenseTensor {
+  const rank = x.rank;
+  if (rank === 0) return x;
+  const dims: number[] = [];
+  const lows: number[] = [];
+  const first: number[] = [];
+  const kept: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    // Negative pads crop first; reflect, edge and wrap then read from what is left, as numpy does.
+    const lo = Math.max(0, -begin[d]);
+    const length = x.dims[d] - lo - Math.max(0, -end[d]);
+    if (length < 0) throw new KernelInputError(`pads crop more than the ${x.dims[d]} elements of axis ${d} (begin ${begin[d]}, end ${end[d]})`);
+    const before = Math.max(0, begin[d]);
+    const size = before + length + Math.max(0, end[d]);
+    if (mode !== 'constant' && length === 0 && size > 0) {
+      throw new KernelInputError(`cannot pad axis ${d} in ${mode} mode: it has no elements to read`);
+    }
+    dims.push(size);
+    lows.push(lo);
+    first.push(before);
+    kept.push(length);
+  }
+  requireAllocatable(dims, 'the padded output');
+  const maps = dims.map((size, d) => {
+    const map = new Int32Array(size);
+    for (let o = 0; o < size; o++) {
+      const s = o - first[d];
+      const inside = s >= 0 && s < kept[d];
+      map[o] = inside ? lows[d] + s : mode === 'constant' ? -1 : lows[d] + outsideSource(s, kept[d], mode);
+    }
+    return map;
+  });
+  const total = sizeOf(dims);
+  const out = allocateStorage(x.type, total);
+  if (mode === 'constant' && !isZeroElement(fill)) fillElements(out, 0, total, fill);
+  const rowLength = dims[rank - 1];
+  if (total === 0) return new DenseTensor(x.type, dims, out);
+
+  const slots = slotsPerElement(x.type);
+  const inStrides = stridesOf(x.dims);
+  const last = maps[rank - 1];
+  const runStart = first[rank - 1];
+  const runLength = kept[rank - 1];
+  const counter = new Array<number>(rank - 1).fill(0);
+  const rows = total / rowLength;
+  for (let row = 0; row < rows; row++) {
+    let source = 0;
+    for (let d = 0; d < rank - 1 && source >= 0; d++) {
+      const s = maps[d][counter[d]];
+      source = s < 0 ? -1 : source + s * inStrides[d];
+    }
+    if (source >= 0) {
+      const dst = row * rowLength;
+      if (runLength > 0) copySlots(out, (dst + runStart) * slots, x.data, (source + last[runStart]) * slots, runLength * slots);
+      if (mode !== 'constant') {
+        for (let o = 0; o < runStart; o++) copySlots(out, (dst + o) * slots, x.data, (source + last[o]) * slots, slots);
+        for (let o = runStart + runLength; o < rowLength; o++) copySlots(out, (dst + o) * slots, x.data, (source + last[o]) * slots, slots);
+      }
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++counter[d] < dims[d]) break;
+      counter[d] = 0;
+    }
+  }
+  return new DenseTensor(x.type, dims, out);
+}
