@@ -9,15 +9,19 @@ import { linalgKernels } from './linalg/index.js';
 import { logicKernels } from './logic/index.js';
 import { lossKernels } from './loss/index.js';
 import { elementwiseKernels } from './math/index.js';
+import { mlKernels } from './ml/index.js';
 import { normalizationKernels } from './normalization/index.js';
 import { recurrentKernels } from './recurrent/index.js';
 import { quantKernels } from './quant/index.js';
+import { randomKernels } from './random/index.js';
 import { reduceKernels } from './reduce/index.js';
 import { KernelRegistry } from './registry.js';
 import { resizeKernels } from './resize/index.js';
 import { sequenceKernels } from './sequence/index.js';
 import { signalKernels } from './signal/index.js';
+import { stringKernels } from './strings/index.js';
 import { tensorKernels } from './tensor/index.js';
+import { trainingKernels } from './training/index.js';
 
 let registry: KernelRegistry | undefined;
 
@@ -41,6 +45,10 @@ export function defaultRegistry(): KernelRegistry {
     ...lossKernels,
     ...signalKernels,
     ...detectionKernels,
+    ...stringKernels,
+    ...mlKernels,
+    ...randomKernels,
+    ...trainingKernels,
   );
   return registry;
 }
