@@ -24,9 +24,10 @@ export type FeedsType = { readonly [name: string]: PublicValue };
 export type FetchesType = readonly string[] | { readonly [name: string]: PublicValue | null };
 export type ReturnType = { readonly [name: string]: PublicValue };
 
+/** An unknown dim (neither a size nor a name) reads '', as onnxruntime-node reports it. */
 function metadataOf(name: string, type: ValueType | undefined): ValueMetadata {
   if (type?.kind !== 'tensor' || type.elementType === undefined) return { name, isTensor: false };
-  const shape = (type.shape ?? []).map((d, i) => (d === undefined ? `unk__${i}` : d));
+  const shape = (type.shape ?? []).map((d) => d ?? '');
   return { name, isTensor: true, type: type.elementType as Tensor.Type, shape };
 }
 

@@ -5,12 +5,16 @@ import { VERSION } from '../api/env.js';
 import { installPlatform } from '../platform/platform.js';
 import { nodePlatform } from '../platform/node.js';
 import { registerConformance } from './commands/conformance.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerRun } from './commands/run.js';
 
 installPlatform(nodePlatform);
 
 const program = new Command();
 program.name('onnxts').description('ONNX inference in TypeScript').version(VERSION);
 registerConformance(program);
+registerRun(program);
+registerInspect(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`onnxts: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -137,6 +137,12 @@ describe.each(runtimes)('%s', (_name, rt) => {
     await expect(session.run({ x: new rt.Tensor('float32', input, [2, 4]) })).rejects.toThrow();
   });
 
+  it('reports unknown dims as empty strings', async () => {
+    const session = await rt.InferenceSession.create(join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'silero_vad.onnx'));
+    expect(session.inputMetadata[0]).toEqual({ name: 'input', isTensor: true, type: 'float32', shape: ['', ''] });
+    expect(session.inputMetadata[1]).toEqual({ name: 'state', isTensor: true, type: 'float32', shape: [2, '', 128] });
+  });
+
   it('rejects bytes that are not a model', async () => {
     await expect(rt.InferenceSession.create(new TextEncoder().encode('<!DOCTYPE html><html></html>'))).rejects.toThrow();
     await expect(rt.InferenceSession.create(new Uint8Array(0))).rejects.toThrow();

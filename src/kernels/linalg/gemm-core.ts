@@ -1,9 +1,12 @@
 /**
  * The one GEMM every float kernel (MatMul, Gemm, Conv via im2col, ConvTranspose) calls:
  * C[m, n] = alpha * sum_k A[m, k] * B[k, n] + beta * C[m, n], on row-major views with leading
- * dimensions, either operand optionally transposed. This portable version keeps the inner
- * loop contiguous over B and C rows; faster backends replace it behind the same signature.
+ * dimensions, either operand optionally transposed. Large products go through the packed,
+ * register-blocked kernel; thin or tiny ones through direct loops, where packing would cost
+ * more than it saves. Faster backends replace it behind the same signature.
  */
+import { packedGemm } from './gemm-packed.js';
+
 export type FloatArray = Float32Array | Float64Array;
 
 export interface GemmOperands {
@@ -27,14 +30,25 @@ export interface GemmOperands {
   readonly beta: number;
 }
 
+/** Below this many multiply-adds, or with fewer than 4 rows or columns, packing does not pay. */
+const PACKED_MIN_WORK = 32 * 32 * 32;
+const PACKED_MIN_SIDE = 4;
+
 export function gemm(op: GemmOperands): void {
-  const { m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc, alpha, beta } = op;
+  const { m, n, k, c, cOffset, ldc, alpha, beta } = op;
   for (let i = 0; i < m; i++) {
     const cRow = cOffset + i * ldc;
     if (beta === 0) c.fill(0, cRow, cRow + n);
     else if (beta !== 1) for (let j = 0; j < n; j++) c[cRow + j] *= beta;
   }
-  if (k === 0 || alpha === 0) return;
+  if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
+  if (m >= PACKED_MIN_SIDE && n >= PACKED_MIN_SIDE && m * n * k >= PACKED_MIN_WORK) packedGemm(op);
+  else directGemm(op);
+}
+
+/** Accumulates alpha * A * B into C with loops that stay contiguous over B and C rows. */
+function directGemm(op: GemmOperands): void {
+  const { m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc, alpha } = op;
   if (!transB) {
     for (let i = 0; i < m; i++) {
       const cRow = cOffset + i * ldc;

@@ -1,10 +1,10 @@
 /** Add, Sub, Mul, Div, Pow, Mod: broadcasting arithmetic. */
-import { NUMERIC_TYPES } from '../../tensor/element-type.js';
+import { FLOAT_TYPES, NUMERIC_TYPES, isBigIntType, type DataType } from '../../tensor/element-type.js';
 import { KernelInputError } from '../../errors/errors.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { mapBinary, type ElementFn } from '../support/elementwise.js';
-import { tensorInput } from '../support/inputs.js';
-import { binaryOp } from './binary-op.js';
+import { computesAsFloat, mapBinary, type ElementFn } from '../support/elementwise.js';
+import { requireSameType, tensorInput } from '../support/inputs.js';
+import { binaryOp, legacyBinaryOp } from './binary-op.js';
 
 function integerDivide(a: number, b: number): number {
   if (b === 0) throw new KernelInputError('integer division by zero');
@@ -32,6 +32,20 @@ function bigintPower(base: bigint, exponent: bigint): bigint {
 
 const powFloat: ElementFn = (a: number, b: number) => Math.pow(a, b);
 
+/** Integer bases with integer exponents are exact; anything else computes in double, truncated for integer bases. */
+function powerFn(base: DataType, exponent: DataType): ElementFn {
+  const intExponent = !computesAsFloat(exponent);
+  if (isBigIntType(base)) {
+    if (intExponent) return (a: bigint, b: bigint | number) => bigintPower(a, BigInt(b));
+    return (a: bigint, b: number) => {
+      const r = Math.trunc(Math.pow(Number(a), b));
+      return Number.isFinite(r) ? BigInt(r) : 0n;
+    };
+  }
+  if (!computesAsFloat(base)) return (a: number, b: number | bigint) => Math.trunc(Math.pow(a, Number(b)));
+  return isBigIntType(exponent) ? (a: number, b: bigint) => Math.pow(a, Number(b)) : powFloat;
+}
+
 /** Pow lets the exponent have its own type (opset 12+), so it is not a plain binaryOp. */
 const pow = kernel({
   domain: '',
@@ -41,15 +55,7 @@ const pow = kernel({
   run(inputs) {
     const x = tensorInput(inputs, 0, 'X');
     const y = tensorInput(inputs, 1, 'Y');
-    const bigX = x.type === 'int64' || x.type === 'uint64';
-    const bigY = y.type === 'int64' || y.type === 'uint64';
-    const isIntX = !/^(float|bfloat)/.test(x.type);
-    const fn: ElementFn = (a, b) => {
-      if (bigX) return bigintPower(a as bigint, bigY ? (b as bigint) : BigInt(Math.trunc(Number(b))));
-      const r = Math.pow(a as number, Number(b));
-      return isIntX ? Math.trunc(r) : r;
-    };
-    return [mapBinary(x, y, { float: fn }, x.type)];
+    return [mapBinary(x, y, { float: powerFn(x.type, y.type) }, x.type)];
   },
 });
 
@@ -78,7 +84,8 @@ const mod = kernel<{ fmod: number }>({
   run(inputs, attrs) {
     const a = tensorInput(inputs, 0, 'A');
     const b = tensorInput(inputs, 1, 'B');
-    const isFloat = /^(float|bfloat)/.test(a.type);
+    requireSameType(a, b, 'A and B');
+    const isFloat = computesAsFloat(a.type);
     if (isFloat && !attrs.fmod) throw new KernelInputError('fmod must be 1 for floating-point inputs');
     const fns = attrs.fmod
       ? { float: fmod, bigint: (x: bigint, y: bigint) => (y === 0n ? 0n : x % y) }
@@ -92,7 +99,7 @@ export const arithmeticKernels: KernelDefinition[] = [
   ...binaryOp('Sub', { float: (a, b) => a - b }, NUMERIC_TYPES, { legacyUntil: 6 }),
   ...binaryOp('Mul', { float: (a, b) => a * b, int32: (a: number, b: number) => Math.imul(a, b) }, NUMERIC_TYPES, { legacyUntil: 6 }),
   ...binaryOp('Div', { float: (a, b) => a / b, int: integerDivide, bigint: bigintDivide }, NUMERIC_TYPES, { legacyUntil: 6 }),
-  ...binaryOp('Pow', { float: powFloat }, NUMERIC_TYPES, { since: 1, legacyUntil: 6 }).filter((k) => k.untilVersion !== undefined),
+  legacyBinaryOp('Pow', { float: powFloat }, FLOAT_TYPES, { legacyUntil: 6 }),
   pow,
   mod,
 ];

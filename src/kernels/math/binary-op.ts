@@ -32,39 +32,57 @@ function placeLegacy(a: DenseTensor, b: DenseTensor, attrs: LegacyBroadcast): De
   return b.reshaped([...b.dims, ...new Array<number>(a.rank - axis - b.rank).fill(1)]);
 }
 
-export function binaryOp(
-  opType: string,
-  fns: ElementFns<ElementFn>,
-  types: readonly DataType[],
-  options: { outType?: DataType; legacyUntil?: number; since?: number } = {},
-): KernelDefinition[] {
-  const typeConstraints = [{ input: 0, types }, { input: 1, types }];
-  const out = (a: DenseTensor) => options.outType ?? a.type;
-  const modern = kernel({
-    domain: '',
-    opType,
-    sinceVersion: options.legacyUntil === undefined ? (options.since ?? 1) : options.legacyUntil + 1,
-    typeConstraints,
-    run(inputs) {
-      const a = tensorInput(inputs, 0, 'A');
-      const b = tensorInput(inputs, 1, 'B');
-      if (a.type !== b.type) throw new KernelInputError(`A is ${a.type} but B is ${b.type}; both must have one type`);
-      return [mapBinary(a, b, fns, out(a))];
-    },
-  });
-  if (options.legacyUntil === undefined) return [modern];
-  const legacy = kernel<LegacyBroadcast>({
+export interface BinaryOptions {
+  /** Output element type when it is not the inputs' (bool for comparisons). */
+  readonly outType?: DataType;
+  /** Last opset of the pre-7 form with `broadcast` and `axis` attributes. */
+  readonly legacyUntil?: number;
+  readonly since?: number;
+  /** Replaces the elementwise map, for types it cannot compute on (strings). */
+  readonly compute?: (a: DenseTensor, b: DenseTensor) => DenseTensor;
+}
+
+function sameTypes(a: DenseTensor, b: DenseTensor): void {
+  if (a.type !== b.type) throw new KernelInputError(`A is ${a.type} but B is ${b.type}; both must have one type`);
+}
+
+function computeOf(fns: ElementFns<ElementFn>, options: BinaryOptions): (a: DenseTensor, b: DenseTensor) => DenseTensor {
+  return options.compute ?? ((a, b) => mapBinary(a, b, fns, options.outType ?? a.type));
+}
+
+/** Only the pre-7 form, for ops whose later versions need a kernel of their own (Pow). */
+export function legacyBinaryOp(opType: string, fns: ElementFns<ElementFn>, types: readonly DataType[], options: BinaryOptions & { legacyUntil: number }): KernelDefinition {
+  const compute = computeOf(fns, options);
+  return kernel<LegacyBroadcast>({
     domain: '',
     opType,
     sinceVersion: options.since ?? 1,
     untilVersion: options.legacyUntil,
-    typeConstraints,
+    typeConstraints: [{ input: 0, types }, { input: 1, types }],
     parseAttributes: (attrs) => ({ broadcast: attrs.int('broadcast', 0), axis: attrs.int('axis') }),
     run(inputs, attrs) {
       const a = tensorInput(inputs, 0, 'A');
       const b = placeLegacy(a, tensorInput(inputs, 1, 'B'), attrs);
-      return [mapBinary(a, b, fns, out(a))];
+      sameTypes(a, b);
+      return [compute(a, b)];
     },
   });
-  return [modern, legacy];
+}
+
+export function binaryOp(opType: string, fns: ElementFns<ElementFn>, types: readonly DataType[], options: BinaryOptions = {}): KernelDefinition[] {
+  const compute = computeOf(fns, options);
+  const { legacyUntil } = options;
+  const modern = kernel({
+    domain: '',
+    opType,
+    sinceVersion: legacyUntil === undefined ? (options.since ?? 1) : legacyUntil + 1,
+    typeConstraints: [{ input: 0, types }, { input: 1, types }],
+    run(inputs) {
+      const a = tensorInput(inputs, 0, 'A');
+      const b = tensorInput(inputs, 1, 'B');
+      sameTypes(a, b);
+      return [compute(a, b)];
+    },
+  });
+  return legacyUntil === undefined ? [modern] : [modern, legacyBinaryOp(opType, fns, types, { ...options, legacyUntil })];
 }

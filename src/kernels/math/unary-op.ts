@@ -1,25 +1,48 @@
 /** Registration of an elementwise unary op: one kernel body over every opset version given. */
 import type { DataType } from '../../tensor/element-type.js';
 import type { AttributeReader } from '../attributes.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { kernel, type KernelDefinition, type PlanTimeContext } from '../kernel.js';
 import { mapUnary, type ElementFns, type UnaryFn } from '../support/elementwise.js';
 import { tensorInput } from '../support/inputs.js';
 
-export function unaryOp<A = undefined>(
+interface UnaryOptions {
+  readonly since?: number;
+  readonly outType?: DataType;
+}
+
+/** An op whose element functions take no attributes. */
+export function unaryOp(opType: string, types: readonly DataType[], fns: ElementFns<UnaryFn>, options: UnaryOptions = {}): KernelDefinition {
+  return unaryOpWith(opType, types, () => undefined, () => fns, options);
+}
+
+/** An op whose element functions are built once, at plan time, from the parsed attributes. */
+export function unaryOpWith<A>(
   opType: string,
   types: readonly DataType[],
+  parse: (attrs: AttributeReader, context: PlanTimeContext) => A,
   fns: (attrs: A) => ElementFns<UnaryFn>,
-  options: { parse?: (attrs: AttributeReader) => A; since?: number; outType?: DataType } = {},
+  options: UnaryOptions = {},
 ): KernelDefinition {
   return kernel<ElementFns<UnaryFn>>({
     domain: '',
     opType,
     sinceVersion: options.since ?? 1,
     typeConstraints: [{ input: 0, types }],
-    parseAttributes: (attrs) => fns(options.parse ? options.parse(attrs) : (undefined as A)),
+    parseAttributes: (attrs, context) => fns(parse(attrs, context)),
     run(inputs, elementFns) {
       const x = tensorInput(inputs, 0, 'X');
       return [mapUnary(x, elementFns, options.outType ?? x.type)];
     },
   });
+}
+
+/**
+ * The int64/uint64 form of a real function: computed in double precision and truncated
+ * toward zero, as a cast of the float result would (non-finite results become 0).
+ */
+export function viaNumber(fn: (x: number) => number): (x: bigint) => bigint {
+  return (x) => {
+    const r = Math.trunc(fn(Number(x)));
+    return Number.isFinite(r) ? BigInt(r) : 0n;
+  };
 }

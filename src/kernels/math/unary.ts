@@ -2,15 +2,17 @@
 import { FLOAT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES } from '../../tensor/element-type.js';
 import type { KernelDefinition } from '../kernel.js';
 import { erf, roundHalfEven } from './special-functions.js';
-import { unaryOp } from './unary-op.js';
+import { unaryOp, viaNumber } from './unary-op.js';
 
 const SIGNED_NUMERIC = [...FLOAT_TYPES, ...SIGNED_INT_TYPES];
-const f = (float: (x: number) => number) => () => ({ float });
+const f = (float: (x: number) => number) => ({ float });
+/** ln(1 + e^x) without overflow for large x. */
+const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 export const unaryMathKernels: KernelDefinition[] = [
-  unaryOp('Abs', NUMERIC_TYPES, () => ({ float: Math.abs, bigint: (x: bigint) => (x < 0n ? -x : x) })),
-  unaryOp('Neg', SIGNED_NUMERIC, () => ({ float: (x: number) => -x, bigint: (x: bigint) => -x })),
-  unaryOp('Sign', NUMERIC_TYPES, () => ({ float: Math.sign, bigint: (x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n) })),
+  unaryOp('Abs', NUMERIC_TYPES, { float: Math.abs, bigint: (x: bigint) => (x < 0n ? -x : x) }),
+  unaryOp('Neg', SIGNED_NUMERIC, { float: (x: number) => -x, bigint: (x: bigint) => -x }),
+  unaryOp('Sign', NUMERIC_TYPES, { float: Math.sign, bigint: (x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n) }),
   unaryOp('Sqrt', FLOAT_TYPES, f(Math.sqrt)),
   unaryOp('Exp', FLOAT_TYPES, f(Math.exp)),
   unaryOp('Log', FLOAT_TYPES, f(Math.log)),
@@ -18,14 +20,17 @@ export const unaryMathKernels: KernelDefinition[] = [
   unaryOp('Floor', FLOAT_TYPES, f(Math.floor)),
   unaryOp('Ceil', FLOAT_TYPES, f(Math.ceil)),
   unaryOp('Round', FLOAT_TYPES, f(roundHalfEven), { since: 11 }),
-  unaryOp('Erf', NUMERIC_TYPES, () => ({ float: erf, int: (x: number) => Math.round(erf(x)) }), { since: 9 }),
+  // Integer Erf is the float result cast back, which truncates (the ONNX reference does this).
+  unaryOp('Erf', NUMERIC_TYPES, { float: erf, int: (x: number) => Math.trunc(erf(x)), bigint: viaNumber(erf) }, { since: 9 }),
   unaryOp('Tanh', FLOAT_TYPES, f(Math.tanh)),
   unaryOp('Sigmoid', FLOAT_TYPES, f((x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))))),
-  unaryOp('Relu', [...FLOAT_TYPES, 'int8', 'int16', 'int32', 'int64'], () => ({
+  unaryOp('Relu', [...FLOAT_TYPES, 'int8', 'int16', 'int32', 'int64'], {
     float: (x: number) => (x > 0 ? x : 0),
     bigint: (x: bigint) => (x > 0n ? x : 0n),
-  })),
-  unaryOp('Softplus', FLOAT_TYPES, f((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))))),
+  }),
+  unaryOp('Softplus', FLOAT_TYPES, f(softplus)),
+  unaryOp('Mish', FLOAT_TYPES, f((x) => x * Math.tanh(softplus(x))), { since: 18 }),
+  unaryOp('HardSwish', FLOAT_TYPES, f((x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))), { since: 14 }),
   unaryOp('Softsign', FLOAT_TYPES, f((x) => x / (1 + Math.abs(x)))),
   unaryOp('Sin', FLOAT_TYPES, f(Math.sin), { since: 7 }),
   unaryOp('Cos', FLOAT_TYPES, f(Math.cos), { since: 7 }),
@@ -38,5 +43,4 @@ export const unaryMathKernels: KernelDefinition[] = [
   unaryOp('Asinh', FLOAT_TYPES, f(Math.asinh), { since: 9 }),
   unaryOp('Acosh', FLOAT_TYPES, f(Math.acosh), { since: 9 }),
   unaryOp('Atanh', FLOAT_TYPES, f(Math.atanh), { since: 9 }),
-  unaryOp('Not', ['bool'], () => ({ float: (x: number) => (x ? 0 : 1) })),
 ];

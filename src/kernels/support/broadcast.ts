@@ -47,3 +47,9 @@ export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array | unde
   }
   return index;
 }
+
+/** Whether `shape` broadcasts to `target` without changing it (unidirectional broadcasting). */
+export function broadcastsOneWay(shape: Shape, target: Shape): boolean {
+  const offset = target.length - shape.length;
+  return offset >= 0 && shape.every((d, i) => d === 1 || d === target[offset + i]);
+}

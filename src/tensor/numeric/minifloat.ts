@@ -1,142 +1,163 @@
 /**
  * The 8- and 4-bit float formats (float8 e4m3fn / e4m3fnuz / e5m2 / e5m2fnuz, float4 e2m1,
- * float8 e8m0). Decoding is a 256-entry table per format; encoding rounds to nearest even over
- * the sorted finite values, then applies the format's overflow rule (saturate or NaN/Inf), as
- * the Cast operator specifies.
+ * float8 e8m0). Decoding is a table per format. Encoding follows the Cast operator: round to
+ * nearest even over the format's finite values, then the format's overflow rule (saturate to
+ * the largest finite value, or NaN / infinity when `saturate` is off). e8m0 (a bare power of
+ * two) has its own rounding modes.
  */
 export type MinifloatType = 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'float4e2m1' | 'float8e8m0';
 
+/**
+ * How a format spends its special codes:
+ * - 'fn': no infinity; the all-ones code (each sign) is NaN (e4m3fn).
+ * - 'fnuz': no infinity, no negative zero; the negative-zero code is the only NaN.
+ * - 'ieee': infinity and NaN as in IEEE 754 (e5m2).
+ * - 'finite': neither (float4e2m1); overflow always saturates.
+ */
+type Specials = 'fn' | 'fnuz' | 'ieee' | 'finite';
+
 interface Format {
   readonly decode: Float32Array;
-  /** Finite non-negative values ascending, with their codes. */
-  readonly positives: readonly { value: number; code: number }[];
+  /** Finite non-negative values ascending, and their codes (parallel arrays). */
+  readonly values: Float64Array;
+  readonly codes: Uint8Array;
   readonly nanCode: number;
   /** Code for +infinity, when the format has one. */
   readonly infCode?: number;
   readonly signBit: number;
-  readonly hasNegativeZero: boolean;
+  readonly specials: Specials;
 }
 
-function buildIeeeLike(expBits: number, manBits: number, bias: number, kind: 'fn' | 'fnuz' | 'ieee'): Format {
-  const total = 1 + expBits + manBits;
-  const codes = 1 << total;
-  const signBit = 1 << (total - 1);
-  const decode = new Float32Array(codes);
+function decodeIeeeLike(code: number, expBits: number, manBits: number, bias: number, specials: Specials): number {
+  const signBit = 1 << (expBits + manBits);
   const maxExp = (1 << expBits) - 1;
-  for (let code = 0; code < codes; code++) {
-    const sign = code & signBit ? -1 : 1;
-    const e = (code >> manBits) & maxExp;
-    const m = code & ((1 << manBits) - 1);
-    let v: number;
-    if (kind === 'fnuz' && code === signBit) v = NaN;
-    else if (kind === 'fn' && e === maxExp && m === (1 << manBits) - 1 && total === 8) v = NaN;
-    else if (kind === 'ieee' && e === maxExp) v = m === 0 ? sign * Infinity : NaN;
-    else if (e === 0) v = sign * m * 2 ** (1 - bias - manBits);
-    else v = sign * (1 + m / (1 << manBits)) * 2 ** (e - bias);
-    decode[code] = v;
-  }
-  const positives: { value: number; code: number }[] = [];
-  for (let code = 0; code < signBit; code++) if (Number.isFinite(decode[code])) positives.push({ value: decode[code], code });
-  positives.sort((a, b) => a.value - b.value);
+  const manMask = (1 << manBits) - 1;
+  const sign = code & signBit ? -1 : 1;
+  const e = (code >> manBits) & maxExp;
+  const m = code & manMask;
+  if (specials === 'fnuz' && code === signBit) return NaN;
+  if (specials === 'fn' && e === maxExp && m === manMask) return NaN;
+  if (specials === 'ieee' && e === maxExp) return m === 0 ? sign * Infinity : NaN;
+  if (e === 0) return sign * m * 2 ** (1 - bias - manBits);
+  return sign * (1 + m / (1 << manBits)) * 2 ** (e - bias);
+}
+
+function buildIeeeLike(expBits: number, manBits: number, bias: number, specials: Specials): Format {
+  const signBit = 1 << (expBits + manBits);
+  const decode = new Float32Array(signBit * 2);
+  for (let code = 0; code < decode.length; code++) decode[code] = decodeIeeeLike(code, expBits, manBits, bias, specials);
+  const positives: number[] = [];
+  for (let code = 0; code < signBit; code++) if (Number.isFinite(decode[code])) positives.push(code);
+  positives.sort((a, b) => decode[a] - decode[b]);
+  const maxExp = (1 << expBits) - 1;
+  // 'finite' has no NaN; NaN encodes as the negative-zero pattern, as the ONNX reference does.
+  const nanCode = specials === 'fnuz' || specials === 'finite' ? signBit
+    : specials === 'ieee' ? (maxExp << manBits) | (1 << (manBits - 1))
+    : signBit - 1;
   return {
     decode,
-    positives,
-    nanCode: kind === 'fnuz' ? signBit : kind === 'ieee' ? ((maxExp << manBits) | (1 << (manBits - 1))) : (codes - 1) & ~signBit,
-    infCode: kind === 'ieee' ? maxExp << manBits : undefined,
+    values: Float64Array.from(positives, (c) => decode[c]),
+    codes: Uint8Array.from(positives),
+    nanCode,
+    infCode: specials === 'ieee' ? maxExp << manBits : undefined,
     signBit,
-    hasNegativeZero: kind !== 'fnuz',
+    specials,
   };
 }
 
-function buildE8M0(): Format {
-  const decode = new Float32Array(256);
-  for (let code = 0; code < 256; code++) decode[code] = code === 255 ? NaN : 2 ** (code - 127);
-  const positives = Array.from({ length: 255 }, (_, code) => ({ value: decode[code], code }));
-  return { decode, positives, nanCode: 255, signBit: 0, hasNegativeZero: false };
-}
-
-const FORMATS: Record<MinifloatType, Format> = {
+const IEEE_LIKE = {
   float8e4m3fn: buildIeeeLike(4, 3, 7, 'fn'),
   float8e4m3fnuz: buildIeeeLike(4, 3, 8, 'fnuz'),
   float8e5m2: buildIeeeLike(5, 2, 15, 'ieee'),
   float8e5m2fnuz: buildIeeeLike(5, 2, 16, 'fnuz'),
-  // float4e2m1 has neither NaN nor infinity; buildIeeeLike's 'fn' NaN rule applies to 8-bit codes only.
-  float4e2m1: buildIeeeLike(2, 1, 1, 'fn'),
-  float8e8m0: buildE8M0(),
-};
+  float4e2m1: buildIeeeLike(2, 1, 1, 'finite'),
+} as const;
+
+const E8M0_DECODE = Float32Array.from({ length: 256 }, (_, code) => (code === 255 ? NaN : 2 ** (code - 127)));
 
 export function minifloatDecodeTable(type: MinifloatType): Float32Array {
-  return FORMATS[type].decode;
+  return type === 'float8e8m0' ? E8M0_DECODE : IEEE_LIKE[type].decode;
 }
 
 export function decodeMinifloat(type: MinifloatType, code: number): number {
-  return FORMATS[type].decode[code];
+  return minifloatDecodeTable(type)[code];
 }
 
 export type E8M0Rounding = 'up' | 'down' | 'nearest';
 
-/** Rounds |x| to a code among the format's finite values (nearest-even unless `rounding` says). */
-function nearestCode(format: Format, magnitude: number, rounding: E8M0Rounding | 'even'): { code: number; overflow: boolean } {
-  const p = format.positives;
+/**
+ * Index in `format.values` of |x| rounded to nearest even, or -1 when the rounded value lies
+ * beyond the largest finite value (so the overflow rule applies).
+ */
+function roundToNearestEven(format: Format, magnitude: number): number {
+  const v = format.values;
+  const top = v.length - 1;
+  if (magnitude >= v[top]) {
+    // The value one step above the largest finite one is the first that overflows; the
+    // midpoint between them rounds to whichever has the even code (the mantissa's last bit).
+    const halfStep = (v[top] - v[top - 1]) / 2;
+    const limit = v[top] + halfStep;
+    if (magnitude < limit || (magnitude === limit && (format.codes[top] & 1) === 0)) return top;
+    return -1;
+  }
   let lo = 0;
-  let hi = p.length - 1;
-  if (magnitude > p[hi].value) {
-    const top = p[hi];
-    const below = p[hi - 1];
-    const halfStep = (top.value - below.value) / 2;
-    if (rounding === 'down') return { code: top.code, overflow: false };
-    if (rounding === 'up') return { code: top.code, overflow: true };
-    if (magnitude < top.value + halfStep || (magnitude === top.value + halfStep && (top.code & 1) === 0)) {
-      return { code: top.code, overflow: false };
-    }
-    return { code: top.code, overflow: true };
-  }
-  if (magnitude <= p[0].value) {
-    if (rounding === 'up' || magnitude === p[0].value) return { code: p[0].code, overflow: false };
-    if (rounding === 'down') return { code: p[0].code, overflow: false };
-  }
+  let hi = top;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (p[mid].value <= magnitude) lo = mid;
+    if (v[mid] <= magnitude) lo = mid;
     else hi = mid;
   }
-  const a = p[lo];
-  const b = p[hi];
-  if (magnitude === a.value) return { code: a.code, overflow: false };
-  if (magnitude === b.value) return { code: b.code, overflow: false };
-  if (rounding === 'up') return { code: b.code, overflow: false };
-  if (rounding === 'down') return { code: a.code, overflow: false };
-  const mid = (a.value + b.value) / 2;
-  if (rounding === 'nearest') return { code: magnitude < mid ? a.code : b.code, overflow: false };
-  if (magnitude < mid) return { code: a.code, overflow: false };
-  if (magnitude > mid) return { code: b.code, overflow: false };
-  return { code: (a.code & 1) === 0 ? a.code : b.code, overflow: false };
+  const mid = (v[lo] + v[hi]) / 2;
+  if (magnitude < mid) return lo;
+  if (magnitude > mid) return hi;
+  return (format.codes[lo] & 1) === 0 ? lo : hi;
 }
 
-/** float -> minifloat code with the Cast operator's saturate rule. */
-export function encodeMinifloat(type: MinifloatType, value: number, saturate = true, rounding: E8M0Rounding = 'up'): number {
-  const format = FORMATS[type];
-  if (type === 'float8e8m0') {
-    if (Number.isNaN(value)) return 255;
-    if (value === Infinity) return saturate ? 254 : 255;
-    if (value <= 0) return saturate ? 0 : 255;
-    const { code, overflow } = nearestCode(format, value, rounding);
-    if (overflow) return saturate ? 254 : 255;
-    if (!saturate && value < format.positives[0].value && code === 0 && value !== format.positives[0].value && rounding !== 'up') return 255;
-    return code;
-  }
+function encodeIeeeLike(format: Format, value: number, saturate: boolean): number {
   if (Number.isNaN(value)) return format.nanCode;
   const negative = value < 0 || Object.is(value, -0);
-  const sign = negative && format.signBit ? format.signBit : 0;
-  const magnitude = Math.abs(value);
-  const overflowCode = (): number => {
-    if (saturate) return sign | format.positives[format.positives.length - 1].code;
+  const sign = negative ? format.signBit : 0;
+  const index = Number.isFinite(value) ? roundToNearestEven(format, Math.abs(value)) : -1;
+  if (index < 0) {
+    if (saturate || format.specials === 'finite') return sign | format.codes[format.codes.length - 1];
     if (format.infCode !== undefined) return sign | format.infCode;
-    return type === 'float4e2m1' ? sign | format.positives[format.positives.length - 1].code : format.nanCode | (format.hasNegativeZero ? sign : 0);
-  };
-  if (magnitude === Infinity) return overflowCode();
-  const { code, overflow } = nearestCode(format, magnitude, 'even');
-  if (overflow) return overflowCode();
-  if (code === 0 && !format.hasNegativeZero) return 0;
-  return sign | code;
+    return format.specials === 'fnuz' ? format.nanCode : sign | format.nanCode;
+  }
+  const code = format.codes[index];
+  // fnuz formats have no negative zero: -0 and tiny negatives become +0.
+  return code === 0 && format.specials === 'fnuz' ? 0 : sign | code;
+}
+
+/** floor(log2(a)) for a finite a > 0, exact where Math.log2 rounds near powers of two. */
+function exponentOf(a: number): number {
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  return e;
+}
+
+/**
+ * float -> e8m0 (2^(code-127), 255 = NaN). Like the ONNX reference the value is taken at
+ * float32 precision and its sign is ignored (negative inputs are unspecified); zero,
+ * infinity and out-of-range values follow the Cast operator's table: the nearest bound when
+ * saturating, NaN otherwise.
+ */
+function encodeE8M0(value: number, saturate: boolean, rounding: E8M0Rounding): number {
+  if (Number.isNaN(value)) return 255;
+  const a = Math.fround(Math.abs(value));
+  if (a === Infinity) return saturate ? 254 : 255;
+  if (a === 0) return saturate ? 0 : 255;
+  let e = exponentOf(a);
+  const lower = 2 ** e;
+  if (a !== lower && (rounding === 'up' || (rounding === 'nearest' && a >= 1.5 * lower))) e++;
+  const code = e + 127;
+  if (code > 254) return saturate ? 254 : 255;
+  if (code < 0) return saturate ? 0 : 255;
+  return code;
+}
+
+/** float -> minifloat code with the Cast operator's saturate rule (and e8m0 rounding mode). */
+export function encodeMinifloat(type: MinifloatType, value: number, saturate = true, rounding: E8M0Rounding = 'up'): number {
+  if (type === 'float8e8m0') return encodeE8M0(value, saturate, rounding);
+  return encodeIeeeLike(IEEE_LIKE[type], value, saturate);
 }

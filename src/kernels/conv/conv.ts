@@ -1,0 +1,110 @@
+/**
+ * Conv: per batch item and group, Y = W_g x im2col(X_g) through the shared GEMM. Pointwise
+ * convolutions (1x1, stride 1, no padding) multiply X directly, groups of one input channel
+ * take the depthwise loop, and the column matrix is built a tile of output positions at a time
+ * into one buffer per call, so memory stays bounded on large images.
+ */
+import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { gemm, type FloatArray } from '../linalg/gemm-core.js';
+import { kernel, type KernelDefinition } from '../kernel.js';
+import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
+import { depthwiseConv } from './depthwise-conv.js';
+import { im2col, positionsPerTile } from './patch-rows.js';
+import { checkAllocatable, slideWindow, type SlidingWindow } from './sliding-window.js';
+import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
+
+interface ConvAttributes {
+  readonly window: WindowAttributes;
+  readonly group: number;
+}
+
+interface GroupedProduct {
+  readonly x: FloatArray;
+  readonly w: FloatArray;
+  readonly y: FloatArray;
+  readonly batch: number;
+  readonly group: number;
+  readonly inPerGroup: number;
+  readonly outPerGroup: number;
+  /** 0 when Y starts empty, 1 when it holds the bias. */
+  readonly beta: number;
+}
+
+function isPointwise(win: SlidingWindow): boolean {
+  return win.kernel.every((k) => k === 1) && win.strides.every((s) => s === 1) &&
+    win.padsBegin.every((p) => p === 0) && win.padsEnd.every((p) => p === 0);
+}
+
+function pointwiseConv(p: GroupedProduct, win: SlidingWindow): void {
+  const size = sizeOf(win.image);
+  for (let n = 0; n < p.batch; n++) {
+    for (let g = 0; g < p.group; g++) {
+      gemm({
+        m: p.outPerGroup, n: size, k: p.inPerGroup,
+        a: p.w, aOffset: g * p.outPerGroup * p.inPerGroup, lda: p.inPerGroup, transA: false,
+        b: p.x, bOffset: (n * p.group + g) * p.inPerGroup * size, ldb: size, transB: false,
+        c: p.y, cOffset: (n * p.group + g) * p.outPerGroup * size, ldc: size,
+        alpha: 1, beta: p.beta,
+      });
+    }
+  }
+}
+
+function im2colConv(p: GroupedProduct, win: SlidingWindow): void {
+  const inSize = sizeOf(win.image);
+  const outSize = sizeOf(win.grid);
+  const depth = p.inPerGroup * sizeOf(win.kernel);
+  const tile = positionsPerTile(depth, outSize);
+  const col = p.x instanceof Float64Array ? new Float64Array(depth * tile) : new Float32Array(depth * tile);
+  for (let n = 0; n < p.batch; n++) {
+    for (let g = 0; g < p.group; g++) {
+      const xOffset = (n * p.group + g) * p.inPerGroup * inSize;
+      const yOffset = (n * p.group + g) * p.outPerGroup * outSize;
+      for (let start = 0; start < outSize; start += tile) {
+        const end = Math.min(outSize, start + tile);
+        im2col(p.x, xOffset, p.inPerGroup, win, col, start, end);
+        gemm({
+          m: p.outPerGroup, n: end - start, k: depth,
+          a: p.w, aOffset: g * p.outPerGroup * depth, lda: depth, transA: false,
+          b: col, bOffset: 0, ldb: end - start, transB: false,
+          c: p.y, cOffset: yOffset + start, ldc: outSize,
+          alpha: 1, beta: p.beta,
+        });
+      }
+    }
+  }
+}
+
+function convKernel(sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[]): KernelDefinition {
+  return kernel<ConvAttributes>({
+    domain: '',
+    opType: 'Conv',
+    sinceVersion,
+    untilVersion,
+    typeConstraints: [{ input: 0, types }, { input: 1, types }, { input: 2, types }],
+    parseAttributes: (attrs) => ({ window: parseWindowAttributes(attrs, false), group: parseGroup(attrs.int('group', 1)) }),
+    run(inputs, { window, group }) {
+      const ops = convOperands(inputs, group, window.kernelShape, false);
+      const win = slideWindow(window, ops.spatial, ops.kernel);
+      const dims = [ops.batch, ops.outChannels, ...win.grid];
+      checkAllocatable(dims, 'Y');
+      const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
+      const bias = ops.b ? floatValues(ops.b) : undefined;
+      fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));
+      if (y.length > 0) {
+        const p: GroupedProduct = {
+          x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
+          inPerGroup: ops.inChannels / group, outPerGroup: ops.outChannels / group, beta: bias ? 1 : 0,
+        };
+        if (p.inPerGroup === 1) depthwiseConv({ ...p, channels: ops.inChannels, multiplier: p.outPerGroup }, win);
+        else if (isPointwise(win)) pointwiseConv(p, win);
+        else im2colConv(p, win);
+      }
+      return [tensorFromCompute(ops.x.type, dims, y)];
+    },
+  });
+}
+
+export const convKernels: KernelDefinition[] = [convKernel(1, 21, FLOAT_TYPES_BEFORE_22), convKernel(22, undefined, FLOAT_TYPES)];

@@ -1,0 +1,49 @@
+/**
+ * RMSNormalization (opset 23): X divided by the root mean square over the dimensions
+ * [axis, rank) (plus epsilon under the root), times `scale` broadcast one way to X. Y takes
+ * scale's element type, which may differ from X's.
+ */
+import { FLOAT_TYPES } from '../../tensor/element-type.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { kernel, type KernelDefinition } from '../kernel.js';
+import { normalizeAxis, tensorInput } from '../support/inputs.js';
+import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { broadcastParameter, parameterAt } from './broadcast-parameter.js';
+import { stashTypeOf } from './stash-type.js';
+
+interface RmsNormAttributes {
+  readonly axis: number;
+  readonly epsilon: number;
+}
+
+export const rmsNormalizationKernels: KernelDefinition[] = [
+  kernel<RmsNormAttributes>({
+    domain: '',
+    opType: 'RMSNormalization',
+    sinceVersion: 23,
+    typeConstraints: [0, 1].map((input) => ({ input, types: FLOAT_TYPES })),
+    parseAttributes: (attrs) => {
+      // Stage one always runs in doubles here; the attribute is still checked.
+      stashTypeOf(attrs);
+      return { axis: attrs.int('axis', -1), epsilon: attrs.float('epsilon', 1e-5) };
+    },
+    run(inputs, { axis, epsilon }) {
+      const x = tensorInput(inputs, 0, 'X');
+      const scaleTensor = tensorInput(inputs, 1, 'scale');
+      const a = normalizeAxis(axis, x.rank);
+      const outer = sizeOf(x.dims.slice(0, a));
+      const inner = sizeOf(x.dims.slice(a));
+      const scale = broadcastParameter(scaleTensor, x.dims, 'scale');
+      const xv = computeValues(x) as NumberArray;
+      const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
+      for (let g = 0; g < outer; g++) {
+        const start = g * inner;
+        let squares = 0;
+        for (let i = start; i < start + inner; i++) squares += xv[i] * xv[i];
+        const invRms = 1 / Math.sqrt(squares / inner + epsilon);
+        for (let i = start; i < start + inner; i++) y[i] = xv[i] * invRms * parameterAt(scale, i);
+      }
+      return [tensorFromCompute(scaleTensor.type, x.dims, y)];
+    },
+  }),
+];
