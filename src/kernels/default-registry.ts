@@ -1,6 +1,7 @@
 /** The registry every session uses unless told otherwise: all CPU kernels, listed by family. */
 import { castKernels } from './cast/index.js';
 import { contribKernels } from './contrib/index.js';
+import { contribTransformerKernels } from './contrib-transformer/index.js';
 import { controlKernels } from './control/index.js';
 import { convKernels } from './conv/index.js';
 import { detectionKernels } from './detection/index.js';
@@ -42,6 +43,7 @@ export function defaultRegistry(): KernelRegistry {
     ...recurrentKernels,
     ...quantKernels,
     ...contribKernels,
+    ...contribTransformerKernels,
     ...lossKernels,
     ...signalKernels,
     ...detectionKernels,

@@ -1,0 +1,3 @@
+import type { KernelDefinition } from '../kernel.js';
+
+export const contribTransformerKernels: KernelDefinition[] = [];
