@@ -59,6 +59,17 @@ describe('TensorProto conversion', () => {
     expect(() => tensorFromProto({ name: 'w', data_type: 99, dims: [1] })).toThrow(/tensor 'w' has unknown element type code 99/);
   });
 
+  it('decodes from a Node Buffer at any offset inside its pooled backing store', () => {
+    const bytes = encodeTensorProto(tensorToProto(new DenseTensor('float32', [3], Float32Array.of(1.5, -2, 7)), 'x'));
+    for (let offset = 0; offset < 8; offset++) {
+      const backing = Buffer.alloc(bytes.length + 16);
+      backing.set(bytes, offset);
+      const view = backing.subarray(offset, offset + bytes.length);
+      const t = tensorFromProto(TensorProtoType.decode(view) as unknown as TensorProto);
+      expect(Array.from(t.data as Float32Array), `offset ${offset}`).toEqual([1.5, -2, 7]);
+    }
+  });
+
   it('views aligned raw_data without copying and copies misaligned raw_data', () => {
     const backing = new Uint8Array(20);
     new Float32Array(backing.buffer, 4, 2).set([1, 2]);
