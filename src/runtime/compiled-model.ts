@@ -2,6 +2,7 @@
 import type { Model } from '../ir/graph.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 import type { ExecutionPlan } from '../plan/execution-plan.js';
+import { inlineModelFunctions } from '../plan/inline-functions.js';
 import { planGraph } from '../plan/planner.js';
 import type { Value } from '../tensor/value.js';
 import { execute, type StepObserver } from './executor.js';
@@ -14,7 +15,8 @@ export class CompiledModel {
   ) {}
 
   static compile(model: Model, registry: KernelRegistry): CompiledModel {
-    return new CompiledModel(model, planGraph(model.graph, { registry, opsets: model.opsetImports }), registry);
+    const expanded = inlineModelFunctions(model, registry);
+    return new CompiledModel(expanded, planGraph(expanded.graph, { registry, opsets: expanded.opsetImports }), registry);
   }
 
   /** Runs with feeds by input slot; returns the graph outputs in order. */
