@@ -9,6 +9,7 @@ import { defaultRegistry } from '../kernels/default-registry.js';
 import type { PlannedInput } from '../plan/execution-plan.js';
 import { platform } from '../platform/platform.js';
 import { CompiledModel } from '../runtime/compiled-model.js';
+import { Profiler, type TraceEvent } from '../runtime/profiler.js';
 import { externalFileKey, loadModel } from '../runtime/load-model.js';
 import { OptionalValue, type Value } from '../tensor/value.js';
 import { checkFeed } from './feed-check.js';
@@ -55,9 +56,15 @@ export class InferenceSession {
   readonly outputMetadata: readonly ValueMetadata[];
   private compiled: CompiledModel | undefined;
   private readonly inputsByName: ReadonlyMap<string, PlannedInput>;
+  private profiler: Profiler | undefined;
+  private runCount = 0;
 
-  private constructor(compiled: CompiledModel, private readonly options: SessionOptions) {
+  private constructor(compiled: CompiledModel, private readonly options: SessionOptions, createdMs: { start: number; end: number }) {
     this.compiled = compiled;
+    if (options.enableProfiling) {
+      this.profiler = new Profiler();
+      this.profiler.session('session_initialization', createdMs.start, createdMs.end);
+    }
     const plan = compiled.plan;
     const required = plan.inputs.filter((i) => !i.defaultValue);
     this.inputNames = required.map((i) => i.name);
@@ -71,6 +78,7 @@ export class InferenceSession {
   static create(buffer: ArrayBufferLike | Uint8Array, options?: SessionOptions): Promise<InferenceSession>;
   static create(buffer: ArrayBufferLike, byteOffset: number, byteLength?: number, options?: SessionOptions): Promise<InferenceSession>;
   static async create(arg0: unknown, arg1?: unknown, arg2?: unknown, arg3?: unknown): Promise<InferenceSession> {
+    const startMs = performance.now();
     let bytes: Uint8Array;
     let location: string | undefined;
     let rawOptions: unknown = arg1;
@@ -111,7 +119,8 @@ export class InferenceSession {
       location,
       externalFiles: await externalFiles(options),
     });
-    return new InferenceSession(CompiledModel.compile(model, defaultRegistry()), options);
+    const compiled = CompiledModel.compile(model, defaultRegistry());
+    return new InferenceSession(compiled, options, { start: startMs, end: performance.now() });
   }
 
   run(feeds: FeedsType, options?: RunOptions): Promise<ReturnType>;
@@ -125,7 +134,11 @@ export class InferenceSession {
     const { fetches, options } = this.parseFetches(arg1, arg2);
     const feedValues = this.convertFeeds(feeds);
     const stop = () => (options.terminate ? new OnnxTsError(`run${options.tag ? ` '${options.tag}'` : ''} was terminated`) : undefined);
-    const outputs = await compiled.run(feedValues, { shouldStop: stop });
+    const run = ++this.runCount;
+    const profiler = this.profiler;
+    const startMs = performance.now();
+    const outputs = await compiled.run(feedValues, { shouldStop: stop, observer: profiler?.observer(run) });
+    profiler?.session('model_run', startMs, performance.now(), run);
     const result: Record<string, PublicValue> = {};
     compiled.plan.outputs.forEach((o, i) => {
       const value = outputs[i];
@@ -186,11 +199,32 @@ export class InferenceSession {
     this.compiled = undefined;
   }
 
-  /** Accepted for compatibility; profiling is not implemented yet, so nothing is recorded. */
-  startProfiling(): void {}
+  /** Starts recording a trace event per executed node (also started by the enableProfiling option). */
+  startProfiling(): void {
+    this.profiler ??= new Profiler();
+  }
 
-  /** Accepted for compatibility; profiling is not implemented yet, so no file is written. */
-  endProfiling(): void {}
+  /**
+   * Stops profiling and writes the Chrome-trace JSON (onnxruntime's event schema; opens in
+   * Perfetto) to `<profileFilePrefix>_<timestamp>.json`, returning that path. Where the host has
+   * no file system (browsers) nothing is written: read the events with profilingEvents() first.
+   */
+  endProfiling(): string | undefined {
+    const profiler = this.profiler;
+    if (!profiler) return undefined;
+    this.profiler = undefined;
+    const write = platform().writeTextFileSync;
+    if (!write) return undefined;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const path = `${this.options.profileFilePrefix ?? 'onnxts_profile'}_${stamp}.json`;
+    write(path, JSON.stringify(profiler.trace()));
+    return path;
+  }
+
+  /** The trace events recorded since profiling started (empty when it is off). */
+  profilingEvents(): TraceEvent[] {
+    return this.profiler?.trace() ?? [];
+  }
 }
 
 /** Accepts tensors made by another onnxruntime-common copy (same fields, other class). */

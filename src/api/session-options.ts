@@ -32,9 +32,9 @@ export interface SessionOptions {
   executionMode?: 'sequential' | 'parallel';
   /** Accepted; not implemented yet (no optimized model is written). */
   optimizedModelFilePath?: string;
-  /** Accepted; not implemented yet (no profile is written). */
+  /** Records a trace event per executed node from creation on; endProfiling() writes it. */
   enableProfiling?: boolean;
-  /** Accepted; not implemented yet. */
+  /** Prefix of the trace file endProfiling() writes (default 'onnxts_profile'). */
   profileFilePrefix?: string;
   /** Prefix for this session's log lines. */
   logId?: string;

@@ -6,6 +6,7 @@ import { installPlatform } from '../platform/platform.js';
 import { nodePlatform } from '../platform/node.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
 
 installPlatform(nodePlatform);
@@ -15,6 +16,7 @@ program.name('onnxts').description('ONNX inference in TypeScript').version(VERSI
 registerConformance(program);
 registerRun(program);
 registerInspect(program);
+registerProfile(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`onnxts: ${error instanceof Error ? error.message : String(error)}\n`);

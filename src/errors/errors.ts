@@ -38,12 +38,14 @@ export interface NodeContext {
   readonly opType: string;
   readonly domain: string;
   readonly opset?: number;
+  /** The node's first output, which identifies an unnamed node. */
+  readonly output?: string;
 }
 
 export function describeNode(node: NodeContext): string {
   const domain = node.domain === '' ? 'ai.onnx' : node.domain;
   const opset = node.opset === undefined ? '' : ` opset ${node.opset}`;
-  const name = node.name === '' ? '(unnamed)' : `'${node.name}'`;
+  const name = node.name !== '' ? `'${node.name}'` : node.output ? `(unnamed, output '${node.output}')` : '(unnamed)';
   return `node ${name} (${node.opType}, ${domain}${opset})`;
 }
 

@@ -98,7 +98,7 @@ function buildPlan(
 
 function planStep(node: Node, opts: PlanOptions, table: SlotTable, visible: ReadonlySet<string>): Omit<PlannedStep, 'release'> {
     const opset = opsetFor(node, opts.opsets);
-    const context = { name: node.name, opType: node.opType, domain: node.domain, opset };
+    const context = { name: node.name, opType: node.opType, domain: node.domain, opset, output: node.outputs.find((o) => o !== '') };
     const planTime: PlanTimeContext = {
       node: context,
       opset,

@@ -1,4 +1,5 @@
 /** The Node.js platform: files through node:fs, URLs through fetch. */
+import { writeFileSync } from 'node:fs';
 import { open, readFile, realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative as relativePath, resolve, sep } from 'node:path';
@@ -64,4 +65,5 @@ export const nodePlatform: Platform = {
   readModel,
   readExternalData,
   hardwareConcurrency: () => availableParallelism(),
+  writeTextFileSync: (path, text) => writeFileSync(path, text),
 };

@@ -14,6 +14,11 @@ export interface Platform {
    */
   readExternalData(modelLocation: string, relative: string, offset: number, length: number | undefined): Promise<Uint8Array>;
   hardwareConcurrency(): number;
+  /**
+   * Writes a text file synchronously (profiles, from the synchronous endProfiling()); absent
+   * where the host has no file system.
+   */
+  readonly writeTextFileSync?: (path: string, text: string) => void;
 }
 
 let current: Platform | undefined;

@@ -12,9 +12,8 @@ import type { DataType } from '../tensor/element-type.js';
 import type { Value } from '../tensor/value.js';
 
 export interface StepObserver {
-  /** Called around every step; used by profiling. */
-  beforeStep?(step: PlannedStep): void;
-  afterStep?(step: PlannedStep, inputs: readonly (Value | undefined)[], outputs: readonly (Value | undefined)[]): void;
+  /** Called after every step that ran (subgraph steps included), with its start and end in performance.now() milliseconds. */
+  onStep(step: PlannedStep, inputs: readonly (Value | undefined)[], outputs: readonly (Value | undefined)[], startMs: number, endMs: number): void;
 }
 
 export interface ExecuteOptions {
@@ -70,7 +69,7 @@ export async function execute(
       opset: step.node.opset,
       runSubgraph: (handle: SubgraphHandle, subInputs) => runSubgraph(handle as CompiledSubgraph, subInputs, frame, options),
     };
-    options.observer?.beforeStep?.(step);
+    const startMs = options.observer ? performance.now() : 0;
     let outputs: (Value | undefined)[];
     try {
       const result = chosen.kernel.run(inputs, chosen.attributes, context);
@@ -78,7 +77,7 @@ export async function execute(
     } catch (error) {
       throw asNodeError(error, step);
     }
-    options.observer?.afterStep?.(step, inputs, outputs);
+    options.observer?.onStep(step, inputs, outputs, startMs, performance.now());
     for (let i = 0; i < step.outputs.length; i++) {
       const slot = step.outputs[i];
       if (slot < 0) continue;
