@@ -10,6 +10,7 @@ import { linalgKernels } from './linalg/index.js';
 import { logicKernels } from './logic/index.js';
 import { lossKernels } from './loss/index.js';
 import { elementwiseKernels } from './math/index.js';
+import { miscKernels } from './misc/index.js';
 import { mlKernels } from './ml/index.js';
 import { normalizationKernels } from './normalization/index.js';
 import { recurrentKernels } from './recurrent/index.js';
@@ -23,6 +24,7 @@ import { signalKernels } from './signal/index.js';
 import { stringKernels } from './strings/index.js';
 import { tensorKernels } from './tensor/index.js';
 import { trainingKernels } from './training/index.js';
+import { transformerKernels } from './transformer/index.js';
 
 let registry: KernelRegistry | undefined;
 
@@ -51,6 +53,8 @@ export function defaultRegistry(): KernelRegistry {
     ...mlKernels,
     ...randomKernels,
     ...trainingKernels,
+    ...transformerKernels,
+    ...miscKernels,
   );
   return registry;
 }

@@ -1,3 +1,5 @@
 import type { KernelDefinition } from '../kernel.js';
+import { optimizerKernels } from './optimizers.js';
 
-export const trainingKernels: KernelDefinition[] = [];
+/** The ai.onnx.preview.training domain: optimizer update steps. */
+export const trainingKernels: KernelDefinition[] = [...optimizerKernels];

@@ -1,0 +1,72 @@
+/**
+ * The GELU activations of com.microsoft: Gelu (exact, through erf), FastGelu (the tanh
+ * approximation, with an optional bias), BiasGelu (exact GELU of X + bias) and QuickGelu
+ * (x * sigmoid(alpha * x)). A bias is one value per element of X's last dimension.
+ */
+import { KernelInputError } from '../../errors/errors.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import type { DataType } from '../../tensor/element-type.js';
+import { formatShape } from '../../tensor/shape.js';
+import { kernel, type KernelDefinition } from '../kernel.js';
+import { erf } from '../math/special-functions.js';
+import { mapBinary, mapUnary } from '../support/elementwise.js';
+import { optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
+import { HALF_AND_SINGLE, HALF_SINGLE_DOUBLE, MS_DOMAIN } from './element-types.js';
+
+type Activation = (x: number) => number;
+
+const exactGelu: Activation = (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2));
+
+// onnxruntime's constants: sqrt(2 / pi) and 0.044715 * sqrt(2 / pi).
+const TANH_B = 0.7978845608028654;
+const TANH_C = 0.035677408136300125;
+const tanhGelu: Activation = (x) => 0.5 * x * (1 + Math.tanh(x * (TANH_C * x * x + TANH_B)));
+
+function checkBias(x: DenseTensor, bias: DenseTensor): void {
+  requireSameType(x, bias, 'X and bias');
+  const last = x.rank === 0 ? 1 : x.dims[x.rank - 1];
+  if (bias.rank !== 1 || bias.dims[0] !== last) {
+    throw new KernelInputError(`bias must have shape [${last}] (the last dimension of X), got ${formatShape(bias.dims)}`);
+  }
+}
+
+function activate(x: DenseTensor, bias: DenseTensor | undefined, fn: Activation): DenseTensor {
+  if (!bias) return mapUnary(x, { float: fn });
+  checkBias(x, bias);
+  return mapBinary(x, bias, { float: (a: number, b: number) => fn(a + b) });
+}
+
+type BiasInput = 'none' | 'optional' | 'required';
+
+function geluKernel(opType: string, types: readonly DataType[], fn: Activation, bias: BiasInput): KernelDefinition {
+  return kernel({
+    domain: MS_DOMAIN,
+    opType,
+    sinceVersion: 1,
+    typeConstraints: [0, 1].map((input) => ({ input, types })),
+    run(inputs) {
+      const x = tensorInput(inputs, 0, 'X');
+      const b = bias === 'required' ? tensorInput(inputs, 1, 'bias') : bias === 'optional' ? optionalTensorInput(inputs, 1, 'bias') : undefined;
+      return [activate(x, b, fn)];
+    },
+  });
+}
+
+const quickGelu = kernel<number>({
+  domain: MS_DOMAIN,
+  opType: 'QuickGelu',
+  sinceVersion: 1,
+  typeConstraints: [{ input: 0, types: HALF_AND_SINGLE }],
+  parseAttributes: (attrs) => attrs.float('alpha', 1.702),
+  run(inputs, alpha) {
+    const x = tensorInput(inputs, 0, 'X');
+    return [mapUnary(x, { float: (v: number) => v / (1 + Math.exp(-alpha * v)) })];
+  },
+});
+
+export const geluKernels: KernelDefinition[] = [
+  geluKernel('Gelu', HALF_AND_SINGLE, exactGelu, 'none'),
+  geluKernel('FastGelu', HALF_SINGLE_DOUBLE, tanhGelu, 'optional'),
+  geluKernel('BiasGelu', HALF_AND_SINGLE, exactGelu, 'required'),
+  quickGelu,
+];
