@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Node 20 runs relaxed SIMD only behind this flag; with it, both wasm GEMM builds are tested.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
   },
 });

@@ -5,6 +5,7 @@
  * register-blocked kernel; thin or tiny ones through direct loops, where packing would cost
  * more than it saves. Faster backends replace it behind the same signature.
  */
+import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
 import { packedGemm } from './gemm-packed.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -33,8 +34,11 @@ export interface GemmOperands {
 /** Below this many multiply-adds, or with fewer than 4 rows or columns, packing does not pay. */
 const PACKED_MIN_WORK = 32 * 32 * 32;
 const PACKED_MIN_SIDE = 4;
+/** Measured by scripts/bench-gemm.mjs: below this many multiply-adds, or under 4 outputs, the TypeScript loops win. */
+const WASM_MIN_WORK = 1024;
 
 export function gemm(op: GemmOperands): void {
+  if (op.m * op.n >= 4 && op.m * op.n * op.k >= WASM_MIN_WORK && wasmGemmF32(op)) return;
   const { m, n, k, c, cOffset, ldc, alpha, beta } = op;
   for (let i = 0; i < m; i++) {
     const cRow = cOffset + i * ldc;

@@ -1,0 +1,40 @@
+/**
+ * Copies between operand views (row-major, with offsets and row strides) in JavaScript arrays
+ * and a module's memory. A view copies as one block when the gaps between its rows are at
+ * most its payload, keeping its stride; otherwise row by row into packed rows. `at` is a byte
+ * offset into the memory, as the module's exports take it.
+ */
+/** Floats from the first element of a rows x cols view with row stride ld to its last. */
+export function extent(rows: number, cols: number, ld: number): number {
+  return (rows - 1) * ld + cols;
+}
+
+/** The row stride a copy keeps: the source's when its gaps are at most the payload, else packed rows. */
+export function copyStride(rows: number, cols: number, ld: number): number {
+  return extent(rows, cols, ld) <= 2 * rows * cols ? ld : cols;
+}
+
+/** rows x cols of src (row stride ld) into the memory at `at`, with the row stride copyStride chose. */
+export function copyIn(
+  heap: Float32Array, at: number, src: Float32Array, offset: number,
+  rows: number, cols: number, ld: number, stride: number,
+): void {
+  const to = at / 4;
+  if (stride === ld) {
+    heap.set(src.subarray(offset, offset + extent(rows, cols, ld)), to);
+    return;
+  }
+  for (let i = 0; i < rows; i++) heap.set(src.subarray(offset + i * ld, offset + i * ld + cols), to + i * stride);
+}
+
+/** Writes only the m x n view of C: elements between its rows may belong to someone else. */
+export function copyOut(
+  heap: Float32Array, at: number, stride: number, c: Float32Array, offset: number, ldc: number, m: number, n: number,
+): void {
+  const from = at / 4;
+  if (stride === n && ldc === n) {
+    c.set(heap.subarray(from, from + m * n), offset);
+    return;
+  }
+  for (let i = 0; i < m; i++) c.set(heap.subarray(from + i * stride, from + i * stride + n), offset + i * ldc);
+}
