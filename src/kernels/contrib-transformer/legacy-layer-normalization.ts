@@ -5,14 +5,12 @@
  * before ONNX standardized it in 17, which computes exactly what the standard kernel does.
  */
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
-import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { broadcastParameter, parameterAt } from '../normalization/broadcast-parameter.js';
 import { floatTensor } from '../normalization/float-tensor.js';
 import { layerNormalizationKernels } from '../normalization/layer-normalization.js';
+import { rmsNormalize } from '../normalization/rms-normalization.js';
 import { stashTypeOf } from '../normalization/stash-type.js';
-import { normalizeAxis, tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { tensorInput } from '../support/inputs.js';
 
 interface SimplifiedAttributes {
   readonly axis: number;
@@ -28,25 +26,8 @@ const simplifiedLayerNormalization = kernel<SimplifiedAttributes>({
   parseAttributes: (attrs) => ({ axis: attrs.int('axis', -1), epsilon: attrs.float('epsilon', 1e-5), stashType: stashTypeOf(attrs) }),
   run(inputs, { axis, epsilon, stashType }) {
     const x = tensorInput(inputs, 0, 'X');
-    const scaleTensor = tensorInput(inputs, 1, 'scale');
-    const a = normalizeAxis(axis, x.rank);
-    const outer = sizeOf(x.dims.slice(0, a));
-    const inner = sizeOf(x.dims.slice(a));
-    const scale = broadcastParameter(scaleTensor, x.dims, 'scale');
-    const xv = computeValues(x) as NumberArray;
-    const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
-    const invRms = new Float64Array(outer);
-    for (let g = 0; g < outer; g++) {
-      const start = g * inner;
-      let squares = 0;
-      for (let i = start; i < start + inner; i++) squares += xv[i] * xv[i];
-      invRms[g] = 1 / Math.sqrt(squares / inner + epsilon);
-      for (let i = start; i < start + inner; i++) y[i] = xv[i] * invRms[g] * parameterAt(scale, i);
-    }
-    return [
-      tensorFromCompute(scaleTensor.type, x.dims, y),
-      floatTensor(stashType, x.dims.map((d, i) => (i < a ? d : 1)), invRms),
-    ];
+    const { y, invRms, axis: a } = rmsNormalize(x, tensorInput(inputs, 1, 'scale'), axis, epsilon);
+    return [y, floatTensor(stashType, x.dims.map((d, i) => (i < a ? d : 1)), invRms)];
   },
 });
 

@@ -15,7 +15,7 @@ import type { AttributeReader } from '../attributes.js';
 import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { axisTaps } from './roi-align-taps.js';
 import { roiBatchIndex } from './roi-inputs.js';
 

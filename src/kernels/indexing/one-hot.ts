@@ -11,7 +11,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
 import { copySlots, fillElements, takeElements } from './element-copy.js';
-import { requireAllocatable } from './output-size.js';
+import { checkedDims } from '../support/shape-input.js';
 
 function depthOf(tensor: DenseTensor): number {
   if (tensor.size !== 1) throw new KernelInputError(`depth must hold one value, got shape [${tensor.dims.join(',')}]`);
@@ -39,7 +39,7 @@ function oneHot(sinceVersion: number, untilVersion: number | undefined, negative
       if (values.size !== 2) throw new KernelInputError(`values must hold [off_value, on_value], got shape [${values.dims.join(',')}]`);
       const axis = normalizeAxis(attrs.axis, indices.rank + 1);
       const dims = [...indices.dims.slice(0, axis), depth, ...indices.dims.slice(axis)];
-      requireAllocatable(dims, 'the one-hot output');
+      checkedDims(dims, 'the one-hot output');
       const type = values.type;
       const slots = slotsPerElement(type);
       const out = allocateStorage(type, sizeOf(dims));

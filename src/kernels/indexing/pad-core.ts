@@ -8,7 +8,7 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import { copySlots, fillElements } from './element-copy.js';
-import { requireAllocatable } from './output-size.js';
+import { checkedDims } from '../support/shape-input.js';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
@@ -62,7 +62,7 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
     first.push(before);
     kept.push(length);
   }
-  requireAllocatable(dims, 'the padded output');
+  checkedDims(dims, 'the padded output');
   const maps = dims.map((size, d) => {
     const map = new Int32Array(size);
     for (let o = 0; o < size; o++) {

@@ -3,6 +3,7 @@
  * [axis, rank) (plus epsilon under the root), times `scale` broadcast one way to X. Y takes
  * scale's element type, which may differ from X's.
  */
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
@@ -16,6 +17,32 @@ interface RmsNormAttributes {
   readonly epsilon: number;
 }
 
+export interface RmsNormalized {
+  readonly y: DenseTensor;
+  /** 1 / rms per normalized group, for the contrib op that also returns it. */
+  readonly invRms: Float64Array;
+  readonly axis: number;
+}
+
+/** Y = X / sqrt(mean(X²) + epsilon) · scale over [axis, rank); shared with com.microsoft SimplifiedLayerNormalization. */
+export function rmsNormalize(x: DenseTensor, scaleTensor: DenseTensor, axis: number, epsilon: number): RmsNormalized {
+  const a = normalizeAxis(axis, x.rank);
+  const outer = sizeOf(x.dims.slice(0, a));
+  const inner = sizeOf(x.dims.slice(a));
+  const scale = broadcastParameter(scaleTensor, x.dims, 'scale');
+  const xv = computeValues(x) as NumberArray;
+  const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
+  const invRms = new Float64Array(outer);
+  for (let g = 0; g < outer; g++) {
+    const start = g * inner;
+    let squares = 0;
+    for (let i = start; i < start + inner; i++) squares += xv[i] * xv[i];
+    invRms[g] = 1 / Math.sqrt(squares / inner + epsilon);
+    for (let i = start; i < start + inner; i++) y[i] = xv[i] * invRms[g] * parameterAt(scale, i);
+  }
+  return { y: tensorFromCompute(scaleTensor.type, x.dims, y), invRms, axis: a };
+}
+
 export const rmsNormalizationKernels: KernelDefinition[] = [
   kernel<RmsNormAttributes>({
     domain: '',
@@ -27,23 +54,6 @@ export const rmsNormalizationKernels: KernelDefinition[] = [
       stashTypeOf(attrs);
       return { axis: attrs.int('axis', -1), epsilon: attrs.float('epsilon', 1e-5) };
     },
-    run(inputs, { axis, epsilon }) {
-      const x = tensorInput(inputs, 0, 'X');
-      const scaleTensor = tensorInput(inputs, 1, 'scale');
-      const a = normalizeAxis(axis, x.rank);
-      const outer = sizeOf(x.dims.slice(0, a));
-      const inner = sizeOf(x.dims.slice(a));
-      const scale = broadcastParameter(scaleTensor, x.dims, 'scale');
-      const xv = computeValues(x) as NumberArray;
-      const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
-      for (let g = 0; g < outer; g++) {
-        const start = g * inner;
-        let squares = 0;
-        for (let i = start; i < start + inner; i++) squares += xv[i] * xv[i];
-        const invRms = 1 / Math.sqrt(squares / inner + epsilon);
-        for (let i = start; i < start + inner; i++) y[i] = xv[i] * invRms * parameterAt(scale, i);
-      }
-      return [tensorFromCompute(scaleTensor.type, x.dims, y)];
-    },
+    run: (inputs, { axis, epsilon }) => [rmsNormalize(tensorInput(inputs, 0, 'X'), tensorInput(inputs, 1, 'scale'), axis, epsilon).y],
   }),
 ];

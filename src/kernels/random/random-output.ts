@@ -6,7 +6,7 @@
 import { KernelInputError } from '../../errors/errors.js';
 import { dataTypeFromOnnx, type DataType } from '../../tensor/element-type.js';
 import { formatShape } from '../../tensor/shape.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 
 /** 2^26 draws take a few seconds; more is not a model's honest need. */
 export const MAX_RANDOM_ELEMENTS = 2 ** 26;

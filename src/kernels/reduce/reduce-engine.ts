@@ -10,7 +10,7 @@ import { allocateStorage, isBigIntType, type DataType } from '../../tensor/eleme
 import { stridesOf, type Shape } from '../../tensor/shape.js';
 import { computesAsFloat, pickFn, type ElementFns } from '../support/elementwise.js';
 import { computeBuffer, computeValues, isBigIntArray, tensorFromCompute } from '../support/numeric.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- accumulators are number or bigint per element kind. */
 /** Folds element `x` into `acc`; `shift` is the output's pre-pass value (see Reduction.prepass). */

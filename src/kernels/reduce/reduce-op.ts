@@ -7,7 +7,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DataType } from '../../tensor/element-type.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, tensorInput, integersOf } from '../support/inputs.js';
-import { normalizeAxes } from '../tensor/axes.js';
+import { normalizeAxes } from '../support/axes.js';
 import { reduceTensor, type Reduction } from './reduce-engine.js';
 
 export interface ReduceVersion {

@@ -10,7 +10,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
-import { checkedDims, vectorInput } from '../tensor/shape-input.js';
+import { checkedDims, vectorInput } from '../support/shape-input.js';
 
 /** The normalized coordinate of index i along a dim of `length`; a single element sits at the center, as in PyTorch. */
 function normalized(i: number, length: number, alignCorners: boolean): number {

@@ -6,8 +6,8 @@
 import { KernelInputError } from '../../errors/errors.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
-import { normalizeAxes } from '../tensor/axes.js';
-import { checkedDims, vectorInput } from '../tensor/shape-input.js';
+import { normalizeAxes } from '../support/axes.js';
+import { checkedDims, vectorInput } from '../support/shape-input.js';
 import { gatherIndexMaps } from './index-map-gather.js';
 import { STANDARD_TYPES_WITH_BFLOAT16 } from './standard-types.js';
 

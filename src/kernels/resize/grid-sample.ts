@@ -13,7 +13,7 @@ import type { AttributeReader } from '../attributes.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { gatherIndexMaps } from './index-map-gather.js';
 import { roundHalfEven } from '../math/special-functions.js';
 import { cubicKernel, linearKernel } from './interpolation-taps.js';

@@ -8,8 +8,8 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import { integersOf } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
-import { normalizeAxes } from '../tensor/axes.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { normalizeAxes } from '../support/axes.js';
+import { checkedDims } from '../support/shape-input.js';
 import type { ResizeAttributes } from './resize-attributes.js';
 
 /** How one dim is resized. */

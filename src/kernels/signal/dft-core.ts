@@ -8,7 +8,7 @@
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape, sizeOf } from '../../tensor/shape.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { fourierTransform } from './fourier-transform.js';
 

@@ -11,7 +11,7 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { scalarOf, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { outputDatatype, tensorOfValues } from './generated-output.js';
 
 const hzToMel = (hz: number): number => 2595 * Math.log10(1 + hz / 700);

@@ -10,7 +10,7 @@ import { formatShape, sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, scalarOf, tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { complexParts } from './dft-core.js';
 import { fourierTransform } from './fourier-transform.js';
 

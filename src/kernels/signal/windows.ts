@@ -10,7 +10,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DataType } from '../../tensor/element-type.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { scalarOf, tensorInput } from '../support/inputs.js';
-import { checkedDims } from '../tensor/shape-input.js';
+import { checkedDims } from '../support/shape-input.js';
 import { outputDatatype, tensorOfValues } from './generated-output.js';
 
 interface WindowAttributes {

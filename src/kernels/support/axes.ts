@@ -1,6 +1,6 @@
 /** Lists of axes given by attributes or inputs (Squeeze, Unsqueeze, Slice): range-checked, distinct. */
 import { KernelInputError } from '../../errors/errors.js';
-import { normalizeAxis } from '../support/inputs.js';
+import { normalizeAxis } from './inputs.js';
 
 /**
  * Each axis made non-negative against `rank`. Opsets before 11 documented non-negative axes

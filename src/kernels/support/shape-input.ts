@@ -6,7 +6,7 @@
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { integersOf } from '../support/inputs.js';
+import { integersOf } from './inputs.js';
 
 /** The most elements one output may have; beyond this no JavaScript engine can allocate it anyway. */
 export const MAX_ELEMENTS = 2 ** 31 - 1;

@@ -4,7 +4,7 @@ import { sameShape, stridesOf } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { broadcastShapes } from '../support/broadcast.js';
 import { tensorInput } from '../support/inputs.js';
-import { checkedDims, vectorInput } from './shape-input.js';
+import { checkedDims, vectorInput } from '../support/shape-input.js';
 import { gatherStrided } from './strided-copy.js';
 
 export const expandKernel = kernel({

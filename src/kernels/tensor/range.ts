@@ -12,7 +12,7 @@ import { float16BitsToNumber, numberToFloat16Bits } from '../../tensor/numeric/f
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
-import { MAX_ELEMENTS } from './shape-input.js';
+import { MAX_ELEMENTS } from '../support/shape-input.js';
 
 const NAMES = ['start', 'limit', 'delta'] as const;
 

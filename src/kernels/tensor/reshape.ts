@@ -9,7 +9,7 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape, sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
-import { vectorInput } from './shape-input.js';
+import { vectorInput } from '../support/shape-input.js';
 
 function reshapeDims(input: DenseTensor, requested: readonly number[], allowZero: boolean): number[] {
   const fail = (why: string): never => {

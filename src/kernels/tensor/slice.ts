@@ -11,8 +11,8 @@ import { ALL_TENSOR_TYPES, type DataType } from '../../tensor/element-type.js';
 import { stridesOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
-import { normalizeAxes } from './axes.js';
-import { vectorInput } from './shape-input.js';
+import { normalizeAxes } from '../support/axes.js';
+import { vectorInput } from '../support/shape-input.js';
 import { gatherStrided } from './strided-copy.js';
 
 interface SliceSpec {

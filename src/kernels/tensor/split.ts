@@ -11,7 +11,7 @@ import { stridesOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
-import { vectorInput } from './shape-input.js';
+import { vectorInput } from '../support/shape-input.js';
 import { gatherStrided } from './strided-copy.js';
 
 interface SplitAttributes {

@@ -7,8 +7,8 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
-import { normalizeAxes } from './axes.js';
-import { vectorInput } from './shape-input.js';
+import { normalizeAxes } from '../support/axes.js';
+import { vectorInput } from '../support/shape-input.js';
 
 type Op = 'Squeeze' | 'Unsqueeze';
 

@@ -10,7 +10,7 @@ import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { stridesOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, scalarOf, tensorInput } from '../support/inputs.js';
-import { checkedDims, vectorInput } from './shape-input.js';
+import { checkedDims, vectorInput } from '../support/shape-input.js';
 import { gatherStrided } from './strided-copy.js';
 
 function tile(data: DenseTensor, repeats: readonly number[]): DenseTensor {
