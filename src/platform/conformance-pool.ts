@@ -15,6 +15,8 @@ export interface PoolOptions {
   readonly workers: number;
   readonly timeoutMs: number;
   readonly memoryMb: number;
+  /** False runs every test with the WebAssembly kernels off (env.wasm.simd = false). */
+  readonly wasm: boolean;
   readonly onResult?: (result: PoolResult) => void;
 }
 
@@ -35,6 +37,7 @@ export function runInPool(dirs: readonly string[], options: PoolOptions): Promis
       active++;
       const worker = new Worker(new URL('./conformance-worker.js', import.meta.url), {
         resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+        workerData: { wasm: options.wasm },
       });
       let current: { dir: string; started: number; timer: ReturnType<typeof setTimeout> } | undefined;
       const next = (): void => {

@@ -1,11 +1,13 @@
 /** Worker thread that runs conformance test folders one at a time for the pool in conformance-pool.ts. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { env } from '../config/env.js';
 import { runTestFolder } from '../conformance/test-case.js';
 import { installPlatform } from './platform.js';
 import { nodePlatform } from './node.js';
 import { join, listFolder, readBytes } from './node-files.js';
 
 installPlatform(nodePlatform);
+if ((workerData as { wasm?: boolean } | null)?.wasm === false) env.wasm.simd = false;
 
 parentPort?.on('message', async (dir: string) => {
   try {

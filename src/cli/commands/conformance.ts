@@ -12,6 +12,7 @@ interface ConformanceOptions {
   workers: string;
   timeout: string;
   filter?: string;
+  wasm: boolean;
 }
 
 async function testFolders(dirs: string[], filter: RegExp | undefined): Promise<string[]> {
@@ -36,6 +37,7 @@ export function registerConformance(program: Command): void {
     .option('--workers <n>', 'worker threads running tests', String(nodePlatform.hardwareConcurrency()))
     .option('--timeout <seconds>', 'time limit per test', '120')
     .option('--filter <regex>', 'run only tests whose folder name matches')
+    .option('--no-wasm', 'run with the WebAssembly kernels off (the portable TypeScript kernels only)')
     .action(async (dirs: string[], options: ConformanceOptions) => {
       const folders = await testFolders(dirs, options.filter ? new RegExp(options.filter) : undefined);
       const progress = startProgress(folders.length, 'conformance', Boolean(options.json));
@@ -45,6 +47,7 @@ export function registerConformance(program: Command): void {
         workers: Number(options.workers),
         timeoutMs: Number(options.timeout) * 1000,
         memoryMb: 6144,
+        wasm: options.wasm,
         onResult: (r: PoolResult) => {
           if (r.passed) passed++;
           else failed++;
