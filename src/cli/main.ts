@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { VERSION } from '../api/env.js';
 import { installPlatform } from '../platform/platform.js';
 import { nodePlatform } from '../platform/node.js';
+import { registerBench } from './commands/bench.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerProfile } from './commands/profile.js';
@@ -16,6 +17,7 @@ program.name('onnxts').description('ONNX inference in TypeScript').version(VERSI
 registerConformance(program);
 registerRun(program);
 registerInspect(program);
+registerBench(program);
 registerProfile(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

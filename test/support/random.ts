@@ -5,19 +5,12 @@ import { numberToFloat16Bits } from '../../src/tensor/numeric/float16.js';
 import { numberToBfloat16Bits } from '../../src/tensor/numeric/bfloat16.js';
 import { sizeOf } from '../../src/tensor/shape.js';
 import { Tensor } from '../../src/index.js';
+import { Lcg } from '../../src/tools/model-builder/lcg.js';
 
-/** A 32-bit LCG (the same recipe as ../shared/models/MANIFEST.json): u in [0, 1). */
-export class Rng {
-  private state: number;
+/** The manifest's 32-bit LCG with the helpers tests draw shapes and integers with. */
+export class Rng extends Lcg {
   constructor(seed = 42) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (Math.imul(1103515245, this.state) + 12345) >>> 0;
-    return (this.state >>> 1) / 2 ** 31;
-  }
-  uniform(min: number, max: number): number {
-    return min + (max - min) * this.next();
+    super(seed);
   }
   int(min: number, maxInclusive: number): number {
     return Math.floor(this.uniform(min, maxInclusive + 1));

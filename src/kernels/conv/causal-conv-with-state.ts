@@ -12,7 +12,8 @@ import { optionalTensorInput, requireSameType, tensorInput } from '../support/in
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import { fillBias, floatValues } from './conv-operands.js';
 import { depthwiseConv } from './depthwise-conv.js';
-import { checkAllocatable, type SlidingWindow } from './sliding-window.js';
+import { type SlidingWindow } from './sliding-window.js';
+import { checkedDims } from '../support/shape-input.js';
 
 const TYPES: readonly DataType[] = ['float32', 'float16', 'bfloat16'];
 
@@ -51,7 +52,7 @@ export const causalConvWithStateKernel = kernel<{ silu: boolean }>({
     if (bias) expectShape(bias.dims, [channels], 'bias');
     if (past) expectShape(past.dims, [batch, channels, carried], 'past_state');
     const span = carried + length;
-    checkAllocatable([batch, channels, span], 'the prefixed sequence');
+    checkedDims([batch, channels, span], 'the prefixed sequence');
     const x = floatValues(input);
     const state = past ? floatValues(past) : undefined;
     const sequence = computeBuffer(input.type, batch * channels * span) as FloatArray;

@@ -9,8 +9,9 @@ import { kernel } from '../kernel.js';
 import { integersOf, tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { col2im } from './patch-rows.js';
-import { checkAllocatable, slideWindow } from './sliding-window.js';
+import { slideWindow } from './sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 const TYPES: readonly DataType[] = [...FLOAT_TYPES, 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32'];
 
@@ -34,7 +35,7 @@ export const col2imKernel = kernel<WindowAttributes>({
     if (rows % taps !== 0) throw new KernelInputError(`input.shape[1] (${rows}) must be a multiple of prod(block_shape) (${taps})`);
     const channels = rows / taps;
     const dims = [batch, channels, ...image];
-    checkAllocatable(dims, 'the output');
+    checkedDims(dims, 'the output');
     const win = slideWindow(attrs, image, block);
     if (sizeOf(win.grid) !== blocks) {
       throw new KernelInputError(`input.shape[2] (${blocks}) must equal the number of blocks, ${win.grid.join(' x ')} = ${sizeOf(win.grid)}`);

@@ -12,8 +12,9 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { col2im, positionsPerTile } from './patch-rows.js';
-import { checkAllocatable, dilatedExtent, type SlidingWindow } from './sliding-window.js';
+import { dilatedExtent, type SlidingWindow } from './sliding-window.js';
 import { parseWindowAttributes, perAxis, splitPads, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 interface ConvTransposeAttributes {
   readonly window: WindowAttributes;
@@ -83,7 +84,7 @@ function convTransposeKernel(
       const ops = convOperands(inputs, group, attrs.window.kernelShape, true);
       const win = transposedWindow(attrs, ops.spatial, ops.kernel);
       const dims = [ops.batch, ops.outChannels, ...win.image];
-      checkAllocatable(dims, 'Y');
+      checkedDims(dims, 'Y');
       const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
       const outSize = sizeOf(win.image);
       fillBias(y, ops.b ? floatValues(ops.b) : undefined, ops.batch, ops.outChannels, outSize);

@@ -12,8 +12,9 @@ import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { depthwiseConv } from './depthwise-conv.js';
 import { im2col, positionsPerTile } from './patch-rows.js';
-import { checkAllocatable, slideWindow, type SlidingWindow } from './sliding-window.js';
+import { isPointwise, slideWindow, type SlidingWindow } from './sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 interface ConvAttributes {
   readonly window: WindowAttributes;
@@ -30,11 +31,6 @@ interface GroupedProduct {
   readonly outPerGroup: number;
   /** 0 when Y starts empty, 1 when it holds the bias. */
   readonly beta: number;
-}
-
-function isPointwise(win: SlidingWindow): boolean {
-  return win.kernel.every((k) => k === 1) && win.strides.every((s) => s === 1) &&
-    win.padsBegin.every((p) => p === 0) && win.padsEnd.every((p) => p === 0);
 }
 
 function pointwiseConv(p: GroupedProduct, win: SlidingWindow): void {
@@ -89,7 +85,7 @@ function convKernel(sinceVersion: number, untilVersion: number | undefined, type
       const ops = convOperands(inputs, group, window.kernelShape, false);
       const win = slideWindow(window, ops.spatial, ops.kernel);
       const dims = [ops.batch, ops.outChannels, ...win.grid];
-      checkAllocatable(dims, 'Y');
+      checkedDims(dims, 'Y');
       const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
       const bias = ops.b ? floatValues(ops.b) : undefined;
       fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));

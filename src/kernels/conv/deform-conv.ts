@@ -13,8 +13,9 @@ import { optionalTensorInput, requireSameType, tensorInput } from '../support/in
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { positionsPerTile } from './patch-rows.js';
-import { checkAllocatable, slideWindow, type SlidingWindow } from './sliding-window.js';
+import { slideWindow, type SlidingWindow } from './sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 interface DeformConvAttributes {
   readonly window: WindowAttributes;
@@ -135,7 +136,7 @@ function deformConvKernel(sinceVersion: number, untilVersion: number | undefined
       checkPerPosition(offset, 'offset', [ops.batch, offsetGroups * taps * win.grid.length, ...win.grid]);
       if (mask) checkPerPosition(mask, 'mask', [ops.batch, offsetGroups * taps, ...win.grid]);
       const dims = [ops.batch, ops.outChannels, ...win.grid];
-      checkAllocatable(dims, 'Y');
+      checkedDims(dims, 'Y');
       const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
       const bias = ops.b ? floatValues(ops.b) : undefined;
       const outSize = sizeOf(win.grid);

@@ -12,8 +12,8 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { integersOf, optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22, spatialInput } from './conv-operands.js';
-import { checkAllocatable } from './sliding-window.js';
 import { parseWindowAttributes, perAxis, splitPads, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 function inferredShape(attrs: WindowAttributes, dims: readonly number[]): number[] {
   const rank = dims.length - 2;
@@ -27,7 +27,7 @@ function inferredShape(attrs: WindowAttributes, dims: readonly number[]): number
 function requestedShape(tensor: ReturnType<typeof optionalTensorInput>, inferred: readonly number[]): number[] {
   if (!tensor) return [...inferred];
   const shape = integersOf(tensor, 'output_shape');
-  checkAllocatable(shape, 'the output');
+  checkedDims(shape, 'the output');
   if (shape.length !== inferred.length || shape[0] !== inferred[0] || shape[1] !== inferred[1] ||
       shape.some((d, a) => d < inferred[a])) {
     throw new KernelInputError(
@@ -52,7 +52,7 @@ function maxUnpoolKernel(sinceVersion: number, untilVersion: number | undefined,
         throw new KernelInputError(`I must have the shape of X ${formatShape(x.dims)}, got ${formatShape(indices.dims)}`);
       }
       const inferred = inferredShape(attrs, x.dims);
-      checkAllocatable(inferred, 'the inferred output');
+      checkedDims(inferred, 'the inferred output');
       const dims = requestedShape(optionalTensorInput(inputs, 2, 'output_shape'), inferred);
       const limit = sizeOf(inferred);
       const inferredStrides = stridesOf(inferred);

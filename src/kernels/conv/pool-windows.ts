@@ -9,8 +9,9 @@ import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { Value } from '../../tensor/value.js';
 import type { AttributeReader } from '../attributes.js';
 import { spatialInput } from './conv-operands.js';
-import { checkAllocatable, slideWindow, type SlidingWindow } from './sliding-window.js';
+import { slideWindow, type SlidingWindow } from './sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
+import { checkedDims } from '../support/shape-input.js';
 
 export interface PoolAttributes {
   readonly window: WindowAttributes;
@@ -34,7 +35,7 @@ export function poolInput(inputs: readonly (Value | undefined)[], attrs: PoolAtt
   const kernel = attrs.window.kernelShape ?? [];
   const win = slideWindow(attrs.window, x.dims.slice(2), kernel, { ceilMode: attrs.ceilMode, negativeSamePadding: true });
   const outDims = [x.dims[0], x.dims[1], ...win.grid];
-  checkAllocatable(outDims, 'Y');
+  checkedDims(outDims, 'Y');
   return { x, win, planes: x.dims[0] * x.dims[1], outDims };
 }
 

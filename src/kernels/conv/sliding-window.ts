@@ -4,7 +4,7 @@
  * position o along an axis reads image index o * stride - padBegin + tap * dilation.
  */
 import { KernelInputError } from '../../errors/errors.js';
-import { formatShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { formatShape } from '../../tensor/shape.js';
 import { perAxis, splitPads, type WindowAttributes } from './window-attributes.js';
 
 export interface SlidingWindow {
@@ -19,14 +19,10 @@ export interface SlidingWindow {
   readonly padsEnd: readonly number[];
 }
 
-/** More elements than any typed array can hold; a shape this large comes from a bad model. */
-const MAX_ELEMENTS = 2 ** 31 - 1;
-
-/** Throws when a tensor of `dims` could not be allocated, before anything tries. */
-export function checkAllocatable(dims: Shape, what: string): void {
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0) || sizeOf(dims) > MAX_ELEMENTS) {
-    throw new KernelInputError(`${what} would have shape ${formatShape(dims)}, which is invalid or too large to allocate`);
-  }
+/** A 1x1 window with unit strides and no padding: the convolution is a plain matrix product. */
+export function isPointwise(win: SlidingWindow): boolean {
+  return win.kernel.every((k) => k === 1) && win.strides.every((s) => s === 1) &&
+    win.padsBegin.every((p) => p === 0) && win.padsEnd.every((p) => p === 0);
 }
 
 export function dilatedExtent(kernel: number, dilation: number): number {

@@ -1,0 +1,22 @@
+/** Deterministic ONNX model building: the builder, seeded inputs, and standard architectures. */
+export { GraphBuilder } from './graph-builder.js';
+export type { Attribute, BatchNormOptions, ConvOptions, LinearOptions, Operand, PoolOptions, Value } from './graph-builder.js';
+export type { WeightInit } from './weight-init.js';
+export { Lcg } from './lcg.js';
+export { ModelBuildError } from './model-build-error.js';
+export { countParameters } from './parameter-count.js';
+export { recipeTensors, RECIPE_SEED } from './input-recipe.js';
+export type { InputFill, InputRecipe, RecipeType } from './input-recipe.js';
+export { ARCHITECTURES, architectureNamed } from './architectures/index.js';
+export type { Architecture } from './architectures/index.js';
+export { resnet50 } from './architectures/resnet50.js';
+export { mobilenetV2 } from './architectures/mobilenet-v2.js';
+export { squeezenet11 } from './architectures/squeezenet.js';
+export { densenet121 } from './architectures/densenet121.js';
+export { bertBase, bertRecipe } from './architectures/bert-base.js';
+export { gpt2Small, gpt2Recipe } from './architectures/gpt2-small.js';
+export { yolov8n, yoloRecipe } from './architectures/yolov8n.js';
+export { imageRecipe } from './architectures/image-classifier.js';
+export type { ImageModelOptions } from './architectures/image-classifier.js';
+export type { TransformerOptions } from './architectures/attention-heads.js';
+export type { DetectorOptions } from './architectures/yolov8n.js';
