@@ -39,8 +39,8 @@ export function registerProfile(program: Command): void {
         progress.tick({ phase: 'profiling' });
       }
       progress.stop();
+      // The trace goes to --trace; endProfiling() would also write one under the default prefix.
       const events = session.profilingEvents();
-      session.endProfiling();
       await writeBytes(options.trace ?? 'onnxts-profile.json', JSON.stringify(events));
       const report = profileReport(events);
       if (options.json) process.stdout.write(JSON.stringify({ trace: options.trace, ...report }, null, 2) + '\n');
