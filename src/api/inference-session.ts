@@ -11,9 +11,10 @@ import { platform } from '../platform/platform.js';
 import { CompiledModel } from '../runtime/compiled-model.js';
 import { Profiler, type TraceEvent } from '../runtime/profiler.js';
 import { externalFileKey, loadModel } from '../runtime/load-model.js';
+import { saveModel } from '../runtime/save-model.js';
 import { OptionalValue, type Value } from '../tensor/value.js';
 import { checkFeed } from './feed-check.js';
-import { checkRunOptions, checkSessionOptions, type RunOptions, type SessionOptions } from './session-options.js';
+import { checkRunOptions, checkSessionOptions, disabledPassesOf, type RunOptions, type SessionOptions } from './session-options.js';
 import { Tensor } from './tensor.js';
 import { describeJs, publicFromValue, valueFromPublic, type PublicValue } from './value-conversion.js';
 
@@ -119,7 +120,12 @@ export class InferenceSession {
       location,
       externalFiles: await externalFiles(options),
     });
-    const compiled = CompiledModel.compile(model, defaultRegistry());
+    const compiled = CompiledModel.compile(model, defaultRegistry(), {
+      graphOptimizationLevel: options.graphOptimizationLevel,
+      disabledPasses: disabledPassesOf(options),
+      freeDimensionOverrides: options.freeDimensionOverrides,
+    });
+    if (options.optimizedModelFilePath) await saveModel(compiled.model, options.optimizedModelFilePath);
     return new InferenceSession(compiled, options, { start: startMs, end: performance.now() });
   }
 

@@ -22,7 +22,12 @@ export interface SessionOptions {
   interOpNumThreads?: number;
   /** Binds symbolic dimensions to sizes; feeds are checked against them. */
   freeDimensionOverrides?: { readonly [dimensionName: string]: number };
-  /** Accepted and validated; the graph optimizer is not implemented yet, so every level runs the graph as given. */
+  /**
+   * Which optimizer passes run at session creation ('all' by default): 'basic' folds constants,
+   * infers shapes and removes no-ops, 'extended' adds fusions (Conv+BatchNormalization,
+   * MatMul+Add, activations, GELU, LayerNorm...). Passes can be turned off one by one with
+   * `extra: { optimization: { disable_specified_optimizers: 'FuseGelu;FoldConstants' } }`.
+   */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
   /** Accepted; intermediates are dropped after their last use whatever its value. */
   enableCpuMemArena?: boolean;
@@ -30,7 +35,7 @@ export interface SessionOptions {
   enableMemPattern?: boolean;
   /** Accepted; only 'sequential' execution exists, 'parallel' runs sequentially. */
   executionMode?: 'sequential' | 'parallel';
-  /** Accepted; not implemented yet (no optimized model is written). */
+  /** Writes the optimized model there at session creation (Node; weights over 2 GiB to `<file>.data`). */
   optimizedModelFilePath?: string;
   /** Records a trace event per executed node from creation on; endProfiling() writes it. */
   enableProfiling?: boolean;
@@ -46,7 +51,7 @@ export interface SessionOptions {
   preferredOutputLocation?: string | { readonly [outputName: string]: string };
   /** Accepted; graph capture is a GPU feature and has no effect on CPU. */
   enableGraphCapture?: boolean;
-  /** Free-form options; none are read yet. */
+  /** onnxruntime's session config entries; read: `optimization.disable_specified_optimizers`. */
   extra?: Record<string, unknown>;
   /** External data files supplied in memory (or by path), matched by the path the model names. */
   externalData?: readonly (ExternalDataFileDescription | string)[];
@@ -128,4 +133,14 @@ export function checkRunOptions(options: unknown): RunOptions {
     throw new InvalidArgumentError("'options' must be an object.");
   }
   return options as RunOptions;
+}
+
+/** Optimizer passes named in `extra.optimization.disable_specified_optimizers` (';' or ',' separated, or a list). */
+export function disabledPassesOf(options: SessionOptions): string[] {
+  const optimization = (options.extra?.optimization ?? {}) as Record<string, unknown>;
+  const value = optimization.disable_specified_optimizers;
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') fail('extra.optimization.disable_specified_optimizers must be a string of pass names');
+  return value.split(/[;,]/).map((name) => name.trim()).filter((name) => name !== '');
 }

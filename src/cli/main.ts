@@ -7,6 +7,7 @@ import { nodePlatform } from '../platform/node.js';
 import { registerBench } from './commands/bench.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerOptimize } from './commands/optimize.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
 
@@ -17,6 +18,7 @@ program.name('onnxts').description('ONNX inference in TypeScript').version(VERSI
 registerConformance(program);
 registerRun(program);
 registerInspect(program);
+registerOptimize(program);
 registerBench(program);
 registerProfile(program);
 

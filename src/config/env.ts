@@ -4,7 +4,7 @@ export interface Env {
   logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
   /**
    * As in onnxruntime-web. `simd: false` turns off OnnxTS's WebAssembly SIMD kernels (float
-   * GEMMs then run in TypeScript); it is read on every call. The other fields are accepted for
+   * GEMM, convolution and 2-D pooling then run in TypeScript); it is read on every call. The other fields are accepted for
    * compatibility and have no effect yet.
    */
   wasm: { numThreads?: number; simd?: boolean; proxy?: boolean; wasmPaths?: unknown; initTimeout?: number };

@@ -1,6 +1,6 @@
 /** The Node.js platform: files through node:fs, URLs through fetch. */
 import { writeFileSync } from 'node:fs';
-import { open, readFile, realpath } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative as relativePath, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +66,8 @@ export const nodePlatform: Platform = {
   readExternalData,
   hardwareConcurrency: () => availableParallelism(),
   writeTextFileSync: (path, text) => writeFileSync(path, text),
+  async writeFile(path, data) {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await writeFile(path, data);
+  },
 };

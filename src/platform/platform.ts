@@ -19,6 +19,8 @@ export interface Platform {
    * where the host has no file system.
    */
   readonly writeTextFileSync?: (path: string, text: string) => void;
+  /** Writes a file, creating its folder (optimized models); absent where the host has no file system. */
+  readonly writeFile?: (path: string, data: Uint8Array | string) => Promise<void>;
 }
 
 let current: Platform | undefined;

@@ -2,10 +2,18 @@
 import type { Model } from '../ir/graph.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 import type { ExecutionPlan } from '../plan/execution-plan.js';
+import { optimizeModel, type OptimizationLevel } from '../optimizer/optimize-model.js';
 import { inlineModelFunctions } from '../plan/inline-functions.js';
 import { planGraph } from '../plan/planner.js';
 import type { Value } from '../tensor/value.js';
 import { execute, type StepObserver } from './executor.js';
+
+export interface CompileOptions {
+  /** As onnxruntime's graphOptimizationLevel; 'all' by default. */
+  readonly graphOptimizationLevel?: OptimizationLevel;
+  readonly disabledPasses?: readonly string[];
+  readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
+}
 
 export class CompiledModel {
   private constructor(
@@ -14,9 +22,15 @@ export class CompiledModel {
     private readonly registry: KernelRegistry,
   ) {}
 
-  static compile(model: Model, registry: KernelRegistry): CompiledModel {
+  static compile(model: Model, registry: KernelRegistry, options: CompileOptions = {}): CompiledModel {
     const expanded = inlineModelFunctions(model, registry);
-    return new CompiledModel(expanded, planGraph(expanded.graph, { registry, opsets: expanded.opsetImports }), registry);
+    const { model: optimized } = optimizeModel(expanded, {
+      level: options.graphOptimizationLevel ?? 'all',
+      registry,
+      disabledPasses: options.disabledPasses,
+      freeDimensionOverrides: options.freeDimensionOverrides,
+    });
+    return new CompiledModel(optimized, planGraph(optimized.graph, { registry, opsets: optimized.opsetImports }), registry);
   }
 
   /** Runs with feeds by input slot; returns the graph outputs in order. */

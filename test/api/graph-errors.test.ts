@@ -1,4 +1,7 @@
 /** Structural problems and unsupported ops are named at session creation, with the node at fault. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphValidationError, InferenceSession, InvalidArgumentError, KernelNotFoundError } from '../../src/index.js';
 import { buildModel, singleNodeModel } from '../support/model-builder.js';
@@ -98,7 +101,7 @@ describe('session options', () => {
       enableCpuMemArena: true,
       enableMemPattern: true,
       executionMode: 'sequential',
-      optimizedModelFilePath: 'unused.onnx',
+      optimizedModelFilePath: join(mkdtempSync(join(tmpdir(), 'onnxts-opt-')), 'optimized.onnx'),
       enableProfiling: false,
       profileFilePrefix: 'p',
       logId: 'test',
@@ -120,6 +123,7 @@ describe('session options', () => {
     [{ logSeverityLevel: 9 }, /logSeverityLevel must be 0\.\.4/],
     [{ preferredOutputLocation: 'gpu-buffer' }, /preferredOutputLocation 'gpu-buffer' is not available/],
     [{ sessionThreads: 3 }, /unknown field 'sessionThreads'/],
+    [{ extra: { optimization: { disable_specified_optimizers: 'FuseGelu;NoSuchPass' } } }, /unknown optimizer pass 'NoSuchPass'/],
   ])('refuses %j', async (options, message) => {
     const e = await InferenceSession.create(affineReluModel(), options as never).catch((err: Error) => err);
     expect(e).toBeInstanceOf(InvalidArgumentError);

@@ -7,6 +7,7 @@
  * block of A (packed here, per block, into `pa`), NR-column B panels outside MR-row A panels
  * so one B panel stays in L1 while the A block streams from L2.
  */
+import { ACT_NONE } from './epilogue';
 import { KC, MC, MR, NC, NR, bytes, roundUp } from './layout';
 import { packA } from './pack';
 import { microKernel } from './micro-kernel';
@@ -43,7 +44,7 @@ export function gemm(
           const cols = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const cTile = c + bytes((ic + ir) * ldc + jc + jr);
-            microKernel(kc, pa + bytes(ir * kc), bPanel, cTile, ldc, alpha, blockBeta, min(MR, mc - ir), cols);
+            microKernel(kc, pa + bytes(ir * kc), bPanel, cTile, ldc, alpha, blockBeta, min(MR, mc - ir), cols, 0, ACT_NONE);
           }
         }
       }

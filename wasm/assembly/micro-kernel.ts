@@ -2,7 +2,12 @@
  * The MR x NR (5 x 8) micro-kernel: C tile = alpha * (A panel . B panel) + beta * C tile, with
  * the tile held in ten f32x4 accumulators across the whole kc loop. Per k step it loads two
  * B vectors and broadcasts five A values, so loads never limit the ten multiply-adds.
+ *
+ * Convolutions also give it an epilogue: a per-row bias (one per output channel), which they
+ * pass with the first k block, and an activation, passed with the last, so the output is
+ * stored in its final form without another pass. The GEMM passes neither.
  */
+import { ACT_NONE, activate, activateScalar, isTranscendental } from './epilogue';
 import { MR, NR, bytes, madd } from './layout';
 
 /** Accumulators of a tile that does not fit C (rows < MR or cols < NR), for the scalar write-back. */
@@ -11,9 +16,12 @@ const edgeTile = memory.data(MR * NR * 4, 16);
 /**
  * beta 0 stores without reading C, so NaN or garbage there never reaches the result, as the
  * ONNX Gemm spec requires; the blocked loop passes beta 1 for every k block after the first.
+ * `bias` (0 for none) is the address of the tile's first row's bias, added after beta * C;
+ * `act` (an ACT_ code of epilogue.ts) is applied last.
  */
 export function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
+  bias: usize, act: i32,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -39,11 +47,12 @@ export function microKernel(
   if (rows == MR && cols == NR) {
     const alphas = f32x4.splat(alpha), betas = f32x4.splat(beta);
     const ld = bytes(ldc);
-    writeRow(c, c00, c01, alphas, betas, beta);
-    writeRow(c + ld, c10, c11, alphas, betas, beta);
-    writeRow(c + ld * 2, c20, c21, alphas, betas, beta);
-    writeRow(c + ld * 3, c30, c31, alphas, betas, beta);
-    writeRow(c + ld * 4, c40, c41, alphas, betas, beta);
+    writeRow(c, c00, c01, alphas, betas, beta, bias);
+    writeRow(c + ld, c10, c11, alphas, betas, beta, rowBias(bias, 1));
+    writeRow(c + ld * 2, c20, c21, alphas, betas, beta, rowBias(bias, 2));
+    writeRow(c + ld * 3, c30, c31, alphas, betas, beta, rowBias(bias, 3));
+    writeRow(c + ld * 4, c40, c41, alphas, betas, beta, rowBias(bias, 4));
+    if (act != ACT_NONE) activateTile(c, ldc, MR, NR, act);
     return;
   }
   v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
@@ -51,26 +60,54 @@ export function microKernel(
   v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
   v128.store(edgeTile, c30, 96); v128.store(edgeTile, c31, 112);
   v128.store(edgeTile, c40, 128); v128.store(edgeTile, c41, 144);
-  writeEdge(c, ldc, alpha, beta, rows, cols);
+  writeEdge(c, ldc, alpha, beta, rows, cols, bias);
+  if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
 }
 
-@inline function writeRow(c: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32): void {
+@inline function rowBias(bias: usize, row: i32): usize {
+  return bias == 0 ? 0 : bias + bytes(row);
+}
+
+@inline function writeRow(c: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32, bias: usize): void {
+  let v0: v128, v1: v128;
   if (beta == 0) {
-    v128.store(c, f32x4.mul(acc0, alphas));
-    v128.store(c, f32x4.mul(acc1, alphas), 16);
+    v0 = f32x4.mul(acc0, alphas);
+    v1 = f32x4.mul(acc1, alphas);
   } else {
-    v128.store(c, madd(acc0, alphas, f32x4.mul(v128.load(c), betas)));
-    v128.store(c, madd(acc1, alphas, f32x4.mul(v128.load(c, 16), betas)), 16);
+    v0 = madd(acc0, alphas, f32x4.mul(v128.load(c), betas));
+    v1 = madd(acc1, alphas, f32x4.mul(v128.load(c, 16), betas));
   }
+  if (bias != 0) {
+    const b = v128.load32_splat(bias);
+    v0 = f32x4.add(v0, b);
+    v1 = f32x4.add(v1, b);
+  }
+  v128.store(c, v0);
+  v128.store(c, v1, 16);
 }
 
-function writeEdge(c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32): void {
+function writeEdge(c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32, bias: usize): void {
   for (let i = 0; i < rows; i++) {
     const row = c + bytes(i * ldc);
+    const b: f32 = bias == 0 ? 0 : load<f32>(bias + bytes(i));
     for (let j = 0; j < cols; j++) {
       const at = row + bytes(j);
       const product = alpha * load<f32>(edgeTile + bytes(i * NR + j));
-      store<f32>(at, beta == 0 ? product : beta * load<f32>(at) + product);
+      const value = beta == 0 ? product : beta * load<f32>(at) + product;
+      store<f32>(at, bias == 0 ? value : value + b);
     }
+  }
+}
+
+/**
+ * The activation over a tile just written, re-read from L1: kept out of writeRow so the
+ * kernel's ten inlined row stores stay small, at the cost of one more pass over 40 floats.
+ */
+function activateTile(c: usize, ldc: i32, rows: i32, cols: i32, act: i32): void {
+  const vectors = isTranscendental(act) ? 0 : cols & ~3;
+  for (let i = 0; i < rows; i++) {
+    const row = c + bytes(i * ldc);
+    for (let j = 0; j < vectors; j += 4) v128.store(row + bytes(j), activate(v128.load(row + bytes(j)), act));
+    for (let j = vectors; j < cols; j++) store<f32>(row + bytes(j), activateScalar(load<f32>(row + bytes(j)), act));
   }
 }

@@ -11,6 +11,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22 } from './conv-operands.js';
 import { forEachWindow, parsePoolAttributes, poolInput, type PoolAttributes } from './pool-windows.js';
+import { wasmAveragePool2dF32 } from '../../backends/wasm/wasm-pool.js';
 
 interface AveragePoolAttributes extends PoolAttributes {
   readonly countIncludePad: boolean;
@@ -30,6 +31,7 @@ function averagePoolKernel(sinceVersion: number, untilVersion: number | undefine
       const outSize = sizeOf(win.grid);
       const inSize = sizeOf(win.image);
       const y = computeBuffer(x.type, planes * outSize) as FloatArray;
+      if (wasmAveragePool2dF32({ x: values, y, planes }, win, attrs.countIncludePad)) return [tensorFromCompute(x.type, outDims, y)];
       forEachWindow(win, (out, offsets, count, paddedCount) => {
         // A window entirely in the padding averages nothing; onnxruntime yields 0 for it.
         const divisor = (attrs.countIncludePad ? paddedCount : count) || Infinity;

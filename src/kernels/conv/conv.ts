@@ -9,6 +9,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { wasmConv2dF32 } from '../../backends/wasm/wasm-conv.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { depthwiseConv } from './depthwise-conv.js';
 import { im2col, positionsPerTile } from './patch-rows.js';
@@ -88,12 +89,15 @@ function convKernel(sinceVersion: number, untilVersion: number | undefined, type
       checkedDims(dims, 'Y');
       const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
       const bias = ops.b ? floatValues(ops.b) : undefined;
+      const operands = {
+        x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
+        inPerGroup: ops.inChannels / group, outPerGroup: ops.outChannels / group,
+      };
+      // The whole convolution in WebAssembly where it runs (float32 values, 1-D or 2-D windows).
+      if (wasmConv2dF32({ ...operands, bias }, win)) return [tensorFromCompute(ops.x.type, dims, y)];
       fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));
       if (y.length > 0) {
-        const p: GroupedProduct = {
-          x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
-          inPerGroup: ops.inChannels / group, outPerGroup: ops.outChannels / group, beta: bias ? 1 : 0,
-        };
+        const p: GroupedProduct = { ...operands, beta: bias ? 1 : 0 };
         if (p.inPerGroup === 1) depthwiseConv({ ...p, channels: ops.inChannels, multiplier: p.outPerGroup }, win);
         else if (isPointwise(win)) pointwiseConv(p, win);
         else im2colConv(p, win);

@@ -9,6 +9,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22 } from './conv-operands.js';
 import { forEachWindow, parsePoolAttributes, poolInput, type PoolAttributes } from './pool-windows.js';
+import { wasmMaxPool2dF32 } from '../../backends/wasm/wasm-pool.js';
 
 interface MaxPoolAttributes extends PoolAttributes {
   readonly columnMajorIndices: boolean;
@@ -52,6 +53,7 @@ function maxPoolKernel(sinceVersion: number, untilVersion: number | undefined, t
       const outSize = sizeOf(win.grid);
       const inSize = sizeOf(win.image);
       const y = computeBuffer(x.type, planes * outSize) as NumberArray;
+      if (!attrs.wantsIndices && wasmMaxPool2dF32({ x: values, y, planes }, win)) return [tensorFromCompute(x.type, outDims, y)];
       // Flat indices are gathered as doubles and made BigInts in one tight loop at the end.
       const argmax = attrs.wantsIndices ? new Float64Array(planes * outSize) : undefined;
       const floor = lowest(x.type);

@@ -1,0 +1,86 @@
+/**
+ * Loads the conv WebAssembly module (wasm/assembly/conv.ts), the relaxed-SIMD build where the
+ * engine validates it, else plain SIMD. At about 9 KiB it is over the 4 KiB a browser's main
+ * thread may compile synchronously: there the synchronous attempt is refused, the module is
+ * compiled asynchronously instead, and until it is ready convolutions stay in TypeScript
+ * (convModuleReady lets a session wait for it). Node and workers compile it synchronously on
+ * first use.
+ */
+import { convRelaxedSimdWasm, convSimdWasm } from './conv-wasm.generated.js';
+import { instantiateSync, validBuild, type ModuleBuilds, type SimdVariant } from './wasm-instance.js';
+
+/** The exports of wasm/assembly/conv.ts; addresses are byte offsets into `memory`, booleans are numbers. */
+export interface ConvExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  setWindow(
+    planeH: number, planeW: number, kernelH: number, kernelW: number, strideH: number, strideW: number,
+    dilationH: number, dilationW: number, outH: number, outW: number,
+  ): void;
+  setActivation(alpha: number, beta: number): void;
+  imageSlack(): number;
+  padImage(x: number, channels: number, h: number, w: number, top: number, left: number, fill: number, out: number): void;
+  fillTapOffsets(channels: number, table: number): void;
+  packedWeightsLength(groups: number, m: number, k: number): number;
+  packWeights(w: number, groups: number, m: number, k: number, out: number): void;
+  packedPatchesLength(): number;
+  convImage(
+    x: number, groups: number, channels: number, m: number, pa: number, taps: number, bias: number,
+    y: number, pb: number, act: number,
+  ): void;
+  depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
+  poolScratchLength(): number;
+  maxPool(x: number, planes: number, scratch: number, y: number): void;
+  averagePool(x: number, planes: number, rowDivisors: number, colDivisors: number, scratch: number, y: number): void;
+}
+
+export interface ConvModule {
+  readonly exports: ConvExports;
+  readonly variant: SimdVariant;
+}
+
+const builds: ModuleBuilds = { 'relaxed-simd': convRelaxedSimdWasm, simd: convSimdWasm };
+
+// undefined: not tried yet; null: none loaded (yet, while `pending` runs).
+let best: ConvModule | null | undefined;
+let pending: Promise<ConvModule | undefined> | undefined;
+
+/** The build convolutions use, or undefined where none loads or it is still compiling. */
+export function convModule(): ConvModule | undefined {
+  if (best === undefined) load();
+  return best ?? undefined;
+}
+
+/** Resolves once the module is loaded (or known not to load here): for callers that may await. */
+export function convModuleReady(): Promise<ConvModule | undefined> {
+  const module = convModule();
+  return pending ?? Promise.resolve(module);
+}
+
+/** A fresh instance of one build, compiled synchronously, or undefined where this engine cannot. */
+export function instantiateConv(variant: SimdVariant): ConvModule | undefined {
+  const bytes = validBuild(builds, variant);
+  const exports = bytes && instantiateSync<ConvExports>(bytes);
+  return exports && { exports, variant };
+}
+
+function load(): void {
+  best = null;
+  for (const variant of ['relaxed-simd', 'simd'] as const) {
+    const bytes = validBuild(builds, variant);
+    if (!bytes) continue;
+    const exports = instantiateSync<ConvExports>(bytes);
+    if (exports) {
+      best = { exports, variant };
+      return;
+    }
+    pending = WebAssembly.instantiate(bytes, {}).then(
+      ({ instance }) => {
+        best = { exports: instance.exports as unknown as ConvExports, variant };
+        return best;
+      },
+      () => undefined,
+    );
+    return;
+  }
+}

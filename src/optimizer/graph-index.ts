@@ -1,0 +1,114 @@
+/**
+ * Who produces and who reads each value of one graph, and what is known of its type: what a
+ * rewrite must check before it removes or fuses a node. Uses a rewrite cannot see (graph
+ * outputs, reads from inside subgraphs) count as uses, so values with them are never dropped.
+ */
+import type { Graph, Node } from '../ir/graph.js';
+import { outerScopeReads } from '../ir/validate.js';
+import type { Dim, ValueType } from '../ir/value-type.js';
+import type { DenseTensor } from '../tensor/dense-tensor.js';
+import type { DataType } from '../tensor/element-type.js';
+
+export type TensorType = Extract<ValueType, { kind: 'tensor' }>;
+
+export function tensorTypeOf(tensor: DenseTensor): TensorType {
+  return { kind: 'tensor', elementType: tensor.type, shape: tensor.dims };
+}
+
+export class GraphIndex {
+  private readonly producers = new Map<string, Node>();
+  private readonly readers = new Map<string, Node[]>();
+  private readonly implicitReads = new Set<string>();
+  private readonly outputNames: ReadonlySet<string>;
+  private readonly inputNames: ReadonlySet<string>;
+  private readonly declared = new Map<string, ValueType>();
+
+  constructor(readonly graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined> = new Map()) {
+    this.outputNames = new Set(graph.outputs.map((o) => o.name));
+    this.inputNames = new Set(graph.inputs.map((i) => i.name));
+    for (const node of graph.nodes) {
+      for (const o of node.outputs) if (o) this.producers.set(o, node);
+      for (const i of new Set(node.inputs)) {
+        if (!i) continue;
+        const list = this.readers.get(i);
+        if (list) list.push(node);
+        else this.readers.set(i, [node]);
+      }
+      for (const name of outerScopeReads(node)) this.implicitReads.add(name);
+    }
+    for (const [name, type] of outerTypes) if (type) this.declared.set(name, type);
+    for (const [name, tensor] of graph.initializers) this.declared.set(name, tensorTypeOf(tensor));
+    for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) this.declared.set(v.name, v.type);
+    for (const [name, type] of graph.valueInfo) this.declared.set(name, type);
+  }
+
+  producer(name: string): Node | undefined {
+    return this.producers.get(name);
+  }
+
+  /** Nodes that list `name` among their inputs, each once. */
+  consumers(name: string): readonly Node[] {
+    return this.readers.get(name) ?? [];
+  }
+
+  isGraphOutput(name: string): boolean {
+    return this.outputNames.has(name);
+  }
+
+  isGraphInput(name: string): boolean {
+    return this.inputNames.has(name);
+  }
+
+  /** Listed as a graph output or read by a subgraph: uses outside the node lists. */
+  hasHiddenUses(name: string): boolean {
+    return this.outputNames.has(name) || this.implicitReads.has(name);
+  }
+
+  isUsed(name: string): boolean {
+    return this.hasHiddenUses(name) || this.readers.has(name);
+  }
+
+  /** `node` is the only reader of `name` (it may read it more than once). */
+  onlyConsumerIs(name: string, node: Node): boolean {
+    const readers = this.consumers(name);
+    return !this.hasHiddenUses(name) && readers.length === 1 && readers[0] === node;
+  }
+
+  /** The single node reading `name`, when there is exactly one and nothing else uses it. */
+  onlyConsumer(name: string): Node | undefined {
+    const readers = this.consumers(name);
+    return readers.length === 1 && !this.hasHiddenUses(name) ? readers[0] : undefined;
+  }
+
+  /** An initializer the caller cannot override (one also listed as a graph input can be fed). */
+  constant(name: string): DenseTensor | undefined {
+    return this.inputNames.has(name) ? undefined : this.graph.initializers.get(name);
+  }
+
+  type(name: string): ValueType | undefined {
+    return this.declared.get(name);
+  }
+
+  tensorType(name: string): TensorType | undefined {
+    const type = this.declared.get(name);
+    return type?.kind === 'tensor' ? type : undefined;
+  }
+
+  elementType(name: string): DataType | undefined {
+    return this.tensorType(name)?.elementType;
+  }
+
+  shape(name: string): readonly Dim[] | undefined {
+    return this.tensorType(name)?.shape;
+  }
+
+  rank(name: string): number | undefined {
+    return this.shape(name)?.length;
+  }
+
+  /** The shape when every dim is a number. */
+  staticShape(name: string): readonly number[] | undefined {
+    const shape = this.shape(name);
+    return shape?.every((d): d is number => typeof d === 'number') ? shape : undefined;
+  }
+}

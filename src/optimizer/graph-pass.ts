@@ -1,0 +1,94 @@
+/**
+ * Lifts a rewrite of one graph to a pass over the model: the rewrite runs on the main graph
+ * and on every subgraph (If branches, Loop and Scan bodies), each seeing the types of the
+ * values its enclosing graphs let it read.
+ */
+import type { Graph, Model, Node } from '../ir/graph.js';
+import type { ValueType } from '../ir/value-type.js';
+import type { KernelRegistry } from '../kernels/registry.js';
+import { GraphIndex, tensorTypeOf } from './graph-index.js';
+import { GraphRewrite } from './graph-rewrite.js';
+import type { OptimizerPass, PassContext, PassLevel } from './pass.js';
+import { hasSubgraphs, mapSubgraphs } from './subgraphs.js';
+
+export interface GraphScope {
+  readonly registry: KernelRegistry;
+  /** The model's opset imports (domain -> version). */
+  readonly opsets: ReadonlyMap<string, number>;
+  readonly freeDimensionOverrides: ReadonlyMap<string, number>;
+  /** Every value of the enclosing graphs this graph can read, with its type where known. */
+  readonly outerTypes: ReadonlyMap<string, ValueType | undefined>;
+}
+
+/** The rewritten graph and how many rewrites it took, or undefined when nothing applies. */
+export type GraphRewriter = (graph: Graph, scope: GraphScope) => { graph: Graph; rewrites: number } | undefined;
+
+export interface GraphPassSpec {
+  readonly name: string;
+  readonly level: PassLevel;
+  readonly rewrite: GraphRewriter;
+  /** A domain the pass may add nodes of (com.microsoft for fused ops): imported at version 1 when it does. */
+  readonly addsDomain?: string;
+}
+
+export function graphPass(spec: GraphPassSpec): OptimizerPass {
+  return {
+    name: spec.name,
+    level: spec.level,
+    run(model: Model, context: PassContext): Model | 'unchanged' {
+      let rewrites = 0;
+      const visit = (graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined>): Graph => {
+        const scope: GraphScope = {
+          registry: context.registry,
+          opsets: model.opsetImports,
+          freeDimensionOverrides: context.freeDimensionOverrides,
+          outerTypes,
+        };
+        const result = spec.rewrite(graph, scope);
+        const current = result?.graph ?? graph;
+        rewrites += result?.rewrites ?? 0;
+        if (!current.nodes.some(hasSubgraphs)) return current;
+        const inner = typesVisibleInside(current, outerTypes);
+        let changed = false;
+        const nodes = current.nodes.map((node) => {
+          const next = mapSubgraphs(node, (g) => visit(g, inner));
+          changed ||= next !== node;
+          return next;
+        });
+        return changed ? { ...current, nodes } : current;
+      };
+      const graph = visit(model.graph, new Map());
+      if (graph === model.graph) return 'unchanged';
+      context.fired(rewrites);
+      const domain = spec.addsDomain;
+      if (domain === undefined || model.opsetImports.has(domain)) return { ...model, graph };
+      return { ...model, graph, opsetImports: new Map([...model.opsetImports, [domain, 1]]) };
+    },
+  };
+}
+
+/** What a subgraph of `graph` can read: the outer scope plus this graph's own values. */
+function typesVisibleInside(graph: Graph, outer: ReadonlyMap<string, ValueType | undefined>): Map<string, ValueType | undefined> {
+  const types = new Map(outer);
+  for (const [name, tensor] of graph.initializers) types.set(name, tensorTypeOf(tensor));
+  for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) types.set(v.name, v.type);
+  for (const [name, type] of graph.valueInfo) types.set(name, type);
+  for (const node of graph.nodes) for (const o of node.outputs) if (o && !types.has(o)) types.set(o, undefined);
+  return types;
+}
+
+export type NodeVisitor = (node: Node, index: GraphIndex, rewrite: GraphRewrite, scope: GraphScope) => boolean;
+
+/**
+ * The usual rewriter: visit every node (in order) against an index of the graph as it was,
+ * queueing edits; each visit that returns true counts as one rewrite. Visitors skip nodes an
+ * earlier visit already removed.
+ */
+export function nodeRewriter(visit: NodeVisitor): GraphRewriter {
+  return (graph, scope) => {
+    const index = new GraphIndex(graph, scope.outerTypes);
+    const rewrite = new GraphRewrite(graph, scope.outerTypes.keys());
+    for (const node of graph.nodes) if (!rewrite.isRemoved(node) && visit(node, index, rewrite, scope)) rewrite.rewrites++;
+    return rewrite.changed ? { graph: rewrite.apply(), rewrites: rewrite.rewrites } : undefined;
+  };
+}

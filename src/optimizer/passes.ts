@@ -1,0 +1,69 @@
+/**
+ * Every optimizer pass, by level, in the order they run (as onnxruntime's
+ * graph_transformer_utils.cc lists its transformers). Levels run basic -> extended -> layout,
+ * and the whole list repeats until no pass changes the model. Each name can be disabled.
+ */
+import type { OptimizerPass } from './pass.js';
+import { eliminateCommonSubexpressions } from './passes/eliminate-common-subexpressions.js';
+import { eliminateDeadNodes, removeUnusedInitializers } from './passes/eliminate-dead-code.js';
+import {
+  eliminateDropout, eliminateIdentity, eliminateNoOpCast, eliminateNoOpExpand, eliminateNoOpPad, eliminateNoOpReshape,
+  eliminateNoOpSlice, eliminateNoOpTranspose,
+} from './passes/eliminate-no-ops.js';
+import { foldConstants } from './passes/fold-constants.js';
+import { fuseConvActivation, fuseConvAddActivation, fuseGemmActivation } from './passes/fuse-activations.js';
+import { fuseConvAdd, fuseConvMul } from './passes/fuse-conv-add-mul.js';
+import { fuseConvBatchNorm } from './passes/fuse-conv-batch-norm.js';
+import { fuseFastGelu, fuseGelu } from './passes/fuse-gelu.js';
+import { fuseMatMulAdd } from './passes/fuse-matmul-add.js';
+import { fuseMatMulScale } from './passes/fuse-matmul-scale.js';
+import { fuseLayerNormalization, fuseRmsNormalization } from './passes/fuse-normalizations.js';
+import { fuseHardSwish, fuseQuickGelu } from './passes/fuse-sigmoid-gates.js';
+import { foldSqueezeUnsqueeze } from './passes/fold-squeeze-unsqueeze.js';
+import { mergeReshapes } from './passes/merge-reshapes.js';
+import { mergeTransposes } from './passes/merge-transposes.js';
+import { inferShapes } from './shapes/infer-shapes.js';
+
+export const BASIC_PASSES: readonly OptimizerPass[] = [
+  // Shapes first: the no-op checks and folding of Shape nodes read them.
+  inferShapes,
+  eliminateIdentity,
+  eliminateDropout,
+  eliminateNoOpReshape,
+  eliminateNoOpTranspose,
+  eliminateNoOpCast,
+  eliminateNoOpExpand,
+  eliminateNoOpSlice,
+  eliminateNoOpPad,
+  eliminateCommonSubexpressions,
+  foldConstants,
+  mergeTransposes,
+  mergeReshapes,
+  foldSqueezeUnsqueeze,
+  eliminateDeadNodes,
+  removeUnusedInitializers,
+];
+
+export const EXTENDED_PASSES: readonly OptimizerPass[] = [
+  // Folds into Conv weights first, so the activation fusions below see the final Conv.
+  fuseConvBatchNorm,
+  fuseConvAdd,
+  fuseConvMul,
+  fuseMatMulAdd,
+  // Elementwise patterns next: HardSwish must exist before Conv + HardSwish can fuse.
+  fuseGelu,
+  fuseFastGelu,
+  fuseQuickGelu,
+  fuseHardSwish,
+  fuseLayerNormalization,
+  fuseRmsNormalization,
+  fuseMatMulScale,
+  fuseConvAddActivation,
+  fuseConvActivation,
+  fuseGemmActivation,
+];
+
+/** Layout rewrites (NCHWc blocking and the like) pay off for native SIMD kernels, not these: none yet. */
+export const LAYOUT_PASSES: readonly OptimizerPass[] = [];
+
+export const ALL_PASSES: readonly OptimizerPass[] = [...BASIC_PASSES, ...EXTENDED_PASSES, ...LAYOUT_PASSES];

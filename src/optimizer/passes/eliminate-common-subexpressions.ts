@@ -1,0 +1,91 @@
+/**
+ * Common-subexpression elimination: of two nodes with the same op, the same inputs and the
+ * same attributes, the second is dropped and its readers read the first one's outputs. Random
+ * ops (and Dropout, random in training) differ on every run and are left alone, as are nodes
+ * with subgraphs and ops of domains whose kernels this runtime does not know to be pure.
+ */
+import type { Attribute, Node } from '../../ir/graph.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { graphPass, nodeRewriter } from '../graph-pass.js';
+import { NONDETERMINISTIC_OPS } from '../nondeterministic-ops.js';
+import { hasSubgraphs } from '../subgraphs.js';
+
+const PURE_DOMAINS = new Set(['', 'ai.onnx.ml', 'com.microsoft']);
+/** Tensor attributes larger than this are compared by identity, not by content. */
+const MAX_COMPARED_ELEMENTS = 4096;
+
+const tensorIds = new WeakMap<DenseTensor, number>();
+let lastTensorId = 0;
+
+function numberKey(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+function tensorKey(t: DenseTensor): string {
+  if (t.size > MAX_COMPARED_ELEMENTS) {
+    let id = tensorIds.get(t);
+    if (id === undefined) tensorIds.set(t, (id = ++lastTensorId));
+    return `tensor#${id}`;
+  }
+  const data = Array.from(t.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'number' ? numberKey(v) : JSON.stringify(String(v))));
+  return `${t.type}[${t.dims.join(',')}](${data.join(',')})`;
+}
+
+function attributeKey(a: Attribute): string {
+  switch (a.type) {
+    case 'float':
+    case 'int':
+      return `${a.type}:${numberKey(a.value)}`;
+    case 'floats':
+    case 'ints':
+      return `${a.type}:${a.value.map(numberKey).join(',')}`;
+    case 'string':
+      return `string:${JSON.stringify(a.value)}`;
+    case 'strings':
+      return `strings:${JSON.stringify(a.value)}`;
+    case 'tensor':
+    case 'sparse-tensor':
+      return `${a.type}:${tensorKey(a.value)}`;
+    case 'tensors':
+    case 'sparse-tensors':
+      return `${a.type}:${a.value.map(tensorKey).join(';')}`;
+    default:
+      // Types, references and graphs are not compared: such nodes never merge.
+      return `${a.type}:unique`;
+  }
+}
+
+function nodeKey(node: Node, inputs: readonly string[]): string | undefined {
+  if (!PURE_DOMAINS.has(node.domain) || NONDETERMINISTIC_OPS.has(node.opType) || hasSubgraphs(node)) return undefined;
+  const attrs = [...node.attributes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, a]) => `${name}=${attributeKey(a)}`);
+  if (attrs.some((a) => a.endsWith(':unique'))) return undefined;
+  const outputs = node.outputs.map((o) => (o === '' ? '-' : '+')).join('');
+  return JSON.stringify([node.domain, node.opType, inputs, outputs, attrs]);
+}
+
+export const eliminateCommonSubexpressions = graphPass({
+  name: 'EliminateCommonSubexpressions',
+  level: 'basic',
+  rewrite: (graph, scope) => {
+    const seen = new Map<string, Node>();
+    // Readers of merged values read the survivor's outputs, so keys are built on resolved inputs.
+    const alias = new Map<string, string>();
+    return nodeRewriter((node, index, rewrite) => {
+      if (node.outputs.length === 0) return false;
+      const key = nodeKey(node, node.inputs.map((i) => alias.get(i) ?? i));
+      if (key === undefined) return false;
+      const first = seen.get(key);
+      if (!first || node.outputs.some((o) => o !== '' && index.isGraphOutput(o))) {
+        if (!first) seen.set(key, node);
+        return false;
+      }
+      rewrite.remove(node);
+      node.outputs.forEach((o, i) => {
+        if (o === '') return;
+        alias.set(o, first.outputs[i]);
+        rewrite.rename(o, first.outputs[i]);
+      });
+      return true;
+    })(graph, scope);
+  },
+});

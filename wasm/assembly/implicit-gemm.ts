@@ -1,0 +1,83 @@
+/**
+ * Convolution as a GEMM whose B operand is never built: per group, Y (m x positions) = W (m x
+ * k) . columns (k x positions), with k = channels * kernel taps. The loops are gemm.ts's
+ * (GotoBLAS / BLIS order, same cache blocks, same micro-kernel); the differences are that W is
+ * packed once per call for every image (packWeights), and each KC x NC block of B is packed
+ * straight from the image by packPatches instead of from a stored matrix. The first k block
+ * adds the bias as it stores, the last applies the activation: Y is written in place, NCHW.
+ */
+import { ACT_NONE } from './epilogue';
+import { KC, MC, MR, NC, NR, bytes, roundUp } from './layout';
+import { microKernel } from './micro-kernel';
+import { packA } from './pack';
+import { packPatches } from './patch-pack';
+import { kernelH, kernelW, outH, outW, planeH, planeW } from './window';
+
+/** Floats of W packed by packWeights: per group, roundUp(m, MR) rows by k. */
+export function packedWeightsLength(groups: i32, m: i32, k: i32): i32 {
+  return groups * roundUp(m, MR) * k;
+}
+
+/**
+ * W ([groups * m, k] row-major) as panels of MR rows: group g's block of k rows pc..pc+kc at
+ * (g * roundUp(m, MR) * k + pc * roundUp(m, MR)) floats, its panel of rows i..i+MR at i * kc
+ * within the block, so any MC rows of a block are contiguous.
+ */
+export function packWeights(w: usize, groups: i32, m: i32, k: i32, out: usize): void {
+  const mPad = roundUp(m, MR);
+  for (let g = 0; g < groups; g++) {
+    for (let pc = 0; pc < k; pc += KC) {
+      packA(w + bytes(g * m * k), k, false, 0, m, pc, min(KC, k - pc), out + bytes(g * mPad * k + pc * mPad));
+    }
+  }
+}
+
+/** Floats packPatches needs for the largest block of this window's positions. */
+export function packedPatchesLength(): i32 {
+  return KC * roundUp(min(NC, outH * outW), NR);
+}
+
+/**
+ * One image: `groups` groups of `channels` planes at x (in the window's plane layout), W packed
+ * by packWeights, tap offsets by fillTapOffsets, bias (0 for none) one per output channel, Y
+ * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer.
+ */
+export function convImage(
+  x: usize, groups: i32, channels: i32, m: i32, pa: usize, taps: usize, bias: usize, y: usize, pb: usize, act: i32,
+): void {
+  const k = channels * kernelH * kernelW;
+  const positions = outH * outW;
+  const mPad = roundUp(m, MR);
+  const groupPlanes = bytes(channels * planeH * planeW);
+  for (let g = 0; g < groups; g++) {
+    const xg = x + <usize>g * groupPlanes;
+    const ag = pa + bytes(g * mPad * k);
+    const yg = y + bytes(g * m * positions);
+    const bg = bias == 0 ? 0 : bias + bytes(g * m);
+    for (let jc = 0; jc < positions; jc += NC) {
+      const nc = min(NC, positions - jc);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = min(KC, k - pc);
+        packPatches(xg, taps, pc, kc, jc, nc, pb);
+        const beta: f32 = pc == 0 ? 0 : 1;
+        const blockAct = pc + kc == k ? act : ACT_NONE;
+        const aBlock = ag + bytes(pc * mPad);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = min(MC, m - ic);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const bPanel = pb + bytes(jr * kc);
+            const cols = min(NR, nc - jr);
+            for (let ir = 0; ir < mc; ir += MR) {
+              const row = ic + ir;
+              const rowBias = pc == 0 && bg != 0 ? bg + bytes(row) : 0;
+              microKernel(
+                kc, aBlock + bytes(row * kc), bPanel, yg + bytes(row * positions + jc + jr), positions,
+                1, beta, min(MR, mc - ir), cols, rowBias, blockAct,
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+}
