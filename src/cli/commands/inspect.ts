@@ -6,6 +6,8 @@ import { loadModel } from '../../runtime/load-model.js';
 import { formatModelSummary } from '../../tools/format-model-summary.js';
 import { toJsonText } from '../../tools/json-text.js';
 import { summarizeModel } from '../../tools/model-summary.js';
+import { activationPlan } from '../../tools/activation-plan.js';
+import { formatBytes } from '../../tools/format-model-summary.js';
 
 export function registerInspect(program: Command): void {
   program
@@ -24,7 +26,15 @@ export function registerInspect(program: Command): void {
     ].join('\n'))
     .action(async (location: string, options: { json?: boolean }) => {
       const model = await loadModel({ bytes: await platform().readModel(location), location });
-      const summary = summarizeModel(model, defaultRegistry());
-      process.stdout.write(options.json ? toJsonText({ model: location, ...summary }) + '\n' : formatModelSummary(summary, location));
+      const registry = defaultRegistry();
+      const summary = summarizeModel(model, registry);
+      const unsupported = summary.unsupportedOps.length > 0;
+      // Shapes come from optimizing the model, which needs a kernel for every op.
+      const plan = unsupported ? null : activationPlan(model, registry);
+      const planLine = plan
+        ? `activation plan: peak ${formatBytes(plan.peakBytes)} (${formatBytes(plan.totalBytesWithoutReuse)} without reuse, symbolic dims at 1` +
+          `${plan.unsizedValues > 0 ? `; ${plan.unsizedValues} values of unknown shape left out` : ''})\n`
+        : '';
+      process.stdout.write(options.json ? toJsonText({ model: location, ...summary, plan }) + '\n' : formatModelSummary(summary, location) + planLine);
     });
 }
