@@ -11,6 +11,8 @@ import {
   eliminateNoOpSlice, eliminateNoOpTranspose,
 } from './passes/eliminate-no-ops.js';
 import { foldConstants } from './passes/fold-constants.js';
+import { fuseAttention } from './passes/fuse-attention.js';
+import { fuseBiasGelu } from './passes/fuse-bias-gelu.js';
 import { fuseConvActivation, fuseConvAddActivation, fuseGemmActivation } from './passes/fuse-activations.js';
 import { fuseConvAdd, fuseConvMul } from './passes/fuse-conv-add-mul.js';
 import { fuseConvBatchNorm } from './passes/fuse-conv-batch-norm.js';
@@ -19,6 +21,7 @@ import { fuseMatMulAdd } from './passes/fuse-matmul-add.js';
 import { fuseMatMulScale } from './passes/fuse-matmul-scale.js';
 import { fuseLayerNormalization, fuseRmsNormalization } from './passes/fuse-normalizations.js';
 import { fuseHardSwish, fuseQuickGelu } from './passes/fuse-sigmoid-gates.js';
+import { fuseSkipLayerNormalization } from './passes/fuse-skip-layer-normalization.js';
 import { foldSqueezeUnsqueeze } from './passes/fold-squeeze-unsqueeze.js';
 import { mergeReshapes } from './passes/merge-reshapes.js';
 import { mergeTransposes } from './passes/merge-transposes.js';
@@ -50,6 +53,8 @@ export const EXTENDED_PASSES: readonly OptimizerPass[] = [
   fuseConvAdd,
   fuseConvMul,
   fuseMatMulAdd,
+  // Self-attention before FuseMatMulScale takes its scaled Q·Kᵀ into a FusedMatMul.
+  fuseAttention,
   // Elementwise patterns next: HardSwish must exist before Conv + HardSwish can fuse.
   fuseGelu,
   fuseFastGelu,
@@ -57,6 +62,9 @@ export const EXTENDED_PASSES: readonly OptimizerPass[] = [
   fuseHardSwish,
   fuseLayerNormalization,
   fuseRmsNormalization,
+  // After the GELU and LayerNormalization fusions they extend.
+  fuseSkipLayerNormalization,
+  fuseBiasGelu,
   fuseMatMulScale,
   fuseConvAddActivation,
   fuseConvActivation,

@@ -1,0 +1,70 @@
+/** FuseSkipLayerNormalization and FuseBiasGelu: the residual and FFN fusions of BERT-style encoders. */
+import { describe, expect, it } from 'vitest';
+import { DenseTensor, attr, buildModel, type NodeSpec, type ValueSpec } from '../support/model-builder.js';
+import { Rng, randomDense, randomTensor } from '../support/random.js';
+import { expectSameOutputs, opCounts, optimize } from './support.js';
+
+const SHAPE = [2, 5, 8];
+const scalar = (v: number) => new DenseTensor('float32', [], Float32Array.of(v));
+const rng = () => new Rng(5);
+const feeds = () => ({ x: randomTensor('float32', SHAPE, new Rng(7), -2, 2), r: randomTensor('float32', SHAPE, new Rng(8), -2, 2) });
+
+function model(nodes: NodeSpec[], outputs: ValueSpec[], biasDims = [8]): Uint8Array {
+  const g = rng();
+  return buildModel({
+    nodes,
+    inputs: [{ name: 'x', type: 'float32', shape: SHAPE }, { name: 'r', type: 'float32', shape: SHAPE }],
+    outputs,
+    initializers: {
+      W: randomDense('float32', [8, 8], g, -0.5, 0.5),
+      b: randomDense('float32', biasDims, g, -0.5, 0.5),
+      gamma: randomDense('float32', [8], g, 0.5, 1.5),
+      beta: randomDense('float32', [8], g, -0.5, 0.5),
+      root2: scalar(Math.SQRT2), one: scalar(1), half: scalar(0.5),
+    },
+  });
+}
+
+const dense: NodeSpec[] = [{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['m'] }, { op: 'Add', inputs: ['m', 'b'], outputs: ['mb'] }];
+const norm: NodeSpec = { op: 'LayerNormalization', inputs: ['sum', 'gamma', 'beta'], outputs: ['y'], attributes: { axis: attr.int(-1), epsilon: attr.float(1e-5) } };
+const residualNorm: NodeSpec[] = [...dense, { op: 'Add', inputs: ['mb', 'r'], outputs: ['sum'] }, norm];
+const erfGelu: NodeSpec[] = [
+  ...dense,
+  { op: 'Div', inputs: ['mb', 'root2'], outputs: ['d'] },
+  { op: 'Erf', inputs: ['d'], outputs: ['e'] },
+  { op: 'Add', inputs: ['e', 'one'], outputs: ['p'] },
+  { op: 'Mul', inputs: ['mb', 'p'], outputs: ['g'] },
+  { op: 'Mul', inputs: ['g', 'half'], outputs: ['y'] },
+];
+const y: ValueSpec = { name: 'y', type: 'float32', shape: SHAPE };
+
+async function check(bytes: Uint8Array, pass: string, fired: boolean, counts: Record<string, number>): Promise<void> {
+  const result = optimize(bytes);
+  expect(result.fired.has(pass), `${pass} fired`).toBe(fired);
+  expect(opCounts(result.model.graph)).toEqual(counts);
+  await expectSameOutputs(bytes, result.bytes, feeds());
+}
+
+describe('FuseSkipLayerNormalization', () => {
+  it('fuses bias Add, residual Add and LayerNormalization', () =>
+    check(model(residualNorm, [y]), 'FuseSkipLayerNormalization', true, { MatMul: 1, 'com.microsoft:SkipLayerNormalization': 1 }));
+
+  it('exposes a sum with another reader as input_skip_bias_sum', async () => {
+    const bytes = model(residualNorm, [y, { name: 'sum', type: 'float32', shape: SHAPE }]);
+    await check(bytes, 'FuseSkipLayerNormalization', true, { MatMul: 1, 'com.microsoft:SkipLayerNormalization': 1 });
+    const fused = optimize(bytes).model.graph.nodes.find((n) => n.opType === 'SkipLayerNormalization');
+    expect(fused?.outputs).toEqual(['y', '', '', 'sum']);
+  });
+
+  it('leaves an Add that broadcasts one operand alone', () =>
+    check(model([{ op: 'Add', inputs: ['x', 'b'], outputs: ['sum'] }, norm], [y]), 'FuseSkipLayerNormalization', false, { Add: 1, LayerNormalization: 1 }));
+});
+
+describe('FuseBiasGelu', () => {
+  it('fuses the bias Add into the GELU', () =>
+    check(model(erfGelu, [y]), 'FuseBiasGelu', true, { MatMul: 1, 'com.microsoft:BiasGelu': 1 }));
+  it('leaves a bias that is not 1-D alone', () =>
+    check(model(erfGelu, [y], [5, 8]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:Gelu': 1 }));
+  it('leaves a sum with another reader alone', () =>
+    check(model(erfGelu, [y, { name: 'mb', type: 'float32', shape: SHAPE }]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:Gelu': 1 }));
+});
