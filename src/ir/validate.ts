@@ -5,19 +5,12 @@
  */
 import { GraphValidationError, type NodeContext } from '../errors/errors.js';
 import type { Graph, Node } from './graph.js';
+import { subgraphsOf } from './subgraphs.js';
 
 function contextOf(node: Node): NodeContext {
   return { name: node.name, opType: node.opType, domain: node.domain };
 }
 
-function subgraphsOf(node: Node): Graph[] {
-  const graphs: Graph[] = [];
-  for (const a of node.attributes.values()) {
-    if (a.type === 'graph') graphs.push(a.value);
-    else if (a.type === 'graphs') graphs.push(...a.value);
-  }
-  return graphs;
-}
 
 /** Names a node reads from enclosing scopes through its subgraphs (ORT's implicit inputs). */
 export function outerScopeReads(node: Node): Set<string> {

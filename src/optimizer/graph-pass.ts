@@ -9,7 +9,7 @@ import type { KernelRegistry } from '../kernels/registry.js';
 import { GraphIndex, tensorTypeOf } from './graph-index.js';
 import { GraphRewrite } from './graph-rewrite.js';
 import type { OptimizerPass, PassContext, PassLevel } from './pass.js';
-import { hasSubgraphs, mapSubgraphs } from './subgraphs.js';
+import { hasSubgraphs, mapSubgraphs } from '../ir/subgraphs.js';
 
 export interface GraphScope {
   readonly registry: KernelRegistry;

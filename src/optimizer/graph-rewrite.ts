@@ -8,7 +8,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import type { ValueType } from '../ir/value-type.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
 import type { GraphIndex } from './graph-index.js';
-import { mapSubgraphs, namesIn } from './subgraphs.js';
+import { mapSubgraphs, namesIn } from '../ir/subgraphs.js';
 
 export class GraphRewrite {
   private readonly removed = new Set<Node>();

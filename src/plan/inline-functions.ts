@@ -6,6 +6,7 @@
  */
 import { GraphValidationError } from '../errors/errors.js';
 import { functionKey, type Attribute, type FunctionDef, type Graph, type Model, type Node } from '../ir/graph.js';
+import { mapSubgraphs } from '../ir/subgraphs.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 
 const MAX_DEPTH = 32;
@@ -22,7 +23,7 @@ class Inliner {
 
   private node(node: Node, depth: number): Node[] {
     const fn = this.functions.get(functionKey(node.domain, node.opType));
-    if (!fn || this.registry.has(node.domain, node.opType)) return [this.withInlinedSubgraphs(node)];
+    if (!fn || this.registry.has(node.domain, node.opType)) return [mapSubgraphs(node, (g) => this.graph(g))];
     if (depth >= MAX_DEPTH) {
       throw new GraphValidationError(`function '${fn.name}' calls itself (directly or through others) more than ${MAX_DEPTH} levels deep`, node);
     }
@@ -47,24 +48,6 @@ class Inliner {
         outputs: bodyNode.outputs.map(local),
         attributes: resolveReferences(bodyNode.attributes, node.attributes, fn),
       }, depth + 1));
-  }
-
-  private withInlinedSubgraphs(node: Node): Node {
-    let changed = false;
-    const attributes = new Map<string, Attribute>();
-    for (const [name, a] of node.attributes) {
-      let next = a;
-      if (a.type === 'graph') {
-        const g = this.graph(a.value);
-        if (g !== a.value) next = { type: 'graph', value: g };
-      } else if (a.type === 'graphs') {
-        const gs = a.value.map((g) => this.graph(g));
-        if (gs.some((g, i) => g !== a.value[i])) next = { type: 'graphs', value: gs };
-      }
-      changed ||= next !== a;
-      attributes.set(name, next);
-    }
-    return changed ? { ...node, attributes } : node;
   }
 }
 

@@ -8,6 +8,7 @@ import { formatValueType, type ValueType } from '../ir/value-type.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
 import { wireBitsOf } from '../tensor/element-type.js';
+import { subgraphsOf } from '../ir/subgraphs.js';
 
 export interface ModelValueInfo {
   readonly name: string;
@@ -73,14 +74,6 @@ function valueInfo(name: string, type: ValueType | undefined): ModelValueInfo {
   };
 }
 
-function subgraphsOf(node: Node): Graph[] {
-  const graphs: Graph[] = [];
-  for (const a of node.attributes.values()) {
-    if (a.type === 'graph') graphs.push(a.value);
-    else if (a.type === 'graphs') graphs.push(...a.value);
-  }
-  return graphs;
-}
 
 const utf8 = new TextEncoder();
 

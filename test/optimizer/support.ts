@@ -14,7 +14,7 @@ import { KernelRegistry } from '../../src/kernels/registry.js';
 import { decodeModelProto } from '../../src/onnx/decode-model.js';
 import { encodeModelProto } from '../../src/onnx/encode.js';
 import { optimizeModel, type OptimizeOptions, type OptimizeResult } from '../../src/optimizer/optimize-model.js';
-import { subgraphsOf } from '../../src/optimizer/subgraphs.js';
+import { subgraphsOf } from '../../src/ir/subgraphs.js';
 import { FLOAT32_TOLERANCE, expectTensorsClose, runOnnxruntime, type Tolerance } from '../support/differential.js';
 
 export function irOf(bytes: Uint8Array): Model {

@@ -8,7 +8,7 @@ import type { Attribute, Node } from '../../ir/graph.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { NONDETERMINISTIC_OPS } from '../nondeterministic-ops.js';
-import { hasSubgraphs } from '../subgraphs.js';
+import { hasSubgraphs } from '../../ir/subgraphs.js';
 
 const PURE_DOMAINS = new Set(['', 'ai.onnx.ml', 'com.microsoft']);
 /** Tensor attributes larger than this are compared by identity, not by content. */

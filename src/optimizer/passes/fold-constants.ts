@@ -14,7 +14,7 @@ import type { GraphIndex } from '../graph-index.js';
 import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { NONDETERMINISTIC_OPS } from '../nondeterministic-ops.js';
 import { shapeRange } from '../shapes/shape-values.js';
-import { hasSubgraphs } from '../subgraphs.js';
+import { hasSubgraphs } from '../../ir/subgraphs.js';
 
 const NEVER_FOLDED = new Set([...NONDETERMINISTIC_OPS, 'DequantizeLinear']);
 const MAX_GROWTH = 1 << 20;

@@ -1,5 +1,5 @@
 /** The graphs held in node attributes (If branches, Loop and Scan bodies), read and rewritten. */
-import type { Attribute, Graph, Node } from '../ir/graph.js';
+import type { Attribute, Graph, Node } from './graph.js';
 
 export function subgraphsOf(node: Node): Graph[] {
   const graphs: Graph[] = [];
