@@ -1,6 +1,8 @@
 /**
  * Bundles src/browser.ts into dist/browser/onnxts.js (ESM, minified, with a sourcemap) for the
- * package's "browser" export. Fails when anything the browser entry imports, however
+ * package's "browser" export, and beside it the two Web Worker scripts the library starts
+ * from its own folder: onnxts-session-worker.js (a session off the page's thread) and
+ * onnxts-gemm-worker.js (a helper of the parallel GEMM). Fails when anything an entry imports, however
  * indirectly, reaches a Node built-in: such a bundle would only break later, in a user's page.
  *
  * A built-in esbuild cannot resolve for the browser is marked external instead of failing the
@@ -16,8 +18,13 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = 'src/browser.ts';
-const outfile = 'dist/browser/onnxts.js';
+/** Output name -> entry; the library finds the workers by these names next to onnxts.js. */
+const entries = {
+  onnxts: 'src/browser.ts',
+  'onnxts-session-worker': 'src/platform/browser-session-worker.ts',
+  'onnxts-gemm-worker': 'src/platform/browser-gemm-worker.ts',
+};
+const outdir = 'dist/browser';
 
 const resolvingAgain = Symbol('resolving again');
 
@@ -39,7 +46,7 @@ function reachesBuiltin(imported) {
 }
 
 /** The import chain from the entry to each file that imports a Node built-in. */
-function builtinImportChains(metafile) {
+function builtinImportChains(metafile, entry) {
   const parentOf = new Map([[entry, undefined]]);
   const queue = [entry];
   const chains = [];
@@ -63,8 +70,8 @@ function builtinImportChains(metafile) {
 async function main() {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: entries,
+    outdir,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -77,9 +84,9 @@ async function main() {
     plugins: [markUnresolvableBuiltinsExternal],
   });
 
-  const chains = builtinImportChains(result.metafile);
+  const chains = Object.values(entries).flatMap((entry) => builtinImportChains(result.metafile, entry));
   if (chains.length > 0) {
-    console.error(`build-browser: ${entry} reaches ${chains.length} Node built-in import(s); the browser bundle must not:`);
+    console.error(`build-browser: the browser entries reach ${chains.length} Node built-in import(s); a browser bundle must not:`);
     for (const chain of chains) console.error(`  ${chain}`);
     console.error('Move the Node-only code behind src/platform/node*.ts, which only src/index.ts imports.');
     process.exitCode = 1;
@@ -90,13 +97,14 @@ async function main() {
     await mkdir(dirname(file.path), { recursive: true });
     await writeFile(file.path, file.contents);
   }
-  const bundle = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  const kib = (bundle.contents.length / 1024).toFixed(1);
-  console.log(`build-browser: ${relative(root, bundle.path)} ${kib} KiB (${bundle.contents.length} bytes), with sourcemap`);
+  for (const bundle of result.outputFiles.filter((f) => f.path.endsWith('.js'))) {
+    const kib = (bundle.contents.length / 1024).toFixed(1);
+    console.log(`build-browser: ${relative(root, bundle.path)} ${kib} KiB (${bundle.contents.length} bytes), with sourcemap`);
+  }
 }
 
 main().catch((error) => {
   // esbuild has already printed its diagnostics (logLevel 'warning'); say which step failed.
-  console.error(`build-browser: bundling ${entry} failed: ${error.message}`);
+  console.error(`build-browser: bundling ${Object.values(entries).join(', ')} failed: ${error.message}`);
   process.exitCode = 1;
 });

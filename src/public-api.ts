@@ -10,3 +10,4 @@ export {
   GraphValidationError, InvalidArgumentError, InvalidFeedError, KernelNotFoundError, ModelLoadError, NodeError, OnnxTsError,
 } from './errors/errors.js';
 export type { KernelLookupFailure, ModelFileProblem } from './errors/errors.js';
+export { WorkerError } from './runtime/threads/worker-error.js';

@@ -3,6 +3,7 @@
  * (buffer, byteOffset, byteLength); run(feeds, fetches?, options?); names, metadata, release().
  * Arguments are checked here, once, with messages that say what is wrong.
  */
+import { env } from '../config/env.js';
 import { InvalidArgumentError, InvalidFeedError, OnnxTsError } from '../errors/errors.js';
 import { formatValueType, type ValueType } from '../ir/value-type.js';
 import { defaultRegistry } from '../kernels/default-registry.js';
@@ -11,6 +12,9 @@ import { platform } from '../platform/platform.js';
 import { CompiledModel } from '../runtime/compiled-model.js';
 import { Profiler, type TraceEvent } from '../runtime/profiler.js';
 import { externalFileKey, loadModel } from '../runtime/load-model.js';
+import { provideIntraOpThreads, resolveIntraOpThreads } from '../backends/threads/intra-op.js';
+import { RemoteSession } from '../runtime/threads/remote-session.js';
+import { sessionWorkerCount, withoutWorkerOptions } from '../runtime/threads/worker-options.js';
 import { saveModel } from '../runtime/save-model.js';
 import { OptionalValue, type Value } from '../tensor/value.js';
 import { checkFeed } from './feed-check.js';
@@ -56,11 +60,28 @@ export class InferenceSession {
   readonly inputMetadata: readonly ValueMetadata[];
   readonly outputMetadata: readonly ValueMetadata[];
   private compiled: CompiledModel | undefined;
+  /** Set where the session runs in workers (extra.runInWorker): run() only forwards to it. */
+  private readonly remote: RemoteSession | undefined;
   private readonly inputsByName: ReadonlyMap<string, PlannedInput>;
   private profiler: Profiler | undefined;
   private runCount = 0;
 
-  private constructor(compiled: CompiledModel, private readonly options: SessionOptions, createdMs: { start: number; end: number }) {
+  private constructor(
+    backend: CompiledModel | RemoteSession,
+    private readonly options: SessionOptions,
+    createdMs: { start: number; end: number },
+    private readonly intraOpThreads = 1,
+  ) {
+    if (backend instanceof RemoteSession) {
+      this.remote = backend;
+      this.inputNames = backend.inputNames;
+      this.outputNames = backend.outputNames;
+      this.inputMetadata = backend.inputMetadata;
+      this.outputMetadata = backend.outputMetadata;
+      this.inputsByName = new Map();
+      return;
+    }
+    const compiled = backend;
     this.compiled = compiled;
     if (options.enableProfiling) {
       this.profiler = new Profiler();
@@ -80,13 +101,13 @@ export class InferenceSession {
   static create(buffer: ArrayBufferLike, byteOffset: number, byteLength?: number, options?: SessionOptions): Promise<InferenceSession>;
   static async create(arg0: unknown, arg1?: unknown, arg2?: unknown, arg3?: unknown): Promise<InferenceSession> {
     const startMs = performance.now();
-    let bytes: Uint8Array;
+    // Undefined for a path or URL: read below, by this thread or by the session's worker.
+    let bytes: Uint8Array | undefined;
     let location: string | undefined;
     let rawOptions: unknown = arg1;
     if (typeof arg0 === 'string') {
       location = arg0;
       checkSessionOptions(arg1);
-      bytes = await platform().readModel(arg0);
     } else if (arg0 instanceof Uint8Array) {
       bytes = arg0;
     } else if (arg0 instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && arg0 instanceof SharedArrayBuffer)) {
@@ -115,6 +136,17 @@ export class InferenceSession {
       throw new TypeError(`Unexpected argument[0]: must be 'path' or 'buffer', got ${describeJs(arg0)}.`);
     }
     const options = checkSessionOptions(rawOptions);
+    const workers = sessionWorkerCount(options, env.wasm.proxy);
+    if (workers > 0) {
+      const start = platform().startWorker;
+      if (!start) throw new InvalidArgumentError('invalid session option: extra.runInWorker, but this host cannot start workers');
+      const files = [...(await externalFiles(options))].map(([path, data]) => ({ path, data }));
+      // A path is read by the worker itself: the bytes never pass through this thread.
+      const source = bytes === undefined ? { location, externalData: files } : { bytes, externalData: files };
+      const remote = await RemoteSession.create(start, source, withoutWorkerOptions(options), workers);
+      return new InferenceSession(remote, options, { start: startMs, end: performance.now() });
+    }
+    bytes ??= await platform().readModel(arg0 as string);
     const model = await loadModel({
       bytes,
       location,
@@ -126,12 +158,15 @@ export class InferenceSession {
       freeDimensionOverrides: options.freeDimensionOverrides,
     });
     if (options.optimizedModelFilePath) await saveModel(compiled.model, options.optimizedModelFilePath);
-    return new InferenceSession(compiled, options, { start: startMs, end: performance.now() });
+    const threads = resolveIntraOpThreads(options.intraOpNumThreads ?? env.wasm.numThreads, platform().hardwareConcurrency());
+    const available = await provideIntraOpThreads(threads, platform().startWorker);
+    return new InferenceSession(compiled, options, { start: startMs, end: performance.now() }, available);
   }
 
   run(feeds: FeedsType, options?: RunOptions): Promise<ReturnType>;
   run(feeds: FeedsType, fetches: FetchesType, options?: RunOptions): Promise<ReturnType>;
   async run(feeds: FeedsType, arg1?: unknown, arg2?: unknown): Promise<ReturnType> {
+    if (this.remote) return this.remote.run(feeds, arg1, arg2);
     const compiled = this.compiled;
     if (!compiled) throw new InvalidArgumentError('this session has been released; create a new one to run');
     if (typeof feeds !== 'object' || feeds === null || feeds instanceof Tensor || Array.isArray(feeds)) {
@@ -143,7 +178,7 @@ export class InferenceSession {
     const run = ++this.runCount;
     const profiler = this.profiler;
     const startMs = performance.now();
-    const outputs = await compiled.run(feedValues, { shouldStop: stop, observer: profiler?.observer(run) });
+    const outputs = await compiled.run(feedValues, { shouldStop: stop, observer: profiler?.observer(run), intraOpThreads: this.intraOpThreads });
     profiler?.session('model_run', startMs, performance.now(), run);
     const result: Record<string, PublicValue> = {};
     compiled.plan.outputs.forEach((o, i) => {
@@ -201,8 +236,10 @@ export class InferenceSession {
     return values;
   }
 
+  /** Drops the model; a session in workers terminates them, rejecting runs still pending. */
   async release(): Promise<void> {
     this.compiled = undefined;
+    await this.remote?.release();
   }
 
   /** Starts recording a trace event per executed node (also started by the enableProfiling option). */

@@ -16,7 +16,12 @@ export interface ExternalDataFileDescription {
 export interface SessionOptions {
   /** 'cpu' (also accepted: 'wasm', 'xnnpack', which run on the same CPU kernels). */
   executionProviders?: readonly ExecutionProviderConfig[];
-  /** Accepted; not implemented yet: kernels run on the calling thread. */
+  /**
+   * Threads for large float32 GEMMs (and so MatMul, Gemm, Conv): the calling thread plus
+   * helper workers over shared memory, results bit-identical to one thread. 0 or absent: one per
+   * core (or env.wasm.numThreads where set). Needs SharedArrayBuffer: in browsers, a
+   * cross-origin isolated page (COOP same-origin + COEP require-corp); elsewhere it is 1.
+   */
   intraOpNumThreads?: number;
   /** Accepted; not implemented yet (execution is sequential). */
   interOpNumThreads?: number;
@@ -51,7 +56,13 @@ export interface SessionOptions {
   preferredOutputLocation?: string | { readonly [outputName: string]: string };
   /** Accepted; graph capture is a GPU feature and has no effect on CPU. */
   enableGraphCapture?: boolean;
-  /** onnxruntime's session config entries; read: `optimization.disable_specified_optimizers`. */
+  /**
+   * onnxruntime's session config entries; read: `optimization.disable_specified_optimizers`;
+   * `runInWorker: true`, which compiles and runs the model in a worker thread (default:
+   * env.wasm.proxy), so run() leaves the calling thread's event loop free; and
+   * `sessionWorkers: n`, which runs concurrent run() calls on n such workers (default 1: they
+   * queue).
+   */
   extra?: Record<string, unknown>;
   /** External data files supplied in memory (or by path), matched by the path the model names. */
   externalData?: readonly (ExternalDataFileDescription | string)[];

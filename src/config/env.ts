@@ -4,8 +4,11 @@ export interface Env {
   logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
   /**
    * As in onnxruntime-web. `simd: false` turns off OnnxTS's WebAssembly SIMD kernels (float
-   * GEMM, convolution and 2-D pooling then run in TypeScript); it is read on every call. The other fields are accepted for
-   * compatibility and have no effect yet.
+   * GEMM, convolution and 2-D pooling then run in TypeScript); it is read on every call.
+   * `proxy: true` runs sessions created from then on in a worker thread (a session's
+   * extra.runInWorker overrides it); `numThreads` is the intra-op thread count of sessions
+   * that do not set intraOpNumThreads. The other fields are accepted for compatibility and
+   * have no effect yet.
    */
   wasm: { numThreads?: number; simd?: boolean; proxy?: boolean; wasmPaths?: unknown; initTimeout?: number };
   webgpu: Record<string, unknown>;

@@ -1,4 +1,5 @@
 /** The browser (and worker, Deno-in-browser-mode) platform: everything is a URL. */
+import { createBrowserWorkerStarter } from './browser-worker-host.js';
 import { fetchBytes, type Platform } from './platform.js';
 
 export const browserPlatform: Platform = {
@@ -12,4 +13,5 @@ export const browserPlatform: Platform = {
     return bytes.subarray(offset, end);
   },
   hardwareConcurrency: () => globalThis.navigator?.hardwareConcurrency ?? 1,
+  startWorker: createBrowserWorkerStarter(),
 };

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative as relativePath, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError } from '../errors/errors.js';
+import { createNodeWorkerStarter } from './node-worker-host.js';
 import { fetchBytes, isUrl, type Platform } from './platform.js';
 
 function toPath(location: string): string {
@@ -65,6 +66,7 @@ export const nodePlatform: Platform = {
   readModel,
   readExternalData,
   hardwareConcurrency: () => availableParallelism(),
+  startWorker: createNodeWorkerStarter(),
   writeTextFileSync: (path, text) => writeFileSync(path, text),
   async writeFile(path, data) {
     await mkdir(dirname(resolve(path)), { recursive: true });

@@ -1,8 +1,11 @@
 /**
  * What the library needs from its host: reading a model and its external data by location,
- * and the host's core count. Node and browsers each supply one (platform/node.ts,
- * platform/browser.ts); the entry points install theirs, nothing else imports a host API.
+ * the host's core count, and worker threads. Node and browsers each supply one
+ * (platform/node.ts, platform/browser.ts); the entry points install theirs, nothing else
+ * imports a host API.
  */
+import type { WorkerStarter } from './worker-handle.js';
+
 export interface Platform {
   readonly name: string;
   /** Reads a model from a file path or URL. */
@@ -14,6 +17,11 @@ export interface Platform {
    */
   readExternalData(modelLocation: string, relative: string, offset: number, length: number | undefined): Promise<Uint8Array>;
   hardwareConcurrency(): number;
+  /**
+   * Starts a worker running onnxts (a session off the calling thread, a helper of the parallel
+   * GEMM); absent where the host has no workers.
+   */
+  readonly startWorker?: WorkerStarter;
   /**
    * Writes a text file synchronously (profiles, from the synchronous endProfiling()); absent
    * where the host has no file system.

@@ -36,7 +36,7 @@ export class CompiledModel {
   /** Runs with feeds by input slot; returns the graph outputs in order. */
   run(
     feeds: ReadonlyMap<number, Value>,
-    options: { observer?: StepObserver; shouldStop?: () => Error | undefined } = {},
+    options: { observer?: StepObserver; shouldStop?: () => Error | undefined; intraOpThreads?: number } = {},
   ): Promise<(Value | undefined)[]> {
     return execute(this.plan, feeds, { registry: this.registry, ...options });
   }

@@ -10,6 +10,7 @@ import type { KernelRegistry } from '../kernels/registry.js';
 import type { CompiledSubgraph, ExecutionPlan, PlannedKernel, PlannedStep } from '../plan/execution-plan.js';
 import type { DataType } from '../tensor/element-type.js';
 import type { Value } from '../tensor/value.js';
+import { withIntraOpThreads } from '../backends/threads/intra-op.js';
 
 export interface StepObserver {
   /** Called after every step that ran (subgraph steps included), with its start and end in performance.now() milliseconds. */
@@ -21,6 +22,8 @@ export interface ExecuteOptions {
   readonly observer?: StepObserver;
   /** Checked between steps; a terminated run stops with this error. */
   readonly shouldStop?: () => Error | undefined;
+  /** Threads each kernel's GEMMs may use (1 when absent). */
+  readonly intraOpThreads?: number;
 }
 
 type Frame = (Value | undefined)[];
@@ -72,7 +75,7 @@ export async function execute(
     const startMs = options.observer ? performance.now() : 0;
     let outputs: (Value | undefined)[];
     try {
-      const result = chosen.kernel.run(inputs, chosen.attributes, context);
+      const result = withIntraOpThreads(options.intraOpThreads ?? 1, () => chosen.kernel.run(inputs, chosen.attributes, context));
       outputs = isPromise<(Value | undefined)[]>(result) ? await result : result;
     } catch (error) {
       throw asNodeError(error, step);

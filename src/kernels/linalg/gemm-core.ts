@@ -3,9 +3,11 @@
  * C[m, n] = alpha * sum_k A[m, k] * B[k, n] + beta * C[m, n], on row-major views with leading
  * dimensions, either operand optionally transposed. Large products go through the packed,
  * register-blocked kernel; thin or tiny ones through direct loops, where packing would cost
- * more than it saves. Faster backends replace it behind the same signature.
+ * more than it saves. Faster backends replace it behind the same signature. Large float32
+ * products are split across the session's intra-op threads (backends/threads/gemm-pool.ts).
  */
 import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
+import { parallelGemmF32 } from '../../backends/threads/intra-op.js';
 import { packedGemm } from './gemm-packed.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -38,7 +40,7 @@ const PACKED_MIN_SIDE = 4;
 const WASM_MIN_WORK = 1024;
 
 export function gemm(op: GemmOperands): void {
-  if (op.m * op.n >= 4 && op.m * op.n * op.k >= WASM_MIN_WORK && wasmGemmF32(op)) return;
+  if (op.m * op.n >= 4 && op.m * op.n * op.k >= WASM_MIN_WORK && (parallelGemmF32(op) || wasmGemmF32(op))) return;
   const { m, n, k, c, cOffset, ldc, alpha, beta } = op;
   for (let i = 0; i < m; i++) {
     const cRow = cOffset + i * ldc;

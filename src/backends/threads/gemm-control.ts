@@ -1,0 +1,176 @@
+/**
+ * The shared control block of the parallel GEMM: what the calling thread and its helpers agree
+ * on through one SharedArrayBuffer, and the block-state handshake on it.
+ *
+ * A job has a generation g (GEN) and COUNT blocks. Block b's state holds (g << 2) | status.
+ * The caller sets every block it does not keep to PENDING(g), then publishes GEN = g; whoever
+ * wants a block (a helper, or the caller once its own block is done) claims it with a
+ * compare-exchange PENDING(g) -> TAKEN(g), and a helper ends it with DONE(g) or FAILED(g).
+ * Claiming block by block balances the work: a helper that wakes late, or shares its core
+ * with another process, simply takes fewer blocks. Tagging with g means a helper that wakes
+ * late can never claim a later job's block with an earlier job's view of it: its exchange
+ * fails and it waits again.
+ */
+export const PENDING = 0;
+export const TAKEN = 1;
+export const DONE = 2;
+export const FAILED = 3;
+export type Status = typeof PENDING | typeof TAKEN | typeof DONE | typeof FAILED;
+
+/** Most threads one job uses (the caller and 63 helpers). */
+export const MAX_THREADS = 64;
+/** Most blocks one job is cut into. */
+export const MAX_BLOCKS = 2 * MAX_THREADS;
+
+const GEN = 0;
+const STOP = 1;
+const K = 2;
+const TRANS_A = 3;
+const TRANS_B = 4;
+const COUNT = 5;
+const STATE = 8;
+/** Per block: m, n, then (offset, leading dimension) of A, B and C in the scratch memory. */
+const BLOCK = STATE + MAX_BLOCKS;
+const BLOCK_FIELDS = 8;
+const INT_COUNT = BLOCK + MAX_BLOCKS * BLOCK_FIELDS;
+/** alpha and beta, as float64 after the ints. */
+const FLOAT_BYTE_OFFSET = INT_COUNT * 4;
+const GEN_MASK = (1 << 29) - 1;
+
+export interface ScratchBlock {
+  readonly m: number;
+  readonly n: number;
+  readonly aAt: number;
+  readonly lda: number;
+  readonly bAt: number;
+  readonly ldb: number;
+  readonly cAt: number;
+  readonly ldc: number;
+}
+
+export interface JobShape {
+  readonly k: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+export function tag(generation: number, status: Status): number {
+  return (generation << 2) | status;
+}
+
+export function statusOf(state: number): Status {
+  return (state & 3) as Status;
+}
+
+export class GemmControl {
+  readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer, 0, INT_COUNT);
+    this.floats = new Float64Array(buffer, FLOAT_BYTE_OFFSET, 2);
+  }
+
+  static allocate(): GemmControl {
+    return new GemmControl(new SharedArrayBuffer(FLOAT_BYTE_OFFSET + 16));
+  }
+
+  generation(): number {
+    return Atomics.load(this.ints, GEN);
+  }
+
+  /** The generation the next job will have: its blocks are tagged with it before publish(). */
+  nextGeneration(): number {
+    return (this.generation() + 1) & GEN_MASK;
+  }
+
+  /** Publishes a job (its blocks and their states already written) and wakes every helper. */
+  publish(generation: number): void {
+    Atomics.store(this.ints, GEN, generation);
+    Atomics.notify(this.ints, GEN);
+  }
+
+  stopped(): boolean {
+    return Atomics.load(this.ints, STOP) !== 0;
+  }
+
+  /** Tells every helper to leave its loop. */
+  stop(): void {
+    Atomics.store(this.ints, STOP, 1);
+    this.publish(this.nextGeneration());
+  }
+
+  /**
+   * Returns once the generation is no longer `seen` (or after stop()): polling for up to
+   * `spinMs` first, then blocking. Waking a blocked thread costs 40 to 80 us (a futex, and on
+   * a virtual machine an idle virtual CPU to resume); a model's GEMMs often come faster than
+   * that, one after another with a little other work between them.
+   */
+  waitForJob(seen: number, spinMs: number): void {
+    if (spinUntilChanged(this.ints, GEN, seen, spinMs)) return;
+    Atomics.wait(this.ints, GEN, seen);
+  }
+
+  state(block: number): number {
+    return Atomics.load(this.ints, STATE + block);
+  }
+
+  setState(block: number, state: number): void {
+    Atomics.store(this.ints, STATE + block, state);
+  }
+
+  /** Moves a block from `from` to `to` if it still holds `from`; true when it did. */
+  claim(block: number, from: number, to: number): boolean {
+    return Atomics.compareExchange(this.ints, STATE + block, from, to) === from;
+  }
+
+  /** Ends a helper's block and wakes the caller if it waits on it. */
+  finish(block: number, state: number): void {
+    Atomics.store(this.ints, STATE + block, state);
+    Atomics.notify(this.ints, STATE + block);
+  }
+
+  /** Index into `ints` of a block's state, for Atomics.wait on it. */
+  stateIndex(block: number): number {
+    return STATE + block;
+  }
+
+  writeShape(shape: JobShape, count: number): void {
+    this.ints[K] = shape.k;
+    this.ints[TRANS_A] = shape.transA ? 1 : 0;
+    this.ints[TRANS_B] = shape.transB ? 1 : 0;
+    this.ints[COUNT] = count;
+    this.floats[0] = shape.alpha;
+    this.floats[1] = shape.beta;
+  }
+
+  readShape(): JobShape {
+    return { k: this.ints[K], transA: this.ints[TRANS_A] !== 0, transB: this.ints[TRANS_B] !== 0, alpha: this.floats[0], beta: this.floats[1] };
+  }
+
+  /** How many blocks the current job has (block 0 is always the caller's). */
+  blockCount(): number {
+    return this.ints[COUNT];
+  }
+
+  writeBlock(index: number, block: ScratchBlock): void {
+    this.ints.set([block.m, block.n, block.aAt, block.lda, block.bAt, block.ldb, block.cAt, block.ldc], BLOCK + index * BLOCK_FIELDS);
+  }
+
+  readBlock(index: number): ScratchBlock {
+    const at = BLOCK + index * BLOCK_FIELDS;
+    const f = this.ints.subarray(at, at + BLOCK_FIELDS);
+    return { m: f[0], n: f[1], aAt: f[2], lda: f[3], bAt: f[4], ldb: f[5], cAt: f[6], ldc: f[7] };
+  }
+}
+
+/** Polls ints[index] until it is no longer `value` or `ms` have passed; true if it changed. */
+export function spinUntilChanged(ints: Int32Array, index: number, value: number, ms: number): boolean {
+  const until = performance.now() + ms;
+  do {
+    if (Atomics.load(ints, index) !== value) return true;
+  } while (performance.now() < until);
+  return false;
+}
