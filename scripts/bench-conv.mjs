@@ -19,6 +19,9 @@ import * as ort from 'onnxruntime-web';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bestMs as bestOf, randomFloats } from './bench-timing.mjs';
+
+const bestMs = (call, rounds = args.quick ? 3 : 5) => bestOf(call, rounds);
 
 const { values: args } = parseArgs({
   options: { dist: { type: 'string', default: 'dist' }, quick: { type: 'boolean', default: false }, filter: { type: 'string', default: '' } },
@@ -61,32 +64,6 @@ const pools = [
   ['densenet avgpool 2x2/2', 'AveragePool', [256, 28, 28], 2, 2, 0],
   ['inception avgpool 3x3/1', 'AveragePool', [64, 35, 35], 3, 1, 1],
 ];
-
-/** Seeded, so runs compare: values in [-1, 1). */
-function randomFloats(length, seed) {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(1103515245, s) + 12345) >>> 0;
-    out[i] = (s >>> 1) / 2 ** 30 - 1;
-  }
-  return out;
-}
-
-/** Best milliseconds per call: warm up, then time batches of at least ~20 ms, `rounds` times. */
-async function bestMs(call, rounds = args.quick ? 3 : 5) {
-  await call();
-  let reps = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 20; reps *= 2) for (let i = 0; i < reps; i++) await call();
-  reps = Math.max(1, reps >> 2);
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await call();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best;
-}
 
 const outSize = (size, k, stride, pad) => Math.floor((size + 2 * pad - k) / stride) + 1;
 

@@ -15,6 +15,9 @@ import * as ort from 'onnxruntime-web';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bestMs as bestOf, randomFloats } from './bench-timing.mjs';
+
+const bestMs = (call, rounds = args.quick ? 3 : 5) => bestOf(call, rounds);
 
 const { values: args } = parseArgs({ options: { dist: { type: 'string', default: 'dist' }, quick: { type: 'boolean', default: false } } });
 const load = (path) => import(pathToFileURL(resolve(args.dist, path)).href);
@@ -32,37 +35,11 @@ const small = [
   [1, 1, 1024], [1, 2, 512], [2, 2, 256], [1, 4, 256], [4, 4, 64], [1, 64, 64], [64, 1, 64],
 ];
 
-/** Seeded, so runs compare: values in [-1, 1). */
-function randomFloats(length, seed) {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(1103515245, s) + 12345) >>> 0;
-    out[i] = (s >>> 1) / 2 ** 30 - 1;
-  }
-  return out;
-}
-
 function operands(m, n, k) {
   const a = randomFloats(m * k, 1);
   const b = randomFloats(k * n, 2);
   const c = new Float32Array(m * n);
   return { m, n, k, a, aOffset: 0, lda: k, transA: false, b, bOffset: 0, ldb: n, transB: false, c, cOffset: 0, ldc: n, alpha: 1, beta: 0 };
-}
-
-/** Best milliseconds per call: warm up, then time batches of at least ~20 ms, `rounds` times. */
-async function bestMs(call, rounds = args.quick ? 3 : 5) {
-  await call();
-  let reps = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 20; reps *= 2) for (let i = 0; i < reps; i++) await call();
-  reps = Math.max(1, reps >> 2);
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await call();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return best;
 }
 
 function withWasm(enabled, call) {

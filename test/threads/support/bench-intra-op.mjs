@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { randomFloats } from '../../../scripts/bench-timing.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,16 +37,6 @@ const shapes = args.shapes?.split(';').map((s) => s.split('x').map(Number)) ?? [
   [64, 3136, 576], [3136, 64, 576], [64, 1820, 576], [32, 12544, 64],
   [128, 3072, 768], [128, 768, 3072], [128, 768, 768], [1, 1000, 2048],
 ];
-
-function randomFloats(length, seed) {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(1103515245, s) + 12345) >>> 0;
-    out[i] = (s >>> 1) / 2 ** 30 - 1;
-  }
-  return out;
-}
 
 function operands(m, n, k, c) {
   return { m, n, k, a: randomFloats(m * k, 1), aOffset: 0, lda: k, transA: false, b: randomFloats(k * n, 2), bOffset: 0, ldb: n, transB: false, c, cOffset: 0, ldc: n, alpha: 1, beta: 0 };
