@@ -9,7 +9,7 @@ import { formatShape, sizeOf } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { axisLayout, withAxisSize } from './axis-layout.js';
-import { copySlots } from './element-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export const compress = kernel<{ axis: number | undefined }>({
   domain: '',
@@ -38,7 +38,7 @@ export const compress = kernel<{ axis: number | undefined }>({
     let dst = 0;
     for (let o = 0; o < outer; o++) {
       for (const j of kept) {
-        copySlots(out, dst, x.data, (o * size + j) * block, block);
+        copyBlock(x.data, (o * size + j) * block, out, dst, block);
         dst += block;
       }
     }

@@ -8,21 +8,6 @@ import { allocateStorage, slotsPerElement, type DataType, type TensorStorage } f
 /** Index access common to every storage kind, for element-by-element loops. */
 type Slots = { [index: number]: unknown };
 
-// Below this many slots a plain loop beats creating a subarray view for set().
-const NATIVE_COPY_MIN = 16;
-
-/** Copies `count` storage slots from src[srcStart..] to dst[dstStart..]. */
-export function copySlots(dst: TensorStorage, dstStart: number, src: TensorStorage, srcStart: number, count: number): void {
-  if (count < NATIVE_COPY_MIN || Array.isArray(src)) {
-    const d = dst as Slots;
-    const s = src as Slots;
-    for (let i = 0; i < count; i++) d[dstStart + i] = s[srcStart + i];
-    return;
-  }
-  // Both sides hold the same element type, so the typed-array set is a plain memory copy.
-  (dst as Uint8Array).set((src as Uint8Array).subarray(srcStart, srcStart + count), dstStart);
-}
-
 /** A fresh storage of `count` elements where element i is src's element offsets[i]. */
 export function takeElements(type: DataType, src: TensorStorage, offsets: ArrayLike<number>): TensorStorage {
   const slots = slotsPerElement(type);

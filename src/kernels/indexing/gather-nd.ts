@@ -3,8 +3,8 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js';
 import { kernel } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
-import { copySlots } from './element-copy.js';
 import { ndSlices } from './nd-indices.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export const gatherNd = kernel<{ batchDims: number }>({
   domain: '',
@@ -19,7 +19,7 @@ export const gatherNd = kernel<{ batchDims: number }>({
     const slots = slotsPerElement(data.type);
     const block = sliceSize * slots;
     const out = allocateStorage(data.type, starts.length * sliceSize);
-    for (let t = 0; t < starts.length; t++) copySlots(out, t * block, data.data, starts[t] * slots, block);
+    for (let t = 0; t < starts.length; t++) copyBlock(data.data, starts[t] * slots, out, t * block, block);
     return [new DenseTensor(data.type, [...tupleDims, ...sliceDims], out)];
   },
 });

@@ -9,8 +9,8 @@ import { sizeOf } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { axisLayout } from './axis-layout.js';
-import { copySlots } from './element-copy.js';
 import { resolvedIndices } from './index-values.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export const gather = kernel<{ axis: number }>({
   domain: '',
@@ -32,7 +32,7 @@ export const gather = kernel<{ axis: number }>({
     for (let o = 0; o < outer; o++) {
       const base = o * size;
       for (let j = 0; j < picks.length; j++) {
-        copySlots(out, dst, data.data, (base + picks[j]) * block, block);
+        copyBlock(data.data, (base + picks[j]) * block, out, dst, block);
         dst += block;
       }
     }

@@ -10,8 +10,9 @@ import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
-import { copySlots, fillElements, takeElements } from './element-copy.js';
+import { fillElements, takeElements } from './element-copy.js';
 import { checkedDims } from '../support/shape-input.js';
+import { copyBlock } from '../support/block-copy.js';
 
 function depthOf(tensor: DenseTensor): number {
   if (tensor.size !== 1) throw new KernelInputError(`depth must hold one value, got shape [${tensor.dims.join(',')}]`);
@@ -53,7 +54,7 @@ function oneHot(sinceVersion: number, untilVersion: number | undefined, negative
         if (!(index >= 0 && index < depth)) continue;
         const o = Math.floor(p / inner);
         const element = (o * depth + index) * inner + (p - o * inner);
-        copySlots(out, element * slots, on, 0, slots);
+        copyBlock(on, 0, out, element * slots, slots);
       }
       return [new DenseTensor(type, dims, out)];
     },

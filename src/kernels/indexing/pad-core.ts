@@ -7,8 +7,9 @@ import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
-import { copySlots, fillElements } from './element-copy.js';
+import { fillElements } from './element-copy.js';
 import { checkedDims } from '../support/shape-input.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
@@ -93,10 +94,10 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
     }
     if (source >= 0) {
       const dst = row * rowLength;
-      if (runLength > 0) copySlots(out, (dst + runStart) * slots, x.data, (source + last[runStart]) * slots, runLength * slots);
+      if (runLength > 0) copyBlock(x.data, (source + last[runStart]) * slots, out, (dst + runStart) * slots, runLength * slots);
       if (mode !== 'constant') {
-        for (let o = 0; o < runStart; o++) copySlots(out, (dst + o) * slots, x.data, (source + last[o]) * slots, slots);
-        for (let o = runStart + runLength; o < rowLength; o++) copySlots(out, (dst + o) * slots, x.data, (source + last[o]) * slots, slots);
+        for (let o = 0; o < runStart; o++) copyBlock(x.data, (source + last[o]) * slots, out, (dst + o) * slots, slots);
+        for (let o = runStart + runLength; o < rowLength; o++) copyBlock(x.data, (source + last[o]) * slots, out, (dst + o) * slots, slots);
       }
     }
     for (let d = rank - 2; d >= 0; d--) {

@@ -8,7 +8,7 @@ import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor
 import { formatShape, sizeOf } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { integersOf, tensorInput } from '../support/inputs.js';
-import { copySlots } from './element-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export const reverseSequence = kernel<{ batchAxis: number; timeAxis: number }>({
   domain: '',
@@ -40,7 +40,7 @@ export const reverseSequence = kernel<{ batchAxis: number; timeAxis: number }>({
     for (let b = 0; b < batch; b++) {
       for (let t = 0; t < time; t++) {
         const from = t < lengths[b] ? lengths[b] - 1 - t : t;
-        copySlots(out, blockAt(b, t) * block, x.data, blockAt(b, from) * block, block);
+        copyBlock(x.data, blockAt(b, from) * block, out, blockAt(b, t) * block, block);
       }
     }
     return [new DenseTensor(x.type, x.dims, out)];

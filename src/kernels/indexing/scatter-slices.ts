@@ -8,7 +8,7 @@ import { slotsPerElement } from '../../tensor/element-type.js';
 import type { AttributeReader } from '../attributes.js';
 import { pickFn, type ElementFn, type ElementFns } from '../support/elementwise.js';
 import { computeValues, storageFromCompute } from '../support/numeric.js';
-import { copySlots } from './element-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export type ScatterReduction = 'none' | 'add' | 'mul' | 'max' | 'min';
 
@@ -52,7 +52,7 @@ export function scatterSlices(
     const slots = slotsPerElement(data.type);
     const out = data.data.slice();
     const block = sliceSize * slots;
-    for (let t = 0; t < starts.length; t++) copySlots(out, starts[t] * slots, updates.data, t * block, block);
+    for (let t = 0; t < starts.length; t++) copyBlock(updates.data, t * block, out, starts[t] * slots, block);
     return new DenseTensor(data.type, data.dims, out);
   }
   if (data.type === 'string' || slotsPerElement(data.type) !== 1) {

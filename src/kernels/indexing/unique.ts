@@ -11,7 +11,7 @@ import { kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
 import { axisLayout, withAxisSize } from './axis-layout.js';
-import { copySlots } from './element-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 type Key = number | bigint | string;
 
@@ -87,7 +87,7 @@ export const unique = kernel<{ axis: number | undefined; sorted: boolean }>({
     let dst = 0;
     for (let o = 0; o < outer; o++) {
       for (const id of order) {
-        copySlots(y, dst, x.data, (o * n + first[id]) * block, block);
+        copyBlock(x.data, (o * n + first[id]) * block, y, dst, block);
         dst += block;
       }
     }

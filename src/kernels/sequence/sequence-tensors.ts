@@ -3,25 +3,13 @@
  * joins are block copies, shared with Concat.
  */
 import { KernelInputError } from '../../errors/errors.js';
-import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { allocateStorage, slotsPerElement } from '../../tensor/element-type.js';
-import { sizeOf } from '../../tensor/shape.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { SequenceValue } from '../../tensor/value.js';
 import { kernel } from '../kernel.js';
 import { integersOf, normalizeAxis, optionalTensorInput, tensorInput } from '../support/inputs.js';
+import { chunkAlong } from '../tensor/axis-chunk.js';
 import { concatTensors } from '../tensor/concat.js';
-import { copyBlock } from '../tensor/strided-copy.js';
 import { sequenceInput } from './sequence-ops.js';
-
-/** Elements [start, start + length) of `t` along `axis`. */
-function chunk(t: DenseTensor, axis: number, start: number, length: number, keepAxis: boolean): DenseTensor {
-  const outer = sizeOf(t.dims.slice(0, axis));
-  const row = sizeOf(t.dims.slice(axis + 1)) * slotsPerElement(t.type);
-  const out = allocateStorage(t.type, outer * length * sizeOf(t.dims.slice(axis + 1)));
-  for (let o = 0; o < outer; o++) copyBlock(t.data, (o * t.dims[axis] + start) * row, out, o * length * row, length * row);
-  const dims = keepAxis ? t.dims.map((d, i) => (i === axis ? length : d)) : t.dims.filter((_, i) => i !== axis);
-  return new DenseTensor(t.type, dims, out);
-}
 
 function chunkSizes(dim: number, split: DenseTensor | undefined): number[] {
   if (!split) return new Array<number>(dim).fill(1);
@@ -49,7 +37,7 @@ export const sequenceTensorKernels = [
       const axis = normalizeAxis(attrs.axis, input.rank);
       let start = 0;
       const parts = chunkSizes(input.dims[axis], split).map((length) => {
-        const part = chunk(input, axis, start, length, split !== undefined || attrs.keepdims);
+        const part = chunkAlong(input, axis, start, length, split !== undefined || attrs.keepdims);
         start += length;
         return part;
       });

@@ -9,7 +9,7 @@ import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
-import { copyBlock } from './strided-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 function concat(inputs: KernelInputs, axisAttribute: number, allowNegative: boolean): DenseTensor {
   if (inputs.length === 0) throw new KernelInputError('Concat needs at least one input');

@@ -10,6 +10,7 @@
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
+import { copyBlock } from '../support/block-copy.js';
 
 /** Where each output element comes from: source offset of element 0 and a stride per output axis. */
 export interface StridedView {
@@ -26,20 +27,6 @@ interface BlockStorage {
   set(source: ArrayLike<unknown>, offset: number): void;
   subarray(begin: number, end: number): ArrayLike<unknown>;
   fill(value: unknown, start: number, end: number): unknown;
-}
-
-/** Below this many slots a plain loop beats creating a subarray for `set`. */
-const MIN_BLOCK = 16;
-
-/** Copies `length` storage slots from `source[from..]` to `target[to..]`. */
-export function copyBlock(source: TensorStorage, from: number, target: TensorStorage, to: number, length: number): void {
-  if (Array.isArray(source) || length < MIN_BLOCK) {
-    const input = source as unknown as BlockStorage;
-    const output = target as unknown as BlockStorage;
-    for (let i = 0; i < length; i++) output[to + i] = input[from + i];
-    return;
-  }
-  (target as unknown as BlockStorage).set((source as unknown as BlockStorage).subarray(from, from + length), to);
 }
 
 /** A view's axes with size-1 axes dropped and mergeable neighbours merged; complex slots appended. */

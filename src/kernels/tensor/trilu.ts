@@ -8,7 +8,7 @@ import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { optionalTensorInput, scalarOf, tensorInput } from '../support/inputs.js';
-import { copyBlock } from './strided-copy.js';
+import { copyBlock } from '../support/block-copy.js';
 
 export const triluKernel = kernel<boolean>({
   domain: '',
