@@ -3,9 +3,10 @@
  * Inputs bind to the graph inputs that are not initializers, in order; outputs to the graph
  * outputs. The folder is read through `files` so the logic runs anywhere.
  */
-import { CompiledModel } from '../runtime/compiled-model.js';
+import { CompiledModel, type CompileOptions } from '../runtime/compiled-model.js';
 import { loadModel } from '../runtime/load-model.js';
 import { defaultRegistry } from '../kernels/default-registry.js';
+import type { KernelRegistry } from '../kernels/registry.js';
 import type { ValueType } from '../ir/value-type.js';
 import { decodeSerializedValue, type SerializedKind } from '../onnx/value-from-proto.js';
 import type { Value } from '../tensor/value.js';
@@ -41,9 +42,14 @@ function numbered(names: string[], prefix: string): string[] {
     .map((x) => x.n);
 }
 
-export async function runTestFolder(files: TestFolderFiles, tolerance: Tolerance = BACKEND_TEST_TOLERANCE): Promise<TestOutcome> {
+export async function runTestFolder(
+  files: TestFolderFiles,
+  tolerance: Tolerance = BACKEND_TEST_TOLERANCE,
+  registry: KernelRegistry = defaultRegistry(),
+  compileOptions: CompileOptions = {},
+): Promise<TestOutcome> {
   const model = await loadModel({ bytes: await files.read('model.onnx'), location: files.modelLocation });
-  const compiled = CompiledModel.compile(model, defaultRegistry());
+  const compiled = CompiledModel.compile(model, registry, compileOptions);
   const inputs = compiled.plan.inputs.filter((i) => !i.defaultValue);
   const sets = (await files.list('')).filter((n) => n.startsWith('test_data_set_')).sort();
   if (sets.length === 0) return { passed: false, reason: 'no test_data_set_N folders' };

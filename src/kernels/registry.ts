@@ -33,6 +33,20 @@ export class KernelRegistry {
     return this.byOp.has(key(domain, opType));
   }
 
+  /** Whether some kernel of this op covers `opset` (types aside). */
+  serves(domain: string, opType: string, opset: number): boolean {
+    const all = this.byOp.get(key(domain, opType)) ?? [];
+    return all.some((k) => k.sinceVersion <= opset && (k.untilVersion === undefined || opset <= k.untilVersion));
+  }
+
+  /** The same kernels less those of `opTypes` in `domain`; such ops then run as their function bodies, if any. */
+  without(domain: string, opTypes: Iterable<string>): KernelRegistry {
+    const copy = new KernelRegistry();
+    for (const [k, list] of this.byOp) copy.byOp.set(k, list);
+    for (const opType of opTypes) copy.byOp.delete(key(domain, opType));
+    return copy;
+  }
+
   /** Every (domain, op) with at least one kernel. */
   operators(): { domain: string; opType: string; ranges: string[] }[] {
     return [...this.byOp.values()].map((list) => ({
