@@ -5,6 +5,7 @@ import { contribTransformerKernels } from './contrib-transformer/index.js';
 import { controlKernels } from './control/index.js';
 import { convKernels } from './conv/index.js';
 import { detectionKernels } from './detection/index.js';
+import { imageKernels } from './image/index.js';
 import { indexingKernels } from './indexing/index.js';
 import { linalgKernels } from './linalg/index.js';
 import { logicKernels } from './logic/index.js';
@@ -55,6 +56,7 @@ export function defaultRegistry(): KernelRegistry {
     ...trainingKernels,
     ...transformerKernels,
     ...miscKernels,
+    ...imageKernels,
   );
   return registry;
 }
