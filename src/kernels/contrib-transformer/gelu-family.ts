@@ -4,10 +4,12 @@
  * (x * sigmoid(alpha * x)). A bias is one value per element of X's last dimension.
  */
 import { KernelInputError } from '../../errors/errors.js';
-import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
 import { formatShape } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
+import { swishLoop } from '../math/float-unary-loops.js';
+import { exactGeluBiasLoop, exactGeluLoop, TANH_GELU_B, TANH_GELU_C, tanhGeluBiasLoop, tanhGeluLoop } from '../math/gelu-loops.js';
 import { erf } from '../math/special-functions.js';
 import { mapBinary, mapUnary } from '../support/elementwise.js';
 import { optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
@@ -15,12 +17,24 @@ import { HALF_AND_SINGLE, HALF_SINGLE_DOUBLE, MS_DOMAIN } from './element-types.
 
 type Activation = (x: number) => number;
 
-const exactGelu: Activation = (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2));
+/** The element function for any float type, and the loops used when X and bias are float32. */
+interface GeluForms {
+  readonly fn: Activation;
+  readonly loop: (x: Float32Array, out: Float32Array) => void;
+  readonly biasLoop: (x: Float32Array, bias: Float32Array, out: Float32Array) => void;
+}
 
-// onnxruntime's constants: sqrt(2 / pi) and 0.044715 * sqrt(2 / pi).
-const TANH_B = 0.7978845608028654;
-const TANH_C = 0.035677408136300125;
-const tanhGelu: Activation = (x) => 0.5 * x * (1 + Math.tanh(x * (TANH_C * x * x + TANH_B)));
+const exactGelu: GeluForms = {
+  fn: (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
+  loop: exactGeluLoop,
+  biasLoop: exactGeluBiasLoop,
+};
+
+const tanhGelu: GeluForms = {
+  fn: (x) => 0.5 * x * (1 + Math.tanh(x * (TANH_GELU_C * x * x + TANH_GELU_B))),
+  loop: tanhGeluLoop,
+  biasLoop: tanhGeluBiasLoop,
+};
 
 function checkBias(x: DenseTensor, bias: DenseTensor): void {
   requireSameType(x, bias, 'X and bias');
@@ -30,24 +44,30 @@ function checkBias(x: DenseTensor, bias: DenseTensor): void {
   }
 }
 
-function activate(x: DenseTensor, bias: DenseTensor | undefined, fn: Activation): DenseTensor {
-  if (!bias) return mapUnary(x, { float: fn });
+function activate(x: DenseTensor, bias: DenseTensor | undefined, gelu: GeluForms, context: KernelContext): DenseTensor {
+  const fn = gelu.fn;
+  if (!bias) return mapUnary(x, { float: fn, float32Loop: gelu.loop }, x.type, context);
   checkBias(x, bias);
+  if (x.type === 'float32') {
+    const out = allocateOutput(context, 'float32', x.dims);
+    gelu.biasLoop(x.data as Float32Array, bias.data as Float32Array, out.data as Float32Array);
+    return out;
+  }
   return mapBinary(x, bias, { float: (a: number, b: number) => fn(a + b) });
 }
 
 type BiasInput = 'none' | 'optional' | 'required';
 
-function geluKernel(opType: string, types: readonly DataType[], fn: Activation, bias: BiasInput): KernelDefinition {
+function geluKernel(opType: string, types: readonly DataType[], gelu: GeluForms, bias: BiasInput): KernelDefinition {
   return kernel({
     domain: MS_DOMAIN,
     opType,
     sinceVersion: 1,
     typeConstraints: [0, 1].map((input) => ({ input, types })),
-    run(inputs) {
+    run(inputs, _attrs, context) {
       const x = tensorInput(inputs, 0, 'X');
       const b = bias === 'required' ? tensorInput(inputs, 1, 'bias') : bias === 'optional' ? optionalTensorInput(inputs, 1, 'bias') : undefined;
-      return [activate(x, b, fn)];
+      return [activate(x, b, gelu, context)];
     },
   });
 }
@@ -60,7 +80,7 @@ const quickGelu = kernel<number>({
   parseAttributes: (attrs) => attrs.float('alpha', 1.702),
   run(inputs, alpha) {
     const x = tensorInput(inputs, 0, 'X');
-    return [mapUnary(x, { float: (v: number) => v / (1 + Math.exp(-alpha * v)) })];
+    return [mapUnary(x, { float: (v: number) => v / (1 + Math.exp(-alpha * v)), float32Loop: swishLoop(alpha) })];
   },
 });
 

@@ -3,6 +3,7 @@ import { FLOAT_TYPES, NUMERIC_TYPES, isBigIntType, type DataType } from '../../t
 import { KernelInputError } from '../../errors/errors.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { computesAsFloat, mapBinary, type ElementFn } from '../support/elementwise.js';
+import { addLoops, divLoops, mulLoops, powLoops, subLoops } from './float-binary-loops.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
 import { binaryOp, legacyBinaryOp } from './binary-op.js';
 
@@ -55,7 +56,7 @@ const pow = kernel({
   run(inputs) {
     const x = tensorInput(inputs, 0, 'X');
     const y = tensorInput(inputs, 1, 'Y');
-    return [mapBinary(x, y, { float: powerFn(x.type, y.type) }, x.type)];
+    return [mapBinary(x, y, { float: powerFn(x.type, y.type), floatLoops: powLoops }, x.type)];
   },
 });
 
@@ -95,11 +96,11 @@ const mod = kernel<{ fmod: number }>({
 });
 
 export const arithmeticKernels: KernelDefinition[] = [
-  ...binaryOp('Add', { float: (a, b) => a + b }, NUMERIC_TYPES, { legacyUntil: 6 }),
-  ...binaryOp('Sub', { float: (a, b) => a - b }, NUMERIC_TYPES, { legacyUntil: 6 }),
-  ...binaryOp('Mul', { float: (a, b) => a * b, int32: (a: number, b: number) => Math.imul(a, b) }, NUMERIC_TYPES, { legacyUntil: 6 }),
-  ...binaryOp('Div', { float: (a, b) => a / b, int: integerDivide, bigint: bigintDivide }, NUMERIC_TYPES, { legacyUntil: 6 }),
-  legacyBinaryOp('Pow', { float: powFloat }, FLOAT_TYPES, { legacyUntil: 6 }),
+  ...binaryOp('Add', { float: (a, b) => a + b, floatLoops: addLoops, wasmOp: 'add' }, NUMERIC_TYPES, { legacyUntil: 6 }),
+  ...binaryOp('Sub', { float: (a, b) => a - b, floatLoops: subLoops, wasmOp: 'sub' }, NUMERIC_TYPES, { legacyUntil: 6 }),
+  ...binaryOp('Mul', { float: (a, b) => a * b, int32: (a: number, b: number) => Math.imul(a, b), floatLoops: mulLoops, wasmOp: 'mul' }, NUMERIC_TYPES, { legacyUntil: 6 }),
+  ...binaryOp('Div', { float: (a, b) => a / b, int: integerDivide, bigint: bigintDivide, floatLoops: divLoops, wasmOp: 'div' }, NUMERIC_TYPES, { legacyUntil: 6 }),
+  legacyBinaryOp('Pow', { float: powFloat, floatLoops: powLoops }, FLOAT_TYPES, { legacyUntil: 6 }),
   pow,
   mod,
 ];

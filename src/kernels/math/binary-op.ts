@@ -7,8 +7,8 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DataType } from '../../tensor/element-type.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { sameShape } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
-import { mapBinary, type ElementFn, type ElementFns } from '../support/elementwise.js';
+import { kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
+import { mapBinary, type BinaryFns } from '../support/elementwise.js';
 import { tensorInput } from '../support/inputs.js';
 
 interface LegacyBroadcast {
@@ -46,12 +46,12 @@ function sameTypes(a: DenseTensor, b: DenseTensor): void {
   if (a.type !== b.type) throw new KernelInputError(`A is ${a.type} but B is ${b.type}; both must have one type`);
 }
 
-function computeOf(fns: ElementFns<ElementFn>, options: BinaryOptions): (a: DenseTensor, b: DenseTensor) => DenseTensor {
-  return options.compute ?? ((a, b) => mapBinary(a, b, fns, options.outType ?? a.type));
+function computeOf(fns: BinaryFns, options: BinaryOptions): (a: DenseTensor, b: DenseTensor, context: KernelContext) => DenseTensor {
+  return options.compute ?? ((a, b, context) => mapBinary(a, b, fns, options.outType ?? a.type, context));
 }
 
 /** Only the pre-7 form, for ops whose later versions need a kernel of their own (Pow). */
-export function legacyBinaryOp(opType: string, fns: ElementFns<ElementFn>, types: readonly DataType[], options: BinaryOptions & { legacyUntil: number }): KernelDefinition {
+export function legacyBinaryOp(opType: string, fns: BinaryFns, types: readonly DataType[], options: BinaryOptions & { legacyUntil: number }): KernelDefinition {
   const compute = computeOf(fns, options);
   return kernel<LegacyBroadcast>({
     domain: '',
@@ -60,16 +60,16 @@ export function legacyBinaryOp(opType: string, fns: ElementFns<ElementFn>, types
     untilVersion: options.legacyUntil,
     typeConstraints: [{ input: 0, types }, { input: 1, types }],
     parseAttributes: (attrs) => ({ broadcast: attrs.int('broadcast', 0), axis: attrs.int('axis') }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const a = tensorInput(inputs, 0, 'A');
       const b = placeLegacy(a, tensorInput(inputs, 1, 'B'), attrs);
       sameTypes(a, b);
-      return [compute(a, b)];
+      return [compute(a, b, context)];
     },
   });
 }
 
-export function binaryOp(opType: string, fns: ElementFns<ElementFn>, types: readonly DataType[], options: BinaryOptions = {}): KernelDefinition[] {
+export function binaryOp(opType: string, fns: BinaryFns, types: readonly DataType[], options: BinaryOptions = {}): KernelDefinition[] {
   const compute = computeOf(fns, options);
   const { legacyUntil } = options;
   const modern = kernel({
@@ -77,11 +77,11 @@ export function binaryOp(opType: string, fns: ElementFns<ElementFn>, types: read
     opType,
     sinceVersion: legacyUntil === undefined ? (options.since ?? 1) : legacyUntil + 1,
     typeConstraints: [{ input: 0, types }, { input: 1, types }],
-    run(inputs) {
+    run(inputs, _attrs, context) {
       const a = tensorInput(inputs, 0, 'A');
       const b = tensorInput(inputs, 1, 'B');
       sameTypes(a, b);
-      return [compute(a, b)];
+      return [compute(a, b, context)];
     },
   });
   return legacyUntil === undefined ? [modern] : [modern, legacyBinaryOp(opType, fns, types, { ...options, legacyUntil })];

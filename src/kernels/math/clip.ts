@@ -11,6 +11,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { mapUnary } from '../support/elementwise.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
+import { clipLoop } from './float-unary-loops.js';
 
 type Value = number | bigint;
 type Bound = Value | undefined;
@@ -29,7 +30,8 @@ function clip(x: DenseTensor, lo: Bound, hi: Bound): DenseTensor {
   } else {
     return x;
   }
-  return mapUnary(x, { float: fn });
+  const float32Loop = typeof lo !== 'bigint' && typeof hi !== 'bigint' ? clipLoop(lo ?? -Infinity, hi ?? Infinity) : undefined;
+  return mapUnary(x, { float: fn, float32Loop });
 }
 
 function boundInput(x: DenseTensor, bound: DenseTensor | undefined, name: string): Bound {

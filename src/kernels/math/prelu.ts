@@ -9,15 +9,18 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { broadcastShapes } from '../support/broadcast.js';
-import { mapBinary, type ElementFn, type ElementFns } from '../support/elementwise.js';
+import { mapBinary, type BinaryFns } from '../support/elementwise.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
+import { preluLoops } from './float-binary-loops.js';
 
 const PRELU_TYPES: readonly DataType[] = [...FLOAT_TYPES, 'int32', 'int64', 'uint32', 'uint64'];
 
-const preluFns: ElementFns<ElementFn> = {
+const preluFns: BinaryFns = {
   float: (x: number, s: number) => (x < 0 ? s * x : x),
   int32: (x: number, s: number) => (x < 0 ? Math.imul(s, x) : x),
   bigint: (x: bigint, s: bigint) => (x < 0n ? s * x : x),
+  floatLoops: preluLoops,
+  wasmOp: 'prelu',
 };
 
 function prelu(x: DenseTensor, slope: DenseTensor): DenseTensor {

@@ -2,7 +2,7 @@
 import type { DataType } from '../../tensor/element-type.js';
 import type { AttributeReader } from '../attributes.js';
 import { kernel, type KernelDefinition, type PlanTimeContext } from '../kernel.js';
-import { mapUnary, type ElementFns, type UnaryFn } from '../support/elementwise.js';
+import { mapUnary, type UnaryFns } from '../support/elementwise.js';
 import { tensorInput } from '../support/inputs.js';
 
 interface UnaryOptions {
@@ -11,7 +11,7 @@ interface UnaryOptions {
 }
 
 /** An op whose element functions take no attributes. */
-export function unaryOp(opType: string, types: readonly DataType[], fns: ElementFns<UnaryFn>, options: UnaryOptions = {}): KernelDefinition {
+export function unaryOp(opType: string, types: readonly DataType[], fns: UnaryFns, options: UnaryOptions = {}): KernelDefinition {
   return unaryOpWith(opType, types, () => undefined, () => fns, options);
 }
 
@@ -20,18 +20,18 @@ export function unaryOpWith<A>(
   opType: string,
   types: readonly DataType[],
   parse: (attrs: AttributeReader, context: PlanTimeContext) => A,
-  fns: (attrs: A) => ElementFns<UnaryFn>,
+  fns: (attrs: A) => UnaryFns,
   options: UnaryOptions = {},
 ): KernelDefinition {
-  return kernel<ElementFns<UnaryFn>>({
+  return kernel<UnaryFns>({
     domain: '',
     opType,
     sinceVersion: options.since ?? 1,
     typeConstraints: [{ input: 0, types }],
     parseAttributes: (attrs, context) => fns(parse(attrs, context)),
-    run(inputs, elementFns) {
+    run(inputs, elementFns, context) {
       const x = tensorInput(inputs, 0, 'X');
-      return [mapUnary(x, elementFns, options.outType ?? x.type)];
+      return [mapUnary(x, elementFns, options.outType ?? x.type, context)];
     },
   });
 }

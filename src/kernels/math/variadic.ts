@@ -8,10 +8,11 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, NUMERIC_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape, sameShape, sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
-import { broadcastIndex, broadcastShapes } from '../support/broadcast.js';
-import { pickFn, type ElementFn, type ElementFns } from '../support/elementwise.js';
+import { broadcastRuns, broadcastShapes, forEachRun, type BroadcastRuns } from '../support/broadcast.js';
+import { pickFn, runFloatLoops, type BinaryFns, type FloatArray } from '../support/elementwise.js';
 import { tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
+import { computeBuffer, computeValues, tensorFromCompute, type ComputeArray } from '../support/numeric.js';
+import { addLoops, maxLoops, minLoops } from './float-binary-loops.js';
 
 function operands(inputs: KernelInputs, broadcast: boolean): DenseTensor[] {
   if (inputs.length === 0) throw new KernelInputError('at least one input is required');
@@ -26,30 +27,49 @@ function operands(inputs: KernelInputs, broadcast: boolean): DenseTensor[] {
   return tensors;
 }
 
-function fold(tensors: readonly DenseTensor[], fns: ElementFns<ElementFn>, divideBy: number): DenseTensor {
+/** acc = values broadcast to acc's shape. */
+function broadcastInto(acc: ComputeArray, runs: BroadcastRuns, values: ComputeArray): void {
+  const n = runs.block;
+  const step = runs.bStep;
+  forEachRun(runs, (o, _, bi) => {
+    for (let i = 0; i < n; i++) acc[o + i] = values[bi + i * step];
+  });
+}
+
+/** acc = fn(acc, values), with values broadcast to acc's shape. */
+function combineInto(acc: ComputeArray, runs: BroadcastRuns, values: ComputeArray, fns: BinaryFns, type: DataType): void {
+  if (fns.floatLoops && (acc instanceof Float32Array || acc instanceof Float64Array) && values.constructor === acc.constructor) {
+    runFloatLoops(fns.floatLoops, runs, acc, values as FloatArray, acc);
+    return;
+  }
+  const fn = pickFn(fns, type);
+  const n = runs.block;
+  const step = runs.bStep;
+  forEachRun(runs, (o, _, bi) => {
+    for (let i = 0; i < n; i++) acc[o + i] = fn(acc[o + i], values[bi + i * step]);
+  });
+}
+
+function fold(tensors: readonly DenseTensor[], fns: BinaryFns, divideBy: number): DenseTensor {
   if (tensors.length === 1 && divideBy === 1) return tensors[0];
   const type = tensors[0].type;
   const dims = broadcastShapes(...tensors.map((t) => t.dims));
-  const size = sizeOf(dims);
-  const fn = pickFn(fns, type);
-  const acc = computeBuffer(type, size);
+  const acc = computeBuffer(type, sizeOf(dims));
   tensors.forEach((t, k) => {
-    const values = computeValues(t);
-    const index = broadcastIndex(t.dims, dims);
-    if (k === 0) for (let i = 0; i < size; i++) acc[i] = values[index ? index[i] : i];
-    else if (index) for (let i = 0; i < size; i++) acc[i] = fn(acc[i], values[index[i]]);
-    else for (let i = 0; i < size; i++) acc[i] = fn(acc[i], values[i]);
+    const runs = broadcastRuns(dims, t.dims);
+    if (k === 0) broadcastInto(acc, runs, computeValues(t));
+    else combineInto(acc, runs, computeValues(t), fns, type);
   });
-  if (divideBy !== 1) for (let i = 0; i < size; i++) acc[i] = (acc[i] as number) / divideBy;
+  if (divideBy !== 1) for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) / divideBy;
   return tensorFromCompute(type, dims, acc);
 }
 
-const add: ElementFns<ElementFn> = { float: (a, b) => a + b };
+const add: BinaryFns = { float: (a, b) => a + b, floatLoops: addLoops };
 // Math.max/min propagate NaN, as numpy's maximum/minimum (the reference) do.
-const max: ElementFns<ElementFn> = { float: Math.max, bigint: (a: bigint, b: bigint) => (a > b ? a : b) };
-const min: ElementFns<ElementFn> = { float: Math.min, bigint: (a: bigint, b: bigint) => (a < b ? a : b) };
+const max: BinaryFns = { float: Math.max, bigint: (a: bigint, b: bigint) => (a > b ? a : b), floatLoops: maxLoops };
+const min: BinaryFns = { float: Math.min, bigint: (a: bigint, b: bigint) => (a < b ? a : b), floatLoops: minLoops };
 
-function variadicOp(opType: string, fns: ElementFns<ElementFn>, types: readonly DataType[], mean = false): KernelDefinition[] {
+function variadicOp(opType: string, fns: BinaryFns, types: readonly DataType[], mean = false): KernelDefinition[] {
   const typeConstraints = [{ input: 0, types }];
   const run = (broadcast: boolean) => (inputs: KernelInputs) => {
     const tensors = operands(inputs, broadcast);

@@ -1,6 +1,6 @@
 /** Numpy-style (multidirectional) broadcasting, per ../onnx-spec/Broadcasting.md. */
 import { KernelInputError } from '../../errors/errors.js';
-import { formatShape, stridesOf, type Shape } from '../../tensor/shape.js';
+import { formatShape, sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 
 export function broadcastShapes(...shapes: Shape[]): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
@@ -52,4 +52,81 @@ export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array | unde
 export function broadcastsOneWay(shape: Shape, target: Shape): boolean {
   const offset = target.length - shape.length;
   return offset >= 0 && shape.every((d, i) => d === 1 || d === target[offset + i]);
+}
+
+/**
+ * How a two-input broadcast splits into contiguous runs: the output is `blocks` runs of `block`
+ * elements; within a run each input either advances with the output (step 1) or repeats one
+ * value (step 0). Size-1 dims are dropped and neighbouring dims that both inputs walk alike are
+ * merged, so [N,C,H,W] against [C,1,1] is N*C runs of H*W against one value each.
+ */
+export interface BroadcastRuns {
+  readonly dims: number[];
+  readonly size: number;
+  readonly block: number;
+  readonly aStep: 0 | 1;
+  readonly bStep: 0 | 1;
+  /** The merged dims outside the run, outermost first, with each input's stride along them (0 where it broadcasts). */
+  readonly outer: readonly number[];
+  readonly aStrides: readonly number[];
+  readonly bStrides: readonly number[];
+}
+
+/** Each input's strides along `dims` (right-aligned), 0 where it has size 1. */
+function alignedStrides(shape: Shape, dims: readonly number[]): number[] {
+  const strides = new Array<number>(dims.length).fill(0);
+  const offset = dims.length - shape.length;
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1) strides[offset + i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+export function broadcastRuns(aShape: Shape, bShape: Shape): BroadcastRuns {
+  const dims = broadcastShapes(aShape, bShape);
+  const aAll = alignedStrides(aShape, dims);
+  const bAll = alignedStrides(bShape, dims);
+  const merged: number[] = [];
+  const aStrides: number[] = [];
+  const bStrides: number[] = [];
+  for (let d = 0; d < dims.length; d++) {
+    if (dims[d] === 1) continue;
+    const last = merged.length - 1;
+    // Merging keeps each input's walk when the outer stride is the inner one times the inner extent.
+    if (last >= 0 && aStrides[last] === aAll[d] * dims[d] && bStrides[last] === bAll[d] * dims[d]) {
+      merged[last] *= dims[d];
+      aStrides[last] = aAll[d];
+      bStrides[last] = bAll[d];
+    } else {
+      merged.push(dims[d]);
+      aStrides.push(aAll[d]);
+      bStrides.push(bAll[d]);
+    }
+  }
+  const size = sizeOf(dims);
+  const block = merged.pop() ?? 1;
+  const aStep = (aStrides.pop() ?? 1) === 0 ? 0 : 1;
+  const bStep = (bStrides.pop() ?? 1) === 0 ? 0 : 1;
+  return { dims, size, block, aStep, bStep, outer: merged, aStrides, bStrides };
+}
+
+/** Calls `visit` with the output, A and B offsets of each run, in output order. */
+export function forEachRun(runs: BroadcastRuns, visit: (out: number, a: number, b: number) => void): void {
+  const { outer, aStrides, bStrides, block, size } = runs;
+  const counter = new Array<number>(outer.length).fill(0);
+  let a = 0;
+  let b = 0;
+  for (let o = 0; o < size; o += block) {
+    visit(o, a, b);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      a += aStrides[d];
+      b += bStrides[d];
+      if (++counter[d] < outer[d]) break;
+      a -= aStrides[d] * outer[d];
+      b -= bStrides[d] * outer[d];
+      counter[d] = 0;
+    }
+  }
 }

@@ -4,6 +4,7 @@
  * float32 and encoded back, so one kernel body serves them all.
  */
 import { DenseTensor } from '../../tensor/dense-tensor.js';
+import { allocateOutput, type KernelContext } from '../kernel.js';
 import { allocateStorage, isEncodedFloatType, type DataType, type TensorStorage } from '../../tensor/element-type.js';
 import { bfloat16ArrayToFloat32, float32ArrayToBfloat16 } from '../../tensor/numeric/bfloat16.js';
 import { float16ArrayToFloat32, float32ArrayToFloat16 } from '../../tensor/numeric/float16.js';
@@ -32,6 +33,16 @@ export function computeValues(tensor: DenseTensor): ComputeArray {
 export function computeBuffer(type: DataType, size: number): ComputeArray {
   if (isEncodedFloatType(type)) return new Float32Array(size);
   return allocateStorage(type, size) as ComputeArray;
+}
+
+/**
+ * A computable array for an output of `type` and `dims`: the run's arena storage where the type
+ * is computed as stored, a fresh decoded-float buffer otherwise. Arena storage is not zeroed, so
+ * the caller writes every element.
+ */
+export function computeOutput(context: KernelContext | undefined, type: DataType, dims: Shape): ComputeArray {
+  if (isEncodedFloatType(type) || !context?.allocate) return computeBuffer(type, sizeOf(dims));
+  return allocateOutput(context, type, dims).data as ComputeArray;
 }
 
 /** Wraps computed values as a tensor of `type`, encoding them when the type needs it. */

@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
+import { env } from '../../../src/api/env.js';
 import type { DataType } from '../../../src/tensor/element-type.js';
 import { attr } from '../../support/model-builder.js';
 import { expectCaseMatches, HALF_TOLERANCE, tensors } from './contrib-case.js';
@@ -39,5 +40,27 @@ describe('FastGelu (float64)', () => {
   it('matches onnxruntime with a bias', async () => {
     const t = tensors(40);
     await expectCaseMatches({ op: 'FastGelu', inputs: [['x', t.float([4, 6], 'float64', -3, 3)], ['bias', t.float([6], 'float64')]], outputs: [['y', 'float64']] });
+  });
+});
+
+describe.each([['wasm', undefined], ['TypeScript', false]] as const)('Gelu family on large float32 inputs (%s)', (_, simd) => {
+  afterEach(() => {
+    delete env.wasm.simd;
+  });
+  // [3, 5, 97] is past the sizes where the elementwise module takes over, and no multiple of 4.
+  const dims = [3, 5, 97];
+
+  it.each(['Gelu', 'FastGelu', 'QuickGelu'])('%s matches onnxruntime', async (op) => {
+    const t = tensors(50);
+    const x = t.float(dims, 'float32', -6, 6);
+    if (simd === false) env.wasm.simd = false;
+    await expectCaseMatches({ op, inputs: [['x', x]], outputs: [['y', 'float32']] });
+  });
+
+  it.each(['BiasGelu', 'FastGelu'])('%s with a bias matches onnxruntime', async (op) => {
+    const t = tensors(60);
+    const inputs = [['x', t.float(dims, 'float32', -6, 6)], ['bias', t.float([97], 'float32')]] as const;
+    if (simd === false) env.wasm.simd = false;
+    await expectCaseMatches({ op, inputs, outputs: [['y', 'float32']] });
   });
 });

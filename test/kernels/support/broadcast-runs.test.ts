@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { broadcastIndex, broadcastRuns, forEachRun } from '../../../src/kernels/support/broadcast.js';
+import { sizeOf } from '../../../src/tensor/shape.js';
+import { Rng } from '../../support/random.js';
+
+/** The flat indices into A and B of every output element, as forEachRun walks them. */
+function walk(a: number[], b: number[]): { ia: number[]; ib: number[]; runs: ReturnType<typeof broadcastRuns> } {
+  const runs = broadcastRuns(a, b);
+  const ia: number[] = [];
+  const ib: number[] = [];
+  let expectedOut = 0;
+  forEachRun(runs, (o, ai, bi) => {
+    expect(o).toBe(expectedOut);
+    expectedOut += runs.block;
+    for (let i = 0; i < runs.block; i++) {
+      ia.push(ai + i * runs.aStep);
+      ib.push(bi + i * runs.bStep);
+    }
+  });
+  return { ia, ib, runs };
+}
+
+function identity(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+describe('broadcastRuns', () => {
+  it('visits the same elements as the per-element index, on random shapes', () => {
+    const rng = new Rng(5);
+    for (let trial = 0; trial < 300; trial++) {
+      const rank = rng.int(0, 5);
+      const out = rng.shape(rank, 5);
+      const a = out.map((d) => (rng.next() < 0.4 ? 1 : d)).slice(rng.int(0, rank));
+      const b = out.map((d) => (rng.next() < 0.4 ? 1 : d)).slice(rng.int(0, rank));
+      const { ia, ib, runs } = walk(a, b);
+      const dims = runs.dims;
+      expect(ia.length, `${a} with ${b}`).toBe(sizeOf(dims));
+      expect(ia, `A of ${a} against ${b}`).toEqual(Array.from(broadcastIndex(a, dims) ?? identity(sizeOf(dims))));
+      expect(ib, `B of ${b} against ${a}`).toEqual(Array.from(broadcastIndex(b, dims) ?? identity(sizeOf(dims))));
+    }
+  });
+
+  it('makes one run per channel for [N,C,H,W] against [C,1,1]', () => {
+    const runs = broadcastRuns([2, 3, 5, 7], [3, 1, 1]);
+    expect({ block: runs.block, aStep: runs.aStep, bStep: runs.bStep, outer: runs.outer }).toEqual({ block: 35, aStep: 1, bStep: 0, outer: [2, 3] });
+  });
+
+  it('makes one run for same shapes and for a scalar', () => {
+    expect(broadcastRuns([4, 5, 6], [4, 5, 6])).toMatchObject({ block: 120, aStep: 1, bStep: 1, outer: [] });
+    expect(broadcastRuns([], [4, 5])).toMatchObject({ block: 20, aStep: 0, bStep: 1, outer: [] });
+  });
+
+  it('has no runs for an empty output and one element for scalars', () => {
+    let visits = 0;
+    forEachRun(broadcastRuns([0, 3], [3]), () => visits++);
+    expect(visits).toBe(0);
+    const { ia, ib } = walk([], [1, 1]);
+    expect([ia, ib]).toEqual([[0], [0]]);
+  });
+
+  it('rejects shapes that do not broadcast', () => {
+    expect(() => broadcastRuns([2, 3], [4])).toThrow(/cannot be broadcast/);
+  });
+});

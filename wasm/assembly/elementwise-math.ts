@@ -1,0 +1,160 @@
+/**
+ * Vector (f32x4) transcendental functions for the elementwise module, each within a few float32
+ * ulps of the exact value: e^x by range reduction to |r| <= ln2/2 and the Cephes expf
+ * polynomial, e^x - 1 by a Taylor polynomial near 0, tanh by the Cephes tanhf polynomial near 0
+ * and through e^2x elsewhere, erf by the rational approximation Eigen and XLA use for float32,
+ * ln x as Cephes logf. NaN in gives NaN out. Polynomials use madd, which the relaxed-SIMD build
+ * fuses.
+ */
+
+/** a * b + c: one fused instruction in the relaxed-SIMD build (rounding once, where the engine fuses). */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** e^x is +Infinity in float32 past 89 and rounds to 0 below -104: the clamp keeps 2^n finite. */
+const EXP_HI: f32 = 89;
+const EXP_LO: f32 = -104;
+const LOG2E: f32 = 1.44269504088896341;
+/** ln 2 split so n * LN2_HI is exact for the n that occur. */
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+/** Adding 1.5 * 2^23 rounds a float32 below 2^22 in magnitude to an integer, which then sits in the low mantissa bits. */
+const ROUND_MAGIC: f32 = 12582912;
+const ROUND_MAGIC_BITS: i32 = 0x4b400000;
+
+/** 2^k for integers k in [-126, 127] (a normal float32), from its exponent bits. */
+@inline function pow2(k: v128): v128 {
+  return i32x4.shl(i32x4.add(k, i32x4.splat(127)), 23);
+}
+
+@inline export function exp4(x: v128): v128 {
+  // min/max propagate NaN, and NaN propagates through the rest.
+  const c = f32x4.max(f32x4.min(x, f32x4.splat(EXP_HI)), f32x4.splat(EXP_LO));
+  const shifted = f32x4.add(f32x4.mul(c, f32x4.splat(LOG2E)), f32x4.splat(ROUND_MAGIC));
+  const n = f32x4.sub(shifted, f32x4.splat(ROUND_MAGIC));
+  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.mul(f32x4.mul(p, r), r), f32x4.add(r, f32x4.splat(1)));
+  // n reaches 129 and -150, beyond one float32 exponent: scale by 2^h and 2^(n - h), h = n >> 1.
+  const k = i32x4.sub(shifted, i32x4.splat(ROUND_MAGIC_BITS));
+  const h = i32x4.shr_s(k, 1);
+  return f32x4.mul(f32x4.mul(p, pow2(h)), pow2(i32x4.sub(k, h)));
+}
+
+/** 1 / (1 + e^-x) */
+@inline export function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/** Below this |x|, 1 - 2 / (e^2|x| + 1) cancels; the odd polynomial serves instead. */
+const TANH_POLY_LIMIT: f32 = 0.625;
+
+@inline export function tanh4(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(x, f32x4.mul(f32x4.mul(p, z), x));
+  const one = f32x4.splat(1);
+  const large = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(exp4(f32x4.add(a, a)), one)));
+  // Copy x's sign onto the large-|x| form; NaN fails the comparison and takes it (NaN again).
+  const signed = v128.or(large, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(TANH_POLY_LIMIT)));
+}
+
+/** erf saturates to ±1 in float32 beyond this. */
+const ERF_LIMIT: f32 = 4;
+
+@inline export function erf4(x: v128): v128 {
+  const c = f32x4.max(f32x4.min(x, f32x4.splat(ERF_LIMIT)), f32x4.splat(-ERF_LIMIT));
+  const z = f32x4.mul(c, c);
+  let p = f32x4.splat(-2.72614225801306e-10);
+  p = madd(p, z, f32x4.splat(2.77068142495902e-8));
+  p = madd(p, z, f32x4.splat(-2.10102402082508e-6));
+  p = madd(p, z, f32x4.splat(-5.69250639462346e-5));
+  p = madd(p, z, f32x4.splat(-7.34990630326855e-4));
+  p = madd(p, z, f32x4.splat(-2.95459980854025e-3));
+  p = madd(p, z, f32x4.splat(-1.60960333262415e-2));
+  let q = f32x4.splat(-1.45660718464996e-5);
+  q = madd(q, z, f32x4.splat(-2.13374055278905e-4));
+  q = madd(q, z, f32x4.splat(-1.68282697438203e-3));
+  q = madd(q, z, f32x4.splat(-7.37332916720468e-3));
+  q = madd(q, z, f32x4.splat(-1.42647390514189e-2));
+  const r = f32x4.div(f32x4.mul(c, p), q);
+  return f32x4.max(f32x4.min(r, f32x4.splat(1)), f32x4.splat(-1));
+}
+
+/** e^x - 1: a Taylor polynomial where e^x - 1 would cancel, e^x - 1 elsewhere. */
+const EXPM1_POLY_LIMIT: f32 = 0.25;
+
+@inline export function expm14(x: v128): v128 {
+  let p = f32x4.splat(1.0 / 720);
+  p = madd(p, x, f32x4.splat(1.0 / 120));
+  p = madd(p, x, f32x4.splat(1.0 / 24));
+  p = madd(p, x, f32x4.splat(1.0 / 6));
+  p = madd(p, x, f32x4.splat(0.5));
+  const small = madd(f32x4.mul(p, x), x, x);
+  const large = f32x4.sub(exp4(x), f32x4.splat(1));
+  return v128.bitselect(small, large, f32x4.lt(f32x4.abs(x), f32x4.splat(EXPM1_POLY_LIMIT)));
+}
+
+/** Below the least normal float32: scaled by 2^23 before the exponent bits are read. */
+const LEAST_NORMAL: f32 = 1.17549435e-38;
+const SQRT_HALF: f32 = 0.707106781186547524;
+
+/**
+ * ln x as the Cephes logf does it: x = 2^e m with m in [sqrt(1/2), sqrt 2), ln m from a
+ * degree-8 polynomial in m - 1. Negative x gives NaN, 0 gives -Infinity, Infinity and NaN
+ * give themselves.
+ */
+@inline export function log4(x: v128): v128 {
+  const subnormal = f32x4.lt(x, f32x4.splat(LEAST_NORMAL));
+  const scaled = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608)), x, subnormal);
+  const bits = scaled;
+  let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126)));
+  e = v128.bitselect(f32x4.sub(e, f32x4.splat(23)), e, subnormal);
+  // m in [0.5, 1); below sqrt(1/2) it doubles (and e drops by one) so m - 1 stays small.
+  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const low = f32x4.lt(m, f32x4.splat(SQRT_HALF));
+  e = f32x4.sub(e, v128.and(low, f32x4.splat(1)));
+  m = f32x4.sub(f32x4.add(m, v128.and(low, m)), f32x4.splat(1));
+  const z = f32x4.mul(m, m);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = madd(p, m, f32x4.splat(-1.1514610310e-1));
+  p = madd(p, m, f32x4.splat(1.1676998740e-1));
+  p = madd(p, m, f32x4.splat(-1.2420140846e-1));
+  p = madd(p, m, f32x4.splat(1.4249322787e-1));
+  p = madd(p, m, f32x4.splat(-1.6668057665e-1));
+  p = madd(p, m, f32x4.splat(2.0000714765e-1));
+  p = madd(p, m, f32x4.splat(-2.4999993993e-1));
+  p = madd(p, m, f32x4.splat(3.3333331174e-1));
+  let y = f32x4.mul(f32x4.mul(p, m), z);
+  y = madd(e, f32x4.splat(LN2_LO), y);
+  y = madd(z, f32x4.splat(-0.5), y);
+  let r = madd(e, f32x4.splat(LN2_HI), f32x4.add(m, y));
+  r = v128.bitselect(f32x4.splat(-Infinity), r, f32x4.eq(x, f32x4.splat(0)));
+  r = v128.bitselect(f32x4.splat(NaN), r, f32x4.lt(x, f32x4.splat(0)));
+  // Infinity and NaN are their own logarithms.
+  return v128.bitselect(x, r, v128.or(f32x4.eq(x, f32x4.splat(Infinity)), f32x4.ne(x, x)));
+}
+
+/** ln(1 + x) for x >= 0, accurate for small x: ln(u) x / (u - 1) with u = 1 + x rounded (Goldberg). */
+@inline export function log1pNonNegative4(x: v128): v128 {
+  const u = f32x4.add(x, f32x4.splat(1));
+  const d = f32x4.sub(u, f32x4.splat(1));
+  const r = f32x4.mul(log4(u), f32x4.div(x, d));
+  return v128.bitselect(x, r, f32x4.eq(d, f32x4.splat(0)));
+}
