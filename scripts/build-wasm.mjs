@@ -24,6 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const modules = [
   { entry: 'wasm/assembly/gemm.ts', outfile: 'src/backends/wasm/gemm-wasm.generated.ts', name: 'gemm', what: 'The f32 GEMM module' },
   { entry: 'wasm/assembly/conv.ts', outfile: 'src/backends/wasm/conv-wasm.generated.ts', name: 'conv', what: 'The f32 conv and pooling module' },
+  { entry: 'wasm/assembly/elementwise.ts', outfile: 'src/backends/wasm/elementwise-wasm.generated.ts', name: 'elementwise', what: 'The f32 elementwise module' },
 ];
 
 const variants = [

@@ -5,6 +5,7 @@
  */
 import { env } from '../config/env.js';
 import { InvalidArgumentError, InvalidFeedError, OnnxTsError } from '../errors/errors.js';
+import type { Model } from '../ir/graph.js';
 import { formatValueType, type ValueType } from '../ir/value-type.js';
 import { defaultRegistry } from '../kernels/default-registry.js';
 import type { PlannedInput } from '../plan/execution-plan.js';
@@ -62,7 +63,13 @@ export class InferenceSession {
   private compiled: CompiledModel | undefined;
   /** Set where the session runs in workers (extra.runInWorker): run() only forwards to it. */
   private readonly remote: RemoteSession | undefined;
-  private readonly inputsByName: ReadonlyMap<string, PlannedInput>;
+  /**
+   * Initializers listed as graph inputs (IR >= 4), which a feed may override. The session's plan
+   * folds them as constants; a run that feeds one uses a plan that keeps them as inputs,
+   * compiled the first time it is needed.
+   */
+  private readonly overridable: OverridableInitializers | undefined;
+  private overridablePlan: CompiledModel | undefined;
   private profiler: Profiler | undefined;
   private runCount = 0;
 
@@ -71,14 +78,15 @@ export class InferenceSession {
     private readonly options: SessionOptions,
     createdMs: { start: number; end: number },
     private readonly intraOpThreads = 1,
+    overridable?: OverridableInitializers,
   ) {
+    this.overridable = overridable;
     if (backend instanceof RemoteSession) {
       this.remote = backend;
       this.inputNames = backend.inputNames;
       this.outputNames = backend.outputNames;
       this.inputMetadata = backend.inputMetadata;
       this.outputMetadata = backend.outputMetadata;
-      this.inputsByName = new Map();
       return;
     }
     const compiled = backend;
@@ -93,7 +101,6 @@ export class InferenceSession {
     this.outputNames = plan.outputs.map((o) => o.name);
     this.inputMetadata = required.map((i) => metadataOf(i.name, i.type));
     this.outputMetadata = plan.outputs.map((o) => metadataOf(o.name, o.type));
-    this.inputsByName = new Map(plan.inputs.map((i) => [i.name, i]));
   }
 
   static create(uri: string, options?: SessionOptions): Promise<InferenceSession>;
@@ -152,28 +159,33 @@ export class InferenceSession {
       location,
       externalFiles: await externalFiles(options),
     });
-    const compiled = CompiledModel.compile(model, defaultRegistry(), {
+    const compile = (freezeInitializerInputs: boolean) => CompiledModel.compile(model, defaultRegistry(), {
       graphOptimizationLevel: options.graphOptimizationLevel,
       disabledPasses: disabledPassesOf(options),
       freeDimensionOverrides: options.freeDimensionOverrides,
+      activationArena: options.enableCpuMemArena !== false && options.enableMemPattern !== false,
+      freezeInitializerInputs,
     });
+    const compiled = compile(true);
+    const names = overridableInitializerNames(model);
     if (options.optimizedModelFilePath) await saveModel(compiled.model, options.optimizedModelFilePath);
     const threads = resolveIntraOpThreads(options.intraOpNumThreads ?? env.wasm.numThreads, platform().hardwareConcurrency());
     const available = await provideIntraOpThreads(threads, platform().startWorker);
-    return new InferenceSession(compiled, options, { start: startMs, end: performance.now() }, available);
+    const overridable = names.size > 0 ? { names, compile: () => compile(false) } : undefined;
+    return new InferenceSession(compiled, options, { start: startMs, end: performance.now() }, available, overridable);
   }
 
   run(feeds: FeedsType, options?: RunOptions): Promise<ReturnType>;
   run(feeds: FeedsType, fetches: FetchesType, options?: RunOptions): Promise<ReturnType>;
   async run(feeds: FeedsType, arg1?: unknown, arg2?: unknown): Promise<ReturnType> {
     if (this.remote) return this.remote.run(feeds, arg1, arg2);
-    const compiled = this.compiled;
-    if (!compiled) throw new InvalidArgumentError('this session has been released; create a new one to run');
+    if (!this.compiled) throw new InvalidArgumentError('this session has been released; create a new one to run');
     if (typeof feeds !== 'object' || feeds === null || feeds instanceof Tensor || Array.isArray(feeds)) {
       throw new TypeError("'feeds' must be an object that use input names as keys and OnnxValue as corresponding values.");
     }
     const { fetches, options } = this.parseFetches(arg1, arg2);
-    const feedValues = this.convertFeeds(feeds);
+    const compiled = this.compiledFor(feeds);
+    const feedValues = this.convertFeeds(feeds, compiled.inputsByName);
     const stop = () => (options.terminate ? new OnnxTsError(`run${options.tag ? ` '${options.tag}'` : ''} was terminated`) : undefined);
     const run = ++this.runCount;
     const profiler = this.profiler;
@@ -208,15 +220,24 @@ export class InferenceSession {
     return { fetches: all, options: checkRunOptions(arg1) };
   }
 
-  private convertFeeds(feeds: FeedsType): Map<number, Value> {
+  /** The plan for these feeds: the one that keeps initializers as inputs when a feed overrides one. */
+  private compiledFor(feeds: FeedsType): CompiledModel {
+    const compiled = this.compiled as CompiledModel;
+    const overridable = this.overridable;
+    if (!overridable || !Object.keys(feeds).some((name) => overridable.names.has(name))) return compiled;
+    this.overridablePlan ??= overridable.compile();
+    return this.overridablePlan;
+  }
+
+  private convertFeeds(feeds: FeedsType, inputsByName: ReadonlyMap<string, PlannedInput>): Map<number, Value> {
     for (const name of Object.keys(feeds)) {
-      if (!this.inputsByName.has(name)) {
+      if (!inputsByName.has(name)) {
         throw new InvalidFeedError(`'feeds' has '${name}', which is not an input of this model (inputs: ${this.inputNames.join(', ') || 'none'})`);
       }
     }
     const symbols = new Map(Object.entries(this.options.freeDimensionOverrides ?? {}).map(([k, v]) => [k, { size: v, input: '' }]));
     const values = new Map<number, Value>();
-    for (const input of this.inputsByName.values()) {
+    for (const input of inputsByName.values()) {
       const given = (feeds as Record<string, unknown>)[input.name];
       if (given === undefined) {
         if (input.defaultValue) continue;
@@ -238,7 +259,10 @@ export class InferenceSession {
 
   /** Drops the model; a session in workers terminates them, rejecting runs still pending. */
   async release(): Promise<void> {
+    this.compiled?.releaseMemory();
     this.compiled = undefined;
+    this.overridablePlan?.releaseMemory();
+    this.overridablePlan = undefined;
     await this.remote?.release();
   }
 
@@ -278,4 +302,16 @@ function asTensorIfLike(value: unknown): unknown {
     return new Tensor(v.type as Tensor.Type, v.data as never, v.dims as number[]);
   }
   return value;
+}
+
+interface OverridableInitializers {
+  readonly names: ReadonlySet<string>;
+  compile(): CompiledModel;
+}
+
+/** Initializers a feed may override: those listed as graph inputs, from IR 4 on (onnxruntime's rule). */
+function overridableInitializerNames(model: Model): ReadonlySet<string> {
+  if (model.irVersion < 4) return new Set();
+  const { graph } = model;
+  return new Set(graph.inputs.filter((i) => graph.initializers.has(i.name)).map((i) => i.name));
 }

@@ -34,9 +34,14 @@ export interface SessionOptions {
    * `extra: { optimization: { disable_specified_optimizers: 'FuseGelu;FoldConstants' } }`.
    */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
-  /** Accepted; intermediates are dropped after their last use whatever its value. */
+  /**
+   * Whether kernel outputs come from an activation arena (default true): the first run with
+   * given input shapes records every output's size and last use, later runs with those shapes
+   * reuse one laid-out block (in WebAssembly memory, where the wasm kernels read it without
+   * copies). false: every output gets an array of its own. Outputs returned never point into it.
+   */
   enableCpuMemArena?: boolean;
-  /** Accepted; the static memory plan is not implemented yet. */
+  /** Whether the arena's layout is planned from the recorded pattern (default true); false turns the arena off as enableCpuMemArena: false does. */
   enableMemPattern?: boolean;
   /** Accepted; only 'sequential' execution exists, 'parallel' runs sequentially. */
   executionMode?: 'sequential' | 'parallel';

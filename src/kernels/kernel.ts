@@ -5,7 +5,9 @@
  */
 import type { NodeContext } from '../errors/errors.js';
 import type { Graph } from '../ir/graph.js';
+import { DenseTensor } from '../tensor/dense-tensor.js';
 import type { DataType } from '../tensor/element-type.js';
+import type { Shape } from '../tensor/shape.js';
 import type { Value } from '../tensor/value.js';
 import type { AttributeReader } from './attributes.js';
 
@@ -28,6 +30,27 @@ export interface KernelContext {
   readonly opset: number;
   /** Runs a compiled subgraph with these values bound to its inputs, in order. */
   runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]>;
+  /**
+   * A tensor for a result, with storage from the run's activation arena where there is one
+   * (in WebAssembly memory, where the wasm kernels address it without copies). Its contents are
+   * unspecified, not zeros: the kernel writes every element. The storage belongs to this run:
+   * never keep it past the kernel's return except in the values returned. At an elementwise
+   * node (memory-plan.ts ELEMENTWISE) it may be the storage of an input that dies there, so
+   * compute element i from the inputs' element i before writing it. Absent where a caller runs
+   * a kernel outside a session (constant folding, tests); use allocateOutput().
+   */
+  allocate?(type: DataType, dims: Shape): DenseTensor;
+  /**
+   * Whether `value` is one of the model's constants (an initializer no feed overrides): its
+   * storage never changes while the model lives, so a kernel may keep derived forms of it
+   * (packed weights) keyed by it.
+   */
+  isConstant?(value: Value): boolean;
+}
+
+/** context.allocate where the context has it, else fresh (zeroed) storage. */
+export function allocateOutput(context: KernelContext | undefined, type: DataType, dims: Shape): DenseTensor {
+  return context?.allocate ? context.allocate(type, dims) : DenseTensor.zeros(type, dims);
 }
 
 /** Input `input` must have one of `types`. */

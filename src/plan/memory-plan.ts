@@ -8,6 +8,7 @@
 import type { Graph, Node } from '../ir/graph.js';
 import type { ValueType } from '../ir/value-type.js';
 import { outerScopeReads } from '../ir/validate.js';
+import { RangeAllocator } from '../backends/wasm/range-allocator.js';
 import { wireBitsOf } from '../tensor/element-type.js';
 
 export interface MemoryPlan {
@@ -22,7 +23,7 @@ export interface MemoryPlan {
 }
 
 /** Ops whose output element i depends only on input element i, so output may alias input. */
-const ELEMENTWISE = new Set([
+export const ELEMENTWISE = new Set([
   'Abs', 'Neg', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Erf', 'Clip', 'HardSigmoid',
   'HardSwish', 'Elu', 'Selu', 'Softplus', 'Gelu', 'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Cast', 'Identity', 'Dropout',
 ]);
@@ -40,37 +41,6 @@ function bytesOf(type: ValueType | undefined): number | undefined {
   return Math.ceil(bytes / ALIGNMENT) * ALIGNMENT;
 }
 
-/** First-fit ranges over one arena, merging neighbours on release. */
-class Arena {
-  private free: { offset: number; size: number }[] = [];
-  size = 0;
-
-  allocate(bytes: number): number {
-    const i = this.free.findIndex((b) => b.size >= bytes);
-    if (i < 0) {
-      const offset = this.size;
-      this.size += bytes;
-      return offset;
-    }
-    const block = this.free[i];
-    if (block.size === bytes) this.free.splice(i, 1);
-    else this.free[i] = { offset: block.offset + bytes, size: block.size - bytes };
-    return block.offset;
-  }
-
-  release(offset: number, bytes: number): void {
-    this.free.push({ offset, size: bytes });
-    this.free.sort((a, b) => a.offset - b.offset);
-    const merged: { offset: number; size: number }[] = [];
-    for (const b of this.free) {
-      const last = merged[merged.length - 1];
-      if (last && last.offset + last.size === b.offset) last.size += b.size;
-      else merged.push({ ...b });
-    }
-    this.free = merged;
-  }
-}
-
 export function planActivationMemory(graph: Graph, order: readonly Node[]): MemoryPlan {
   const lastUse = new Map<string, number>();
   order.forEach((node, step) => {
@@ -78,7 +48,7 @@ export function planActivationMemory(graph: Graph, order: readonly Node[]): Memo
   });
   for (const o of graph.outputs) lastUse.set(o.name, order.length);
   const placed = new Map<string, { offset: number; bytes: number }>();
-  const arena = new Arena();
+  const arena = new RangeAllocator();
   let total = 0;
   let inPlace = 0;
   let unsized = 0;
@@ -116,5 +86,5 @@ export function planActivationMemory(graph: Graph, order: readonly Node[]): Memo
       }
     }
   });
-  return { peakBytes: arena.size, totalBytesWithoutReuse: total, inPlace, plannedValues: order.reduce((n, node) => n + node.outputs.filter(Boolean).length, 0) - unsized, unsizedValues: unsized };
+  return { peakBytes: arena.peak, totalBytesWithoutReuse: total, inPlace, plannedValues: order.reduce((n, node) => n + node.outputs.filter(Boolean).length, 0) - unsized, unsizedValues: unsized };
 }

@@ -38,7 +38,13 @@ const callBody = kernel<SubgraphHandle>({
   run: (inputs, body, ctx) => ctx.runSubgraph(body, [inputs[0]]),
 });
 
-const registry = new KernelRegistry().register(add, slowIncrement, callBody);
+/** Outputs 1 where context.isConstant holds for its input, else 0. */
+const constantProbe = kernel({
+  domain: 'test', opType: 'ConstantProbe', sinceVersion: 1,
+  run: (inputs, _attributes, ctx) => [scalar(ctx.isConstant?.(inputs[0] as Value) ? 1 : 0)],
+});
+
+const registry = new KernelRegistry().register(add, slowIncrement, callBody, constantProbe);
 const scalar = (v: number) => new DenseTensor('float32', [], new Float32Array([v]));
 
 function loadIr(proto: ModelProto) {
@@ -102,5 +108,40 @@ describe('executor', () => {
       execute(plan, new Map<number, Value>([[plan.inputs[0].slot, scalar(i)]]), { registry }));
     const results = (await Promise.all(runs)).map(([y]) => ((y as DenseTensor).data as Float32Array)[0]);
     expect(results).toEqual(Array.from({ length: 16 }, (_, i) => 2 * i + 2));
+  });
+
+  it('lets a subgraph see the enclosing graph\'s constants as constants, and nothing else', async () => {
+    const body = graph({
+      nodes: [
+        { op: 'ConstantProbe', domain: 'test', inputs: ['weight'], outputs: ['of_weight'] },
+        { op: 'ConstantProbe', domain: 'test', inputs: ['body_in'], outputs: ['of_input'] },
+        { op: 'ConstantProbe', domain: 'test', inputs: ['outer'], outputs: ['of_computed'] },
+      ],
+      inputs: [{ name: 'body_in', type: 'float32', shape: [] }],
+      outputs: [
+        { name: 'of_weight', type: 'float32', shape: [] },
+        { name: 'of_input', type: 'float32', shape: [] },
+        { name: 'of_computed', type: 'float32', shape: [] },
+      ],
+    });
+    const callBodyOutputs = kernel<SubgraphHandle>({
+      domain: 'test', opType: 'CallBodyAll', sinceVersion: 1,
+      parseAttributes: (attrs, ctx) => ctx.subgraph(attrs.requiredGraph('body')),
+      run: (inputs, handle, ctx) => ctx.runSubgraph(handle, [inputs[0]]),
+    });
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'Add', inputs: ['x', 'x'], outputs: ['outer'] },
+        { op: 'CallBodyAll', domain: 'test', inputs: ['x'], outputs: ['w', 'i', 'c'], attributes: { body: attr.graph(body) } },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: ['w', 'i', 'c'].map((name) => ({ name, type: 'float32', shape: [] })),
+      initializers: { weight: scalar(3) },
+      opsets: { '': 13, test: 1 },
+    }));
+    const withCall = new KernelRegistry().register(add, constantProbe, callBodyOutputs);
+    const plan = planGraph(model.graph, { registry: withCall, opsets: model.opsetImports });
+    const outputs = await execute(plan, new Map([[plan.inputs[0].slot, scalar(5)]]), { registry: withCall });
+    expect(outputs.map((v) => ((v as DenseTensor).data as Float32Array)[0])).toEqual([1, 0, 0]);
   });
 });

@@ -1,17 +1,21 @@
 /**
  * Float32 GEMM on the WebAssembly SIMD module (wasm/assembly/), behind gemm()'s operands.
  *
- * The module computes on its own linear memory, so every call copies A and B in, C in too
- * unless beta is 0, and C back out: about 4 * (mk + kn + 2mn) bytes of memcpy, under 2% of a
- * 1024^3 product and a few percent of a conv-shaped one, until the activation arena lets
- * kernels read and write wasm memory directly.
+ * The module computes on its own linear memory (wasm-heap.ts). An operand that already lives
+ * there (a run's activation arena) is passed by address with its own stride; any other is
+ * copied into the heap's scratch first, and C copied back out: about 4 * (mk + kn + 2mn)
+ * bytes of memcpy for a product whose operands all come from outside. A constant B (a weight)
+ * is packed once into panels that stay in the heap while the constant lives.
  */
 import { env } from '../../config/env.js';
 import { KernelInputError } from '../../errors/errors.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
-import { gemmModule, type GemmExports, type GemmModule, type GemmVariant } from './gemm-module.js';
-import { LinearMemory } from './linear-memory.js';
+import { gemmModule, instantiateGemm, type GemmExports, type GemmModule, type GemmVariant } from './gemm-module.js';
 import { copyIn, copyOut, copyStride, extent } from './operand-copy.js';
+import { WasmHeap, type HeapRegion } from './wasm-heap.js';
+
+/** The most bytes of constant-B panels kept in the heap: the rest of wasm32's 4 GiB stays for arenas and scratch. */
+const RESIDENT_LIMIT_BYTES = 1 << 30;
 
 /** B (k x n) packed once, for a constant B such as a weight, in the module's panel layout. */
 export interface PackedBF32 {
@@ -20,16 +24,34 @@ export interface PackedBF32 {
   readonly panels: Float32Array;
 }
 
-/** The GEMM entry points on one instance of the module, which owns that instance's memory. */
+/** Operand traffic of one instance, for measuring what the activation arena saves. */
+export interface GemmTraffic {
+  /** Floats copied into or out of the heap. */
+  copiedFloats: number;
+  /** Operands (A, B or C) the module addressed where they were (a run's arena). */
+  operandsInPlace: number;
+  /** Products whose constant B came from panels kept in the heap. */
+  residentB: number;
+}
+
+/** The GEMM entry points on one instance of the module, over that instance's heap. */
 export class WasmGemm {
   private readonly exports: GemmExports;
-  private readonly memory: LinearMemory;
+  readonly heap: WasmHeap;
   readonly variant: GemmVariant;
+  readonly traffic: GemmTraffic = { copiedFloats: 0, operandsInPlace: 0, residentB: 0 };
+  /** Panels of constant B operands kept in the heap, by constant, then by the view of it packed. */
+  private readonly resident = new WeakMap<object, Map<string, HeapRegion>>();
+  private readonly residentRelease = new FinalizationRegistry<HeapRegion>((region) => {
+    this.heap.releaseRegion(region);
+    this.residentBytes -= region.byteLength;
+  });
+  private residentBytes = 0;
 
   constructor(module: GemmModule) {
     this.exports = module.exports;
     this.variant = module.variant;
-    this.memory = new LinearMemory(module.exports.memory, module.exports.heapBase());
+    this.heap = new WasmHeap(module.exports.memory, module.exports.heapBase());
   }
 
   /** As wasmGemmF32, on this instance. */
@@ -40,47 +62,110 @@ export class WasmGemm {
     if (packedB && (packedB.k !== k || packedB.n !== n)) {
       throw new KernelInputError(`packed B is ${packedB.k} x ${packedB.n}, the product needs ${k} x ${n}`);
     }
-    const { exports, memory } = this;
+    const { exports, heap, traffic } = this;
+    const resident = packedB ? undefined : this.residentPanels(op, b);
     const [aRows, aCols] = transA ? [k, m] : [m, k];
     const [bRows, bCols] = transB ? [n, k] : [k, n];
-    const lda = copyStride(aRows, aCols, op.lda);
-    const ldb = copyStride(bRows, bCols, op.ldb);
-    const ldc = beta === 0 ? n : copyStride(m, n, op.ldc);
-    const { offsets: [packedA, packed, aAt, cAt, bAt], end } = memory.layout([
+    const aHere = heap.holds(a);
+    const bHere = !packedB && resident === undefined && heap.holds(b);
+    const bCopied = !packedB && resident === undefined && !bHere;
+    const cHere = heap.holds(c);
+    const lda = aHere ? op.lda : copyStride(aRows, aCols, op.lda);
+    const ldb = bHere ? op.ldb : copyStride(bRows, bCols, op.ldb);
+    const ldc = cHere ? op.ldc : beta === 0 ? n : copyStride(m, n, op.ldc);
+    const offsets = heap.scratch([
       exports.packedALength(),
-      exports.packedBLength(k, n),
-      extent(aRows, aCols, lda),
-      extent(m, n, ldc),
-      packedB ? 0 : extent(bRows, bCols, ldb),
+      resident === undefined ? exports.packedBLength(k, n) : 0,
+      aHere ? 0 : extent(aRows, aCols, lda),
+      cHere ? 0 : extent(m, n, ldc),
+      bCopied ? extent(bRows, bCols, ldb) : 0,
     ]);
-    if (!memory.reserve(end)) return false;
-    const heap = memory.f32;
-    copyIn(heap, aAt, a, op.aOffset, aRows, aCols, op.lda, lda);
-    if (packedB) heap.set(packedB.panels, packed / 4);
-    else {
-      copyIn(heap, bAt, b, op.bOffset, bRows, bCols, op.ldb, ldb);
+    if (!offsets) return false;
+    const [packedA, packedScratch, aScratch, cScratch, bScratch] = offsets;
+    const memory = heap.f32;
+    const aAt = aHere ? addressOf(a, op.aOffset) : aScratch;
+    const cAt = cHere ? addressOf(c, op.cOffset) : cScratch;
+    const packed = resident ?? packedScratch;
+    if (!aHere) traffic.copiedFloats += copyIn(memory, aAt, a, op.aOffset, aRows, aCols, op.lda, lda);
+    if (packedB) {
+      memory.set(packedB.panels, packed / 4);
+      traffic.copiedFloats += packedB.panels.length;
+    } else if (resident === undefined) {
+      const bAt = bHere ? addressOf(b, op.bOffset) : bScratch;
+      if (bCopied) traffic.copiedFloats += copyIn(memory, bAt, b, op.bOffset, bRows, bCols, op.ldb, ldb);
       exports.packB(bAt, ldb, transB, k, n, packed);
     }
-    if (beta !== 0) copyIn(heap, cAt, c, op.cOffset, m, n, op.ldc, ldc);
+    if (!cHere && beta !== 0) traffic.copiedFloats += copyIn(memory, cAt, c, op.cOffset, m, n, op.ldc, ldc);
     exports.gemm(m, n, k, aAt, lda, transA, packed, cAt, ldc, alpha, beta, packedA);
-    copyOut(heap, cAt, ldc, c, op.cOffset, op.ldc, m, n);
+    if (!cHere) traffic.copiedFloats += copyOut(memory, cAt, ldc, c, op.cOffset, op.ldc, m, n);
+    traffic.operandsInPlace += +aHere + +bHere + +cHere;
+    if (resident !== undefined) traffic.residentB++;
+    return true;
+  }
+
+  /**
+   * Where B's panels lie in the heap when B is a model constant (op.constantB): packed on the
+   * first product that meets it and kept while the constant lives. Undefined for other B, and
+   * where the heap has no room for them now (the caller then packs per call).
+   */
+  private residentPanels(op: GemmOperands, b: Float32Array): number | undefined {
+    const key = op.constantB;
+    if (key === undefined) return undefined;
+    const { k, n, transB } = op;
+    const layout = `${op.bOffset} ${op.ldb} ${+transB} ${k} ${n}`;
+    let byLayout = this.resident.get(key);
+    const found = byLayout?.get(layout);
+    if (found) return found.byteOffset;
+    const bytes = this.exports.packedBLength(k, n) * 4;
+    if (this.residentBytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
+    const region = this.heap.reserveRegion(bytes);
+    if (!region) return undefined;
+    if (!this.packInto(region.byteOffset, b, op.bOffset, op.ldb, transB, k, n)) {
+      this.heap.releaseRegion(region);
+      return undefined;
+    }
+    if (!byLayout) this.resident.set(key, (byLayout = new Map()));
+    byLayout.set(layout, region);
+    this.residentBytes += region.byteLength;
+    this.residentRelease.register(key, region);
+    return region.byteOffset;
+  }
+
+  /** Packs B into the panels at `packed`, copying it into scratch first where it lies outside the heap. */
+  private packInto(packed: number, b: Float32Array, bOffset: number, ldb: number, transB: boolean, k: number, n: number): boolean {
+    const [rows, cols] = transB ? [n, k] : [k, n];
+    const bHere = this.heap.holds(b);
+    const ld = bHere ? ldb : copyStride(rows, cols, ldb);
+    const offsets = this.heap.scratch([bHere ? 0 : extent(rows, cols, ld)]);
+    if (!offsets) return false;
+    const bAt = bHere ? addressOf(b, bOffset) : offsets[0];
+    if (!bHere) this.traffic.copiedFloats += copyIn(this.heap.f32, bAt, b, bOffset, rows, cols, ldb, ld);
+    this.exports.packB(bAt, ld, transB, k, n, packed);
     return true;
   }
 
   /** As packBF32, on this instance. */
   packB(b: Float32Array, bOffset: number, ldb: number, transB: boolean, k: number, n: number): PackedBF32 | undefined {
     if (k === 0 || n === 0) return undefined;
-    const { exports, memory } = this;
+    const { exports, heap } = this;
     const [rows, cols] = transB ? [n, k] : [k, n];
-    const ld = copyStride(rows, cols, ldb);
+    const bHere = heap.holds(b);
+    const ld = bHere ? ldb : copyStride(rows, cols, ldb);
     const length = exports.packedBLength(k, n);
-    const { offsets: [packed, bAt], end } = memory.layout([length, extent(rows, cols, ld)]);
-    if (!memory.reserve(end)) return undefined;
-    const heap = memory.f32;
-    copyIn(heap, bAt, b, bOffset, rows, cols, ldb, ld);
+    const offsets = heap.scratch([length, bHere ? 0 : extent(rows, cols, ld)]);
+    if (!offsets) return undefined;
+    const [packed, bScratch] = offsets;
+    const memory = heap.f32;
+    const bAt = bHere ? addressOf(b, bOffset) : bScratch;
+    if (!bHere) copyIn(memory, bAt, b, bOffset, rows, cols, ldb, ld);
     exports.packB(bAt, ld, transB, k, n, packed);
-    return { k, n, panels: heap.slice(packed / 4, packed / 4 + length) };
+    return { k, n, panels: memory.slice(packed / 4, packed / 4 + length) };
   }
+}
+
+/** The byte address of element `offset` of a view that lies in the module's memory. */
+function addressOf(view: Float32Array, offset: number): number {
+  return view.byteOffset + offset * 4;
 }
 
 let shared: WasmGemm | undefined;
@@ -94,6 +179,32 @@ function sharedGemm(): WasmGemm | undefined {
   return shared;
 }
 
+let overflow: WasmGemm | undefined;
+
+/**
+ * A second instance for products the shared one cannot take while runs hold views over its
+ * heap (its scratch would have to grow): no arena lives in this one's memory, so it can always
+ * grow, and it copies operands as hosts did before arenas.
+ */
+function overflowGemm(): WasmGemm | undefined {
+  const variant = sharedGemm()?.variant;
+  if (!overflow && variant) {
+    const module = instantiateGemm(variant);
+    if (module) overflow = new WasmGemm(module);
+  }
+  return overflow;
+}
+
+/** The heap gemm() computes in, where activation arenas go so products need no copies; undefined where wasm is off. */
+export function wasmGemmHeap(): WasmHeap | undefined {
+  return sharedGemm()?.heap;
+}
+
+/** What gemm()'s instance has copied and passed in place so far (measurement and tests). */
+export function wasmGemmTraffic(): Readonly<GemmTraffic> | undefined {
+  return sharedGemm()?.traffic;
+}
+
 /** Which build products run on here, or undefined when they stay in TypeScript. */
 export function wasmGemmVariant(): GemmVariant | undefined {
   return sharedGemm()?.variant;
@@ -103,10 +214,12 @@ export function wasmGemmVariant(): GemmVariant | undefined {
  * C = alpha * op(A) * op(B) + beta * C when A, B and C are all Float32Arrays; false, with C
  * untouched, when it cannot: another element type, an empty product, alpha 0 (C = beta * C
  * needs no product, and 0 * inf must not reach C), wasm off or unavailable, or memory that will
- * not grow. With `packedB` (from packBF32, for the same k and n) op.b and its layout are not read.
+ * not grow (where runs hold the shared heap, a second instance that copies takes the product). With `packedB` (from packBF32, for the same k and n) op.b and its layout are not read.
  */
 export function wasmGemmF32(op: GemmOperands, packedB?: PackedBF32): boolean {
-  return sharedGemm()?.gemmF32(op, packedB) ?? false;
+  const gemm = sharedGemm();
+  if (!gemm) return false;
+  return gemm.gemmF32(op, packedB) || (gemm.heap.growthHeld() && (overflowGemm()?.gemmF32(op, packedB) ?? false));
 }
 
 /**
@@ -117,5 +230,7 @@ export function wasmGemmF32(op: GemmOperands, packedB?: PackedBF32): boolean {
 export function packBF32(
   b: Float32Array, bOffset: number, ldb: number, transB: boolean, k: number, n: number,
 ): PackedBF32 | undefined {
-  return sharedGemm()?.packB(b, bOffset, ldb, transB, k, n);
+  const gemm = sharedGemm();
+  if (!gemm) return undefined;
+  return gemm.packB(b, bOffset, ldb, transB, k, n) ?? (gemm.heap.growthHeld() ? overflowGemm()?.packB(b, bOffset, ldb, transB, k, n) : undefined);
 }

@@ -31,6 +31,12 @@ export interface GemmOperands {
   readonly alpha: number;
   /** 0 overwrites C; 1 accumulates into it. */
   readonly beta: number;
+  /**
+   * Set where B is a model constant (context.isConstant): an object that lives exactly as long
+   * as B's storage, which never changes, so a backend may keep B packed from one product to the
+   * next instead of packing it per call.
+   */
+  readonly constantB?: object;
 }
 
 /** Below this many multiply-adds, or with fewer than 4 rows or columns, packing does not pay. */

@@ -9,7 +9,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { broadcastIndex, broadcastsOneWay } from '../support/broadcast.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, isBigIntArray, tensorFromCompute, type ComputeArray } from '../support/numeric.js';
@@ -61,7 +61,10 @@ function broadcastC(c: DenseTensor, { m, n }: GemmShape, attrs: GemmAttributes):
   return out;
 }
 
-function computeGemm(inputs: KernelInputs, attrs: GemmAttributes): DenseTensor {
+/** Element types whose results the GEMM writes straight into storage from context.allocate. */
+const DIRECT_TYPES: readonly DataType[] = ['float32', 'float64'];
+
+function computeGemm(inputs: KernelInputs, attrs: GemmAttributes, context: KernelContext): DenseTensor {
   const a = tensorInput(inputs, 0, 'A');
   const b = tensorInput(inputs, 1, 'B');
   const c = optionalTensorInput(inputs, 2, 'C');
@@ -74,19 +77,21 @@ function computeGemm(inputs: KernelInputs, attrs: GemmAttributes): DenseTensor {
   const useC = cValues !== undefined && attrs.beta !== 0;
   const av = computeValues(a);
   const bv = computeValues(b);
-  const out = computeBuffer(a.type, m * n);
+  const direct = DIRECT_TYPES.includes(a.type) ? allocateOutput(context, a.type, [m, n]) : undefined;
+  const out = direct ? (direct.data as FloatArray) : computeBuffer(a.type, m * n);
   if (FLOAT_TYPES.includes(a.type)) {
     if (useC) (out as FloatArray).set(cValues as FloatArray);
     gemm({
       m, n, k, a: av as FloatArray, aOffset: 0, lda: a.dims[1], transA: attrs.transA,
       b: bv as FloatArray, bOffset: 0, ldb: b.dims[1], transB: attrs.transB,
       c: out as FloatArray, cOffset: 0, ldc: n, alpha: attrs.alpha, beta: useC ? attrs.beta : 0,
+      constantB: context.isConstant?.(b) ? b : undefined,
     });
   } else {
     integerGemm({ m, n, k, a: av, aOffset: 0, transA: attrs.transA, b: bv, bOffset: 0, transB: attrs.transB, c: out, cOffset: 0 });
     scaleIntegers(out, useC ? cValues : undefined, attrs);
   }
-  return tensorFromCompute(a.type, [m, n], out);
+  return direct ?? tensorFromCompute(a.type, [m, n], out);
 }
 
 /** out = alpha * out + beta * c for integer storage; exact when alpha and beta are 1. */
@@ -121,9 +126,9 @@ function gemmKernel(sinceVersion: number, untilVersion: number | undefined, type
       transB: attrs.int('transB', 0) !== 0,
       legacyBroadcast: legacy ? attrs.int('broadcast', 0) !== 0 : undefined,
     }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       if (sinceVersion < 11 && inputs[2] === undefined) throw new KernelInputError('C is required before opset 11');
-      return [computeGemm(inputs, attrs)];
+      return [computeGemm(inputs, attrs, context)];
     },
   });
 }

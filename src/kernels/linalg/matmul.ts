@@ -6,7 +6,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { gemm, type FloatArray } from './gemm-core.js';
@@ -15,19 +15,25 @@ import { matmulShape } from './matmul-shape.js';
 
 const MATMUL_INT_TYPES: readonly DataType[] = ['int32', 'int64', 'uint32', 'uint64'];
 
-export function matmul(a: DenseTensor, b: DenseTensor): DenseTensor {
+/** Element types whose results the GEMM writes straight into the output's storage. */
+const DIRECT_TYPES: readonly DataType[] = ['float32', 'float64'];
+
+/** With `context`, float32 and float64 results go to storage from its allocate() (the run's arena). */
+export function matmul(a: DenseTensor, b: DenseTensor, context?: KernelContext): DenseTensor {
   if (a.type !== b.type) throw new KernelInputError(`A is ${a.type} but B is ${b.type}; both must have one type`);
   const shape = matmulShape(a.dims, b.dims);
   const { m, k, n, batches } = shape;
   const av = computeValues(a);
   const bv = computeValues(b);
-  const out = computeBuffer(a.type, sizeOf(shape.outDims));
+  const direct = DIRECT_TYPES.includes(a.type) ? allocateOutput(context, a.type, shape.outDims) : undefined;
+  const out = direct ? (direct.data as FloatArray) : computeBuffer(a.type, sizeOf(shape.outDims));
   const isFloat = FLOAT_TYPES.includes(a.type);
+  const constantB = context?.isConstant?.(b) ? b : undefined;
   const product = (rows: number, aOffset: number, bOffset: number, cOffset: number): void => {
     if (isFloat) {
       gemm({
         m: rows, n, k, a: av as FloatArray, aOffset, lda: k, transA: false, b: bv as FloatArray, bOffset, ldb: n, transB: false,
-        c: out as FloatArray, cOffset, ldc: n, alpha: 1, beta: 0,
+        c: out as FloatArray, cOffset, ldc: n, alpha: 1, beta: 0, constantB,
       });
     } else {
       integerGemm({ m: rows, n, k, a: av, aOffset, transA: false, b: bv, bOffset, transB: false, c: out, cOffset });
@@ -39,7 +45,7 @@ export function matmul(a: DenseTensor, b: DenseTensor): DenseTensor {
   } else {
     for (let i = 0; i < batches; i++) product(m, shape.aMatrix(i) * m * k, shape.bMatrix(i) * k * n, i * m * n);
   }
-  return tensorFromCompute(a.type, shape.outDims, out);
+  return direct ?? tensorFromCompute(a.type, shape.outDims, out);
 }
 
 function matmulKernel(sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[]): KernelDefinition {
@@ -49,7 +55,7 @@ function matmulKernel(sinceVersion: number, untilVersion: number | undefined, ty
     sinceVersion,
     untilVersion,
     typeConstraints: [{ input: 0, types }, { input: 1, types }],
-    run: (inputs) => [matmul(tensorInput(inputs, 0, 'A'), tensorInput(inputs, 1, 'B'))],
+    run: (inputs, _attributes, context) => [matmul(tensorInput(inputs, 0, 'A'), tensorInput(inputs, 1, 'B'), context)],
   });
 }
 

@@ -1,0 +1,250 @@
+/**
+ * Where one run's kernels get output storage (KernelContext.allocate) and how the executor
+ * tells it which values frame slots hold, so storage is known free once no value refers to
+ * it. Storage is matched to values by identity of what backs it, never by slot, because
+ * values alias: Reshape, Identity or a subgraph hand back the same storage, Split or Slice a
+ * subarray of it, a sequence holds tensors.
+ *
+ * RecordingMemory serves the first run with an input-shape signature from ordinary arrays and
+ * records every allocation's size, last use and (at elementwise steps) the dying inputs it
+ * could have overwritten; ArenaMemory serves later runs from the arena
+ * laid out from that record, and checks as it goes that a range it hands out is not still
+ * referred to (data-dependent shapes, another branch taken): where it is, or the request is
+ * larger than planned, that allocation gets storage of its own.
+ */
+import { DenseTensor } from '../../tensor/dense-tensor.js';
+import { slotsPerElement, storageConstructorOf, type DataType, type TensorStorage } from '../../tensor/element-type.js';
+import { sizeOf, type Shape } from '../../tensor/shape.js';
+import type { Value } from '../../tensor/value.js';
+import { layoutAllocations, type ActivationLayout, type ArenaRange, type RecordedAllocation } from './activation-layout.js';
+import { copyTensorsWhere, forEachTensor } from './value-storage.js';
+
+export interface RunMemory {
+  /**
+   * `step` is about to run; `dying` are the values frame slots let go of after it. With
+   * `inPlace` (an elementwise op, which computes output element i from input element i before
+   * writing it) an output may take over the storage of a dying input of its size.
+   */
+  beginStep(step: number, inPlace: boolean, dying: readonly Value[]): void;
+  allocate(step: number, ordinal: number, type: DataType, dims: Shape): DenseTensor;
+  /** A frame slot now holds `value` (a step's output). */
+  hold(value: Value): void;
+  /** A frame slot let go of `value` after `step` (its last reader). */
+  drop(value: Value, step: number): void;
+  /** `step` has run and its outputs are held: what it allocated and nothing holds is free. */
+  endStep(step: number): void;
+  /** The run's outputs with nothing in them pointing into the arena. */
+  finish(outputs: readonly (Value | undefined)[]): (Value | undefined)[];
+}
+
+/** Bytes of storage a tensor of this type and shape takes; undefined for types the arena does not hold (strings) and empty tensors. */
+function storageBytes(type: DataType, dims: Shape): number | undefined {
+  if (type === 'string') return undefined;
+  const length = sizeOf(dims) * slotsPerElement(type);
+  if (length === 0) return undefined;
+  return length * typedStorageOf(type).BYTES_PER_ELEMENT;
+}
+
+type TypedArrayConstructor = Exclude<ReturnType<typeof storageConstructorOf>, ArrayConstructor>;
+
+function typedStorageOf(type: DataType): TypedArrayConstructor {
+  return storageConstructorOf(type) as TypedArrayConstructor;
+}
+
+function fresh(type: DataType, dims: Shape): DenseTensor {
+  return DenseTensor.zeros(type, dims);
+}
+
+function backingOf(storage: TensorStorage): ArrayBufferLike | undefined {
+  return ArrayBuffer.isView(storage) ? storage.buffer : undefined;
+}
+
+export class RecordingMemory implements RunMemory {
+  private readonly records: { step: number; ordinal: number; bytes: number; elements: number; lastStep: number; inPlaceOf?: number[] }[] = [];
+  private readonly byBacking = new Map<ArrayBufferLike, number>();
+  private readonly refs: number[] = [];
+  private madeThisStep: number[] = [];
+  /** Whether the run got to its end, so the record is whole. */
+  finished = false;
+  private inPlaceCandidates: number[] | undefined;
+
+  beginStep(_step: number, inPlace: boolean, dying: readonly Value[]): void {
+    if (!inPlace) {
+      this.inPlaceCandidates = undefined;
+      return;
+    }
+    const ids = new Set<number>();
+    for (const value of dying) {
+      forEachTensor(value, (t) => {
+        const id = this.idOf(t);
+        if (id !== undefined) ids.add(id);
+      });
+    }
+    this.inPlaceCandidates = ids.size > 0 ? [...ids] : undefined;
+  }
+
+  allocate(step: number, ordinal: number, type: DataType, dims: Shape): DenseTensor {
+    const tensor = fresh(type, dims);
+    const bytes = storageBytes(type, dims);
+    const backing = backingOf(tensor.data);
+    if (bytes === undefined || backing === undefined) return tensor;
+    const id = this.records.length;
+    this.records.push({ step, ordinal, bytes, elements: sizeOf(dims), lastStep: -1, inPlaceOf: this.inPlaceCandidates });
+    this.refs.push(0);
+    this.byBacking.set(backing, id);
+    this.madeThisStep.push(id);
+    return tensor;
+  }
+
+  hold(value: Value): void {
+    forEachTensor(value, (t) => {
+      const id = this.idOf(t);
+      if (id !== undefined) this.refs[id]++;
+    });
+  }
+
+  drop(value: Value, step: number): void {
+    forEachTensor(value, (t) => {
+      const id = this.idOf(t);
+      if (id !== undefined && --this.refs[id] === 0) this.records[id].lastStep = step;
+    });
+  }
+
+  endStep(step: number): void {
+    for (const id of this.madeThisStep) if (this.refs[id] === 0) this.records[id].lastStep = step;
+    this.madeThisStep = [];
+  }
+
+  finish(outputs: readonly (Value | undefined)[]): (Value | undefined)[] {
+    this.records.forEach((record, id) => {
+      if (this.refs[id] > 0) record.lastStep = Infinity;
+    });
+    this.finished = true;
+    return [...outputs];
+  }
+
+  /** The layout for later runs; call after finish(). */
+  layout(): ActivationLayout {
+    return layoutAllocations(this.records as readonly RecordedAllocation[]);
+  }
+
+  private idOf(tensor: DenseTensor): number | undefined {
+    const backing = backingOf(tensor.data);
+    return backing && this.byBacking.get(backing);
+  }
+}
+
+/** An arena's bytes: [base, base + layout.totalBytes) of `buffer`. */
+export interface ArenaBytes {
+  readonly buffer: ArrayBuffer;
+  readonly base: number;
+}
+
+/** How many allocations a run served from its arena and on their own. */
+export interface ArenaCounts {
+  fromArena: number;
+  onTheirOwn: number;
+}
+
+interface LiveEntry {
+  readonly offset: number;
+  readonly end: number;
+  readonly elements: number;
+  refs: number;
+  readonly step: number;
+}
+
+export class ArenaMemory implements RunMemory {
+  /** Allocations handed out and still referred to: [offset, end) in the arena, and references. */
+  private live: LiveEntry[] = [];
+  /** The exact arrays handed out, so an in-place output and the input it overwrites are told apart. */
+  private readonly handedOut = new WeakMap<object, LiveEntry>();
+  /** References to live entries that the running step's dying values hold. */
+  private dyingRefs = new Map<LiveEntry, number>();
+  readonly counts: ArenaCounts = { fromArena: 0, onTheirOwn: 0 };
+
+  constructor(private readonly layout: ActivationLayout, private readonly bytes: ArenaBytes) {}
+
+  beginStep(_step: number, inPlace: boolean, dying: readonly Value[]): void {
+    this.dyingRefs.clear();
+    if (!inPlace) return;
+    for (const value of dying) {
+      forEachTensor(value, (t) => {
+        const entry = this.entryOf(t);
+        if (entry) this.dyingRefs.set(entry, (this.dyingRefs.get(entry) ?? 0) + 1);
+      });
+    }
+  }
+
+  allocate(step: number, ordinal: number, type: DataType, dims: Shape): DenseTensor {
+    const bytes = storageBytes(type, dims);
+    const range = bytes === undefined ? undefined : this.layout.rangeOf(step, ordinal);
+    const elements = sizeOf(dims);
+    if (bytes === undefined || range === undefined || bytes > range.bytes || !this.isFree(range, bytes, elements)) {
+      this.counts.onTheirOwn++;
+      return fresh(type, dims);
+    }
+    this.counts.fromArena++;
+    const entry: LiveEntry = { offset: range.offset, end: range.offset + bytes, elements, refs: 0, step };
+    this.live.push(entry);
+    const Ctor = typedStorageOf(type);
+    const storage = new Ctor(this.bytes.buffer, this.bytes.base + range.offset, bytes / Ctor.BYTES_PER_ELEMENT);
+    this.handedOut.set(storage, entry);
+    return new DenseTensor(type, dims, storage);
+  }
+
+  hold(value: Value): void {
+    forEachTensor(value, (t) => {
+      const entry = this.entryOf(t);
+      if (entry) entry.refs++;
+    });
+  }
+
+  drop(value: Value): void {
+    forEachTensor(value, (t) => {
+      const entry = this.entryOf(t);
+      if (entry && --entry.refs === 0) this.live.splice(this.live.indexOf(entry), 1);
+    });
+  }
+
+  endStep(step: number): void {
+    this.live = this.live.filter((entry) => entry.refs > 0 || entry.step !== step);
+  }
+
+  finish(outputs: readonly (Value | undefined)[]): (Value | undefined)[] {
+    return outputs.map((value) => value && copyTensorsWhere(value, (t) => this.inArena(t)));
+  }
+
+  /**
+   * Whether nothing live overlaps the range, but for the input an in-place range takes over:
+   * the same bytes and elements this time too, and every reference to it one the step lets go of.
+   */
+  private isFree(range: ArenaRange, bytes: number, elements: number): boolean {
+    const end = range.offset + bytes;
+    return this.live.every((entry) => {
+      if (entry.end <= range.offset || end <= entry.offset) return true;
+      return range.inPlace && entry.offset === range.offset && entry.end === end && entry.elements === elements &&
+        entry.refs === this.dyingRefs.get(entry);
+    });
+  }
+
+  private inArena(tensor: DenseTensor): boolean {
+    const data = tensor.data;
+    if (!ArrayBuffer.isView(data) || data.buffer !== this.bytes.buffer) return false;
+    const at = data.byteOffset - this.bytes.base;
+    return at >= 0 && at < this.layout.totalBytes;
+  }
+
+  /** The live entry whose storage `tensor` uses: by identity, else (a subarray) the newest whose range holds its start. */
+  private entryOf(tensor: DenseTensor): LiveEntry | undefined {
+    const exact = this.handedOut.get(tensor.data);
+    if (exact) return this.live.includes(exact) ? exact : undefined;
+    if (!this.inArena(tensor)) return undefined;
+    const at = (tensor.data as ArrayBufferView).byteOffset - this.bytes.base;
+    for (let i = this.live.length - 1; i >= 0; i--) {
+      const entry = this.live[i];
+      if (entry.offset <= at && at < entry.end) return entry;
+    }
+    return undefined;
+  }
+}
