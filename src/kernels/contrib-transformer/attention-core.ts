@@ -3,18 +3,46 @@
  * softmax(logits(scale * Q K^T)) V, where each op's `logits` adds its masks and biases to a row
  * of scores in place (-Infinity drops a key) and query head h reads key/value head
  * h / (heads / kvHeads). An optional sink logit per head joins every softmax denominator
- * without contributing a value. Scores and probabilities stay in doubles; `inspect` sees each
- * row as logits and again as probabilities, for the ops that return one or the other.
+ * without contributing a value. `inspect` sees each head's block of rows as logits and again as
+ * probabilities, for the ops that return one or the other.
+ *
+ * Scores are float32, as onnxruntime keeps them, so both products run on the float32 GEMM
+ * (WebAssembly SIMD where it loads) straight from and into the operands' own layouts: a head is
+ * an offset and a row stride, so Q, K and V need not be gathered per head and the output rows
+ * land in [batch, seq, heads * v.size] directly. Softmax sums in doubles; fastExp's error
+ * (~1e-13 relative) is far below float32's.
  */
-import { gemm, type FloatArray } from '../linalg/gemm-core.js';
+import { gemm } from '../linalg/gemm-core.js';
+import { fastExp } from '../support/fast-math.js';
 
-/** [batch, heads, rows, size] data. A cache may hold more key rows than are valid; `logits` hides the rest. */
+/**
+ * [batch, heads, rows, size] data in any strided layout: row r of head h of entry b starts at
+ * offset + b * batchStride + h * headStride + r * rowStride. A cache may hold more key rows than
+ * are valid; `logits` hides the rest.
+ */
 export interface Heads {
-  readonly data: FloatArray;
+  readonly data: Float32Array;
   readonly heads: number;
   readonly rows: number;
   readonly size: number;
+  readonly offset: number;
+  readonly batchStride: number;
+  readonly headStride: number;
+  readonly rowStride: number;
 }
+
+/** Heads stored [batch, heads, rows, size]. */
+export function bnshHeads(data: Float32Array, heads: number, rows: number, size: number): Heads {
+  return { data, heads, rows, size, offset: 0, batchStride: heads * rows * size, headStride: rows * size, rowStride: size };
+}
+
+/** Heads inside [batch, rows, rowLength] token rows, head h at `offset` + h * size of each row. */
+export function tokenMajorHeads(data: Float32Array, heads: number, rows: number, size: number, rowLength: number, offset: number): Heads {
+  return { data, heads, rows, size, offset, batchStride: rows * rowLength, headStride: size, rowStride: rowLength };
+}
+
+/** Works on keys [at, at + keys) of `scores`: score row i of head h of entry b. */
+export type RowHook = (b: number, h: number, i: number, scores: Float32Array, at: number) => void;
 
 export interface AttentionProblem {
   readonly batch: number;
@@ -22,53 +50,78 @@ export interface AttentionProblem {
   readonly k: Heads;
   readonly v: Heads;
   readonly scale: number;
-  readonly logits: (b: number, h: number, i: number, scores: Float64Array) => void;
+  readonly logits?: RowHook;
   readonly sink?: (h: number) => number;
-  readonly inspect?: (b: number, h: number, i: number, row: Float64Array, probabilities: boolean) => void;
+  /** Sees a head's [q.rows, k.rows] block of scores: logits, then probabilities. */
+  readonly inspect?: (b: number, h: number, block: Float32Array, probabilities: boolean) => void;
 }
 
-function softmaxRow(row: Float64Array, sink: number): void {
-  let max = sink;
-  for (let j = 0; j < row.length; j++) if (row[j] > max) max = row[j];
-  if (max === -Infinity) {
-    row.fill(0);
-    return;
+/** Softmax of `rows` rows of `keys` scores from `from`, in place; a row of only -Infinity (sink included) becomes zeros. */
+export function softmaxRows(scores: Float32Array, rows: number, keys: number, sink: number, from = 0): void {
+  for (let i = 0, at = from; i < rows; i++, at += keys) {
+    const end = at + keys;
+    let max = sink;
+    for (let j = at; j < end; j++) if (scores[j] > max) max = scores[j];
+    if (max === -Infinity) {
+      scores.fill(0, at, end);
+      continue;
+    }
+    let sum = sink === -Infinity ? 0 : Math.exp(sink - max);
+    for (let j = at; j < end; j++) {
+      const e = fastExp(scores[j] - max);
+      scores[j] = e;
+      sum += e;
+    }
+    const inverse = 1 / sum;
+    for (let j = at; j < end; j++) scores[j] *= inverse;
   }
-  let sum = Math.exp(sink - max);
-  for (let j = 0; j < row.length; j++) {
-    row[j] = Math.exp(row[j] - max);
-    sum += row[j];
-  }
-  for (let j = 0; j < row.length; j++) row[j] /= sum;
 }
 
-/** The attention output as [batch, seq, heads * v.size], written into `out`. */
-export function attend(p: AttentionProblem, out: FloatArray): void {
+/**
+ * The attention output as [batch, q.rows, q.heads * v.size], written into `out`. Query heads
+ * that share a key/value head, where Q holds them back to back (BNSH), multiply as one stack of
+ * rows, so each key head is read once per group; with a single query row their outputs are
+ * adjacent too, and the stack's P V is one product as well.
+ */
+export function attend(p: AttentionProblem, out: Float32Array): void {
   const { q, k, v } = p;
+  const { rows } = q;
   const keys = k.rows;
   const group = q.heads / k.heads;
-  const scores = new Float64Array(q.rows * keys);
+  const stack = group > 1 && q.headStride === rows * q.rowStride ? group : 1;
+  const block = rows * keys;
+  const scores = new Float32Array(stack * block);
   const outRow = q.heads * v.size;
   for (let b = 0; b < p.batch; b++) {
-    for (let h = 0; h < q.heads; h++) {
-      const kvHead = b * k.heads + Math.floor(h / group);
+    for (let first = 0; first < q.heads; first += stack) {
+      const kvHead = Math.floor(first / group);
+      const vAt = v.offset + b * v.batchStride + kvHead * v.headStride;
       gemm({
-        m: q.rows, n: keys, k: q.size, a: q.data, aOffset: (b * q.heads + h) * q.rows * q.size, lda: q.size, transA: false,
-        b: k.data, bOffset: kvHead * k.rows * k.size, ldb: k.size, transB: true, c: scores, cOffset: 0, ldc: keys, alpha: p.scale, beta: 0,
+        m: stack * rows, n: keys, k: q.size, a: q.data, aOffset: q.offset + b * q.batchStride + first * q.headStride, lda: q.rowStride, transA: false,
+        b: k.data, bOffset: k.offset + b * k.batchStride + kvHead * k.headStride, ldb: k.rowStride, transB: true,
+        c: scores, cOffset: 0, ldc: keys, alpha: p.scale, beta: 0,
       });
-      const sink = p.sink ? p.sink(h) : -Infinity;
-      for (let i = 0; i < q.rows; i++) {
-        const row = scores.subarray(i * keys, (i + 1) * keys);
-        p.logits(b, h, i, row);
-        p.inspect?.(b, h, i, row, false);
-        softmaxRow(row, sink);
-        p.inspect?.(b, h, i, row, true);
+      for (let s = 0, h = first; s < stack; s++, h++) {
+        if (p.logits) for (let i = 0; i < rows; i++) p.logits(b, h, i, scores, s * block + i * keys);
+        const head = p.inspect && scores.subarray(s * block, (s + 1) * block);
+        if (head) p.inspect!(b, h, head, false);
+        softmaxRows(scores, rows, keys, p.sink ? p.sink(h) : -Infinity, s * block);
+        if (head) p.inspect!(b, h, head, true);
       }
-      gemm({
-        m: q.rows, n: v.size, k: keys, a: scores, aOffset: 0, lda: keys, transA: false,
-        b: v.data, bOffset: kvHead * v.rows * v.size, ldb: v.size, transB: false,
-        c: out, cOffset: b * q.rows * outRow + h * v.size, ldc: outRow, alpha: 1, beta: 0,
-      });
+      const cAt = b * rows * outRow + first * v.size;
+      if (rows === 1) {
+        gemm({
+          m: stack, n: v.size, k: keys, a: scores, aOffset: 0, lda: keys, transA: false,
+          b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt, ldc: v.size, alpha: 1, beta: 0,
+        });
+        continue;
+      }
+      for (let s = 0; s < stack; s++) {
+        gemm({
+          m: rows, n: v.size, k: keys, a: scores, aOffset: s * block, lda: keys, transA: false,
+          b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt + s * v.size, ldc: outRow, alpha: 1, beta: 0,
+        });
+      }
     }
   }
 }

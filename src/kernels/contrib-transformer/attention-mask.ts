@@ -27,8 +27,8 @@ export interface MaskSpec {
   readonly lowest: number;
 }
 
-/** Adds the mask of row i of batch entry b to `row` (total keys). */
-export type MaskRow = (b: number, i: number, row: Float64Array) => void;
+/** Adds the mask of row i of batch entry b to the `total` keys of `scores` from `at`. */
+export type MaskRow = (b: number, i: number, scores: Float32Array, at: number) => void;
 
 function paddingMask(spec: MaskSpec): MaskRow | undefined {
   const { mask, total, filter } = spec;
@@ -38,25 +38,28 @@ function paddingMask(spec: MaskSpec): MaskRow | undefined {
     case 'end':
     case 'end-start': {
       const starts = spec.format === 'end-start' ? mask.size / 2 : -1;
-      return (b, _i, row) => {
-        const start = starts < 0 ? 0 : Math.min(data[starts + b], total);
-        for (let j = 0; j < total; j++) if (j >= data[b] || j < start) row[j] += filter;
+      return (b, _i, scores, at) => {
+        const start = starts < 0 ? 0 : Math.max(0, Math.min(data[starts + b], total));
+        const end = Math.max(start, Math.min(data[b], total));
+        for (let j = 0; j < start; j++) scores[at + j] += filter;
+        for (let j = end; j < total; j++) scores[at + j] += filter;
       };
     }
     case 'keys':
-      return (b, _i, row) => {
-        for (let j = 0; j < total; j++) if (data[b * total + j] <= 0) row[j] += filter;
+      return (b, _i, scores, at) => {
+        const from = b * total;
+        for (let j = 0; j < total; j++) if (data[from + j] <= 0) scores[at + j] += filter;
       };
     case 'rows':
-      return (b, i, row) => {
-        const at = (b * spec.seq + i) * total;
-        for (let j = 0; j < total; j++) if (data[at + j] <= 0) row[j] += filter;
+      return (b, i, scores, at) => {
+        const from = (b * spec.seq + i) * total;
+        for (let j = 0; j < total; j++) if (data[from + j] <= 0) scores[at + j] += filter;
       };
     case 'megatron': {
       const max = mask.dims[3];
-      return (b, i, row) => {
-        const at = (b * max + spec.past + i) * max;
-        for (let j = 0; j < total; j++) if (data[at + j] <= 0) row[j] += filter;
+      return (b, i, scores, at) => {
+        const from = (b * max + spec.past + i) * max;
+        for (let j = 0; j < total; j++) if (data[from + j] <= 0) scores[at + j] += filter;
       };
     }
   }
@@ -67,9 +70,9 @@ export function maskRows(spec: MaskSpec): MaskRow | undefined {
   // A single query row sees every key, so onnxruntime applies the causal mask only to longer ones.
   const causal = spec.causal && spec.seq > 1;
   if (!causal) return padding;
-  return (b, i, row) => {
-    padding?.(b, i, row);
-    for (let j = spec.past + i + 1; j < spec.total; j++) row[j] = spec.lowest;
+  return (b, i, scores, at) => {
+    padding?.(b, i, scores, at);
+    scores.fill(spec.lowest, at + spec.past + i + 1, at + spec.total);
   };
 }
 

@@ -9,15 +9,15 @@ import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
-import { kernel, type KernelInputs, type PlanTimeContext } from '../kernel.js';
+import { kernel, type KernelContext, type KernelInputs, type PlanTimeContext } from '../kernel.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { attentionBiasRows } from './attention-bias.js';
-import { attend } from './attention-core.js';
+import { attend, bnshHeads, tokenMajorHeads, type RowHook } from './attention-core.js';
 import { maskIndexFormat, maskRows } from './attention-mask.js';
 import { HALF_AND_SINGLE, MS_DOMAIN, lowestOf, requireTypeOf } from './element-types.js';
-import { extendCache, gatherHeads, rowMajorHeads, type HeadShape } from './heads.js';
+import { extendCache } from './heads.js';
 
 interface AttentionAttributes {
   readonly heads: number;
@@ -47,8 +47,11 @@ function parseAttributes(attrs: AttributeReader, context: PlanTimeContext): Atte
   };
 }
 
-/** Every token's Q, K and V heads (BNSH): X [B*S, Din] times the merged weights [Din, Dt], plus bias. */
-function projectHeads(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | undefined, shape: HeadShape, vSize: number) {
+/**
+ * X [B*S, Din] times the merged weights [Din, Dt], plus bias: every token's Q, K and V heads
+ * side by side. Constant weights are marked so the GEMM may keep them packed between runs.
+ */
+function project(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | undefined, context: KernelContext | undefined): Float32Array {
   const [rows, inner, width] = [x.dims[0] * x.dims[1], x.dims[2], weights.dims[1]];
   const projected = new Float32Array(rows * width);
   if (bias) {
@@ -58,14 +61,9 @@ function projectHeads(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | 
   gemm({
     m: rows, n: width, k: inner, a: computeValues(x) as FloatArray, aOffset: 0, lda: inner, transA: false,
     b: computeValues(weights) as FloatArray, bOffset: 0, ldb: width, transB: false, c: projected, cOffset: 0, ldc: width, alpha: 1, beta: bias ? 1 : 0,
+    constantB: context?.isConstant?.(weights) ? weights : undefined,
   });
-  const hidden = shape.heads * shape.size;
-  const vShape = { ...shape, size: vSize };
-  return {
-    q: gatherHeads(rowMajorHeads(projected, shape, width, 0), shape),
-    k: gatherHeads(rowMajorHeads(projected, shape, width, hidden), shape),
-    v: gatherHeads(rowMajorHeads(projected, vShape, width, 2 * hidden), vShape),
-  };
+  return projected;
 }
 
 function checkShapes(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | undefined, attrs: AttentionAttributes): [number, number] {
@@ -82,7 +80,7 @@ function checkShapes(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | u
   return [qHidden, vHidden];
 }
 
-function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes) {
+function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, context: KernelContext | undefined) {
   const x = tensorInput(inputs, 0, 'input');
   const weights = tensorInput(inputs, 1, 'weights');
   const bias = optionalTensorInput(inputs, 2, 'bias');
@@ -97,11 +95,11 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes) {
   const pastLength = past ? pastRows(past, batch, heads, size) : 0;
   const total = pastLength + seq;
 
-  const shape = { batch, seq, heads, size };
-  const current = projectHeads(x, weights, bias, shape, vSize);
-  const [pastKey, pastValue] = past ? splitPast(past) : [];
-  const k = extendCache(pastKey, current.k, shape);
-  const v = extendCache(pastValue, current.v, { ...shape, size: vSize });
+  const projected = project(x, weights, bias, context);
+  const width = weights.dims[1];
+  const q = tokenMajorHeads(projected, heads, seq, size, width, 0);
+  const k = tokenMajorHeads(projected, heads, seq, size, width, qHidden);
+  const v = tokenMajorHeads(projected, heads, seq, vSize, width, 2 * qHidden);
 
   const maskRow = maskRows({
     mask,
@@ -114,23 +112,27 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes) {
     lowest: lowestOf(x.type),
   });
   const biasRow = attentionBiasRows(optionalTensorInput(inputs, 5, 'attention_bias'), batch, heads, seq, total);
-  const out = computeBuffer(x.type, batch * seq * vHidden) as FloatArray;
-  attend({
-    batch,
-    q: { data: current.q, heads, rows: seq, size },
-    k: { data: k, heads, rows: total, size },
-    v: { data: v, heads, rows: total, size: vSize },
-    scale: attrs.scale || 1 / Math.sqrt(size),
-    logits: (b, h, i, row) => {
-      maskRow?.(b, i, row);
-      biasRow?.(b, h, i, row);
-    },
-  }, out);
+  const out = new Float32Array(batch * seq * vHidden);
+  const logits: RowHook | undefined = maskRow && biasRow
+    ? (b, h, i, scores, at) => {
+      maskRow(b, i, scores, at);
+      biasRow(b, h, i, scores, at);
+    }
+    : maskRow ? (b, _h, i, scores, at) => maskRow(b, i, scores, at) : biasRow;
+  const scale = attrs.scale || 1 / Math.sqrt(size);
+  if (!past && !attrs.wantsPresent) {
+    attend({ batch, q, k, v, scale, logits }, out);
+    return [tensorFromCompute(x.type, [batch, seq, vHidden], out)];
+  }
+  const [pastKey, pastValue] = past ? splitPast(past) : [];
+  const present = new Float32Array(2 * batch * heads * total * size);
+  const presentKey = present.subarray(0, present.length / 2);
+  const presentValue = present.subarray(present.length / 2);
+  extendCache(pastKey, k, batch, presentKey);
+  extendCache(pastValue, v, batch, presentValue);
+  attend({ batch, q, k: bnshHeads(presentKey, heads, total, size), v: bnshHeads(presentValue, heads, total, size), scale, logits }, out);
   const output = tensorFromCompute(x.type, [batch, seq, vHidden], out);
   if (!attrs.wantsPresent) return [output];
-  const present = new Float32Array(k.length + v.length);
-  present.set(k);
-  present.set(v, k.length);
   return [output, tensorFromCompute(x.type, [2, batch, heads, total, size], present)];
 }
 
@@ -159,5 +161,5 @@ export const contribAttentionKernel = kernel<AttentionAttributes>({
     { input: 3, types: ['int32'] },
   ],
   parseAttributes,
-  run: (inputs, attrs) => contribAttention(inputs, attrs),
+  run: (inputs, attrs, context) => contribAttention(inputs, attrs, context),
 });

@@ -98,10 +98,10 @@ function embedLayerNormalize(inputs: KernelInputs, epsilon: number) {
   }, tokens, hidden);
   const { mean, invStdDev } = groupMoments(sum, tokens, hidden, epsilon);
   const y = computeBuffer(wordTensor.type, sum.length) as NumberArray;
-  for (let i = 0; i < sum.length; i++) {
-    const token = Math.floor(i / hidden);
-    const h = i - token * hidden;
-    y[i] = (sum[i] - mean[token]) * invStdDev[token] * gamma[h] + beta[h];
+  for (let token = 0, at = 0; token < tokens; token++, at += hidden) {
+    const mu = mean[token];
+    const inv = invStdDev[token];
+    for (let h = 0; h < hidden; h++) y[at + h] = (sum[at + h] - mu) * inv * gamma[h] + beta[h];
   }
   const maskIndex = new Int32Array(batch);
   if (mask) for (let t = 0; t < tokens; t++) if (mask[t] === 1) maskIndex[Math.floor(t / seq)]++;

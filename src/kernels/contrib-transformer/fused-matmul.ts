@@ -7,8 +7,11 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { kernel } from '../kernel.js';
 import { permute } from '../indexing/permute.js';
 import { matmul } from '../linalg/matmul.js';
+import { gemm, type FloatArray } from '../linalg/gemm-core.js';
+import { matmulShape } from '../linalg/matmul-shape.js';
+import { sizeOf } from '../../tensor/shape.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
-import { tensorFromCompute } from '../support/numeric.js';
+import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { HALF_SINGLE_DOUBLE, MS_DOMAIN, widenHalf } from './element-types.js';
 
 interface FusedMatMulAttributes {
@@ -30,6 +33,34 @@ function operand(t: DenseTensor, transBatch: boolean, trans: boolean): DenseTens
   return new DenseTensor(t.type, dims, data);
 }
 
+/** The logical dims of op(t) for transA/transB alone: the last two axes swapped. */
+function transposedDims(dims: readonly number[], trans: boolean): readonly number[] {
+  if (!trans || dims.length < 2) return dims;
+  const r = dims.length;
+  return [...dims.slice(0, -2), dims[r - 1], dims[r - 2]];
+}
+
+/**
+ * alpha * op(A) op(B) for float32 or float64 operands transposed within their last two axes
+ * only: the GEMM reads each transposed matrix in place and applies alpha, so nothing is permuted.
+ */
+function transposingProduct(a: DenseTensor, b: DenseTensor, attrs: FusedMatMulAttributes): DenseTensor {
+  const transA = attrs.transA && a.rank >= 2;
+  const transB = attrs.transB && b.rank >= 2;
+  const shape = matmulShape(transposedDims(a.dims, transA), transposedDims(b.dims, transB));
+  const { m, k, n } = shape;
+  const av = computeValues(a) as FloatArray;
+  const bv = computeValues(b) as FloatArray;
+  const out = computeBuffer(a.type, sizeOf(shape.outDims)) as FloatArray;
+  const product = (rows: number, aOffset: number, bOffset: number, cOffset: number) => gemm({
+    m: rows, n, k, a: av, aOffset, lda: transA ? m : k, transA, b: bv, bOffset, ldb: transB ? k : n, transB,
+    c: out, cOffset, ldc: n, alpha: attrs.alpha, beta: 0,
+  });
+  if (shape.stackable && !transA) product(shape.batches * m, 0, 0, 0);
+  else for (let i = 0; i < shape.batches; i++) product(m, shape.aMatrix(i) * m * k, shape.bMatrix(i) * k * n, i * m * n);
+  return tensorFromCompute(a.type, shape.outDims, out);
+}
+
 export const fusedMatMulKernel = kernel<FusedMatMulAttributes>({
   domain: MS_DOMAIN,
   opType: 'FusedMatMul',
@@ -46,6 +77,7 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes>({
     const a = tensorInput(inputs, 0, 'A');
     const b = tensorInput(inputs, 1, 'B');
     requireSameType(a, b, 'A and B');
+    if (!attrs.transBatchA && !attrs.transBatchB) return [transposingProduct(a, b, attrs)];
     const product = matmul(operand(widenHalf(a), attrs.transBatchA, attrs.transA), operand(widenHalf(b), attrs.transBatchB, attrs.transB));
     // The product is a fresh float32 or float64 buffer, so alpha scales it in place.
     const values = product.data as Float32Array | Float64Array;

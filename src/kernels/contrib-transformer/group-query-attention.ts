@@ -11,11 +11,10 @@ import { KernelInputError } from '../../errors/errors.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
 import { kernel, type KernelInputs, type PlanTimeContext } from '../kernel.js';
-import type { FloatArray } from '../linalg/gemm-core.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { attentionBiasRows } from './attention-bias.js';
-import { attend } from './attention-core.js';
+import { attend, bnshHeads } from './attention-core.js';
 import { HALF_AND_SINGLE, MS_DOMAIN, requireTypeOf } from './element-types.js';
 import { gqaPresent, gqaSequence, type GqaSequence } from './gqa-cache.js';
 import { gqaHeads, rotateHeads } from './gqa-heads.js';
@@ -103,29 +102,35 @@ function groupQueryAttention(inputs: KernelInputs, attrs: GqaAttributes) {
     throw new KernelInputError(`head_sink must have shape [${heads}], got ${formatShape(sinkTensor.dims)}`);
   }
   const sinks = sinkTensor && (computeValues(sinkTensor) as NumberArray);
-  const out = computeBuffer(query.type, batch * seq * heads * size) as FloatArray;
+  const out = new Float32Array(batch * seq * heads * size);
   const rows = sequence.presentRows;
   const total = sequence.totalSequenceLength;
-  const qk = attrs.qkOutput ? (computeBuffer(query.type, batch * heads * seq * total) as FloatArray) : undefined;
+  const qk = attrs.qkOutput ? new Float32Array(batch * heads * seq * total) : undefined;
+  const softcap = attrs.softcap;
   attend({
     batch,
-    q: { data: q, heads, rows: seq, size },
-    k: { data: presentKey, heads: kvHeads, rows, size },
-    v: { data: presentValue, heads: kvHeads, rows, size },
+    q: bnshHeads(q, heads, seq, size),
+    k: bnshHeads(presentKey, kvHeads, rows, size),
+    v: bnshHeads(presentValue, kvHeads, rows, size),
     scale: attrs.scale || 1 / Math.sqrt(size),
-    logits: (b, h, i, row) => {
+    logits: (b, h, i, scores, at) => {
       const [start, end] = visibleKeys(sequence, b, i, attrs);
-      if (attrs.softcap > 0) for (let j = start; j < end; j++) row[j] = attrs.softcap * Math.tanh(row[j] / attrs.softcap);
-      biasRow?.(b, h, i, row);
-      row.fill(-Infinity, 0, start);
-      row.fill(-Infinity, end);
+      if (softcap > 0) for (let j = at + start; j < at + end; j++) scores[j] = softcap * Math.tanh(scores[j] / softcap);
+      biasRow?.(b, h, i, scores, at);
+      scores.fill(-Infinity, at, at + start);
+      scores.fill(-Infinity, at + end, at + rows);
     },
     sink: sinks ? (h) => sinks[h] : attrs.smoothSoftmax ? () => 0 : undefined,
     // Scores of hidden keys read 0, as onnxruntime writes them.
-    inspect: qk && ((b, h, i, row, probabilities) => {
+    inspect: qk && ((b, h, block, probabilities) => {
       if (probabilities !== (attrs.qkOutput === 2)) return;
-      const at = ((b * heads + h) * seq + i) * total;
-      for (let j = 0; j < total; j++) qk[at + j] = row[j] === -Infinity ? 0 : row[j];
+      for (let i = 0; i < seq; i++) {
+        const at = ((b * heads + h) * seq + i) * total;
+        for (let j = 0; j < total; j++) {
+          const score = block[i * rows + j];
+          qk[at + j] = score === -Infinity ? 0 : score;
+        }
+      }
     }),
   }, out);
   const presentDims = [batch, kvHeads, rows, size];

@@ -3,10 +3,9 @@
  * (BNSH) layout their arithmetic runs on. A source is described by strides, so [B, S, N * H],
  * [B, N, S, H] and the packed [B, S, N, 2 or 3, H] inputs all gather the same way.
  */
-import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { headView, presentCache } from '../linalg/attention-layout.js';
-import type { FloatArray } from '../linalg/gemm-core.js';
-import type { NumberArray } from '../support/numeric.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { computeValues, type NumberArray } from '../support/numeric.js';
+import type { Heads } from './attention-core.js';
 
 export interface StridedHeads {
   readonly data: NumberArray;
@@ -52,10 +51,26 @@ export function gatherHeads(src: StridedHeads, shape: HeadShape, bias?: NumberAr
 }
 
 /**
- * The present cache [batch, heads, past + seq, size]: each head's past rows (a [batch, heads,
- * past, size] tensor), then its new rows (BNSH), as the ai.onnx Attention builds it.
+ * Writes the present cache [batch, heads, past + rows, size] into `into`: each head's past rows
+ * (from a [batch, heads, past, size] tensor), then its rows of `current`.
  */
-export function extendCache(past: DenseTensor | undefined, current: Float32Array, shape: HeadShape): FloatArray {
-  const tensor = new DenseTensor('float32', [shape.batch, shape.heads, shape.seq, shape.size], current);
-  return presentCache(past, tensor, headView(tensor, undefined, 'key'), past ? past.dims[2] : 0);
+export function extendCache(past: DenseTensor | undefined, current: Heads, batch: number, into: Float32Array): void {
+  const { heads, rows, size } = current;
+  const pastRows = past ? past.dims[2] : 0;
+  const pastValues = past && (computeValues(past) as NumberArray);
+  const total = pastRows + rows;
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const head = (b * heads + h) * total * size;
+      if (pastValues) {
+        const from = (b * heads + h) * pastRows * size;
+        into.set(pastValues.subarray(from, from + pastRows * size), head);
+      }
+      const source = current.offset + b * current.batchStride + h * current.headStride;
+      for (let r = 0; r < rows; r++) {
+        const at = source + r * current.rowStride;
+        into.set(current.data.subarray(at, at + size), head + (pastRows + r) * size);
+      }
+    }
+  }
 }

@@ -9,11 +9,10 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { kernel, type KernelInputs } from '../kernel.js';
-import type { FloatArray } from '../linalg/gemm-core.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
-import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { tensorFromCompute } from '../support/numeric.js';
 import { attentionBiasRows } from './attention-bias.js';
-import { attend } from './attention-core.js';
+import { attend, bnshHeads } from './attention-core.js';
 import { keyPaddingMaskFormat, maskRows } from './attention-mask.js';
 import { HALF_AND_SINGLE, MS_DOMAIN, lowestOf, requireTypeOf } from './element-types.js';
 import { extendCache } from './heads.js';
@@ -52,8 +51,10 @@ function multiHeadAttention(inputs: KernelInputs, attrs: MhaAttributes) {
   }
   const past = pastKey ? pastKey.dims[2] : 0;
   const total = past + kvSeq;
-  const presentKey = extendCache(pastKey, k, { batch, heads, seq: kvSeq, size });
-  const presentValue = extendCache(pastValue, v, { batch, heads, seq: kvSeq, size: vSize });
+  const presentKey = new Float32Array(batch * heads * total * size);
+  const presentValue = new Float32Array(batch * heads * total * vSize);
+  extendCache(pastKey, bnshHeads(k, heads, kvSeq, size), batch, presentKey);
+  extendCache(pastValue, bnshHeads(v, heads, kvSeq, vSize), batch, presentValue);
 
   const mask = optionalTensorInput(inputs, 4, 'key_padding_mask');
   const maskRow = maskRows({
@@ -67,20 +68,20 @@ function multiHeadAttention(inputs: KernelInputs, attrs: MhaAttributes) {
     lowest: lowestOf(query.type),
   });
   const biasRow = attentionBiasRows(optionalTensorInput(inputs, 5, 'attention_bias'), batch, heads, seq, total);
-  const out = computeBuffer(query.type, batch * seq * heads * vSize) as FloatArray;
-  const qk = attrs.wantsQk ? (computeBuffer(query.type, batch * heads * seq * total) as FloatArray) : undefined;
+  const out = new Float32Array(batch * seq * heads * vSize);
+  const qk = attrs.wantsQk ? new Float32Array(batch * heads * seq * total) : undefined;
   attend({
     batch,
-    q: { data: q, heads, rows: seq, size },
-    k: { data: presentKey, heads, rows: total, size },
-    v: { data: presentValue, heads, rows: total, size: vSize },
+    q: bnshHeads(q, heads, seq, size),
+    k: bnshHeads(presentKey, heads, total, size),
+    v: bnshHeads(presentValue, heads, total, vSize),
     scale: attrs.scale || 1 / Math.sqrt(size),
-    logits: (b, h, i, row) => {
-      maskRow?.(b, i, row);
-      biasRow?.(b, h, i, row);
+    logits: (b, h, i, scores, at) => {
+      maskRow?.(b, i, scores, at);
+      biasRow?.(b, h, i, scores, at);
     },
-    inspect: qk && ((b, h, i, row, probabilities) => {
-      if (!probabilities) qk.set(row, ((b * heads + h) * seq + i) * total);
+    inspect: qk && ((b, h, block, probabilities) => {
+      if (!probabilities) qk.set(block, (b * heads + h) * seq * total);
     }),
   }, out);
   return [

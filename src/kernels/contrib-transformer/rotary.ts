@@ -42,11 +42,17 @@ export function applyRotary(
       const row = position * cache.width;
       for (let n = 0; n < layout.heads; n++) {
         const at = b * layout.batchStride + s * layout.seqStride + n * layout.headStride;
-        for (let i = 0; i < rotaryDim; i++) {
-          const c = interleaved ? i >> 1 : i % half;
-          const partner = interleaved ? i ^ 1 : (i + half) % rotaryDim;
-          const sign = (interleaved ? i % 2 === 0 : i < half) ? -1 : 1;
-          output[at + i] = input[at + i] * cache.cos[row + c] + sign * input[at + partner] * cache.sin[row + c];
+        // Pair p is (first, second) = (2p, 2p + 1) interleaved, else (p, p + half).
+        const step = interleaved ? 2 : 1;
+        const offset = interleaved ? 1 : half;
+        for (let p = 0, first = at; p < half; p++, first += step) {
+          const second = first + offset;
+          const cos = cache.cos[row + p];
+          const sin = cache.sin[row + p];
+          const x = input[first];
+          const y = input[second];
+          output[first] = x * cos - y * sin;
+          output[second] = y * cos + x * sin;
         }
         for (let i = rotaryDim; i < layout.headSize; i++) output[at + i] = input[at + i];
       }

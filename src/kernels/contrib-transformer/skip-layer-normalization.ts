@@ -8,10 +8,10 @@
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { floatTensor } from '../normalization/float-tensor.js';
 import { optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { HALF_AND_SINGLE, MS_DOMAIN } from './element-types.js';
 
 interface SkipNormOperands {
@@ -51,54 +51,71 @@ function operands(inputs: KernelInputs, simplified: boolean): SkipNormOperands {
   };
 }
 
-function skipNormalize(inputs: KernelInputs, epsilon: number, simplified: boolean) {
+/** row = x + skip (+ bias) in doubles; returns the row's sum. */
+function addRow(row: Float64Array, x: NumberArray, at: number, skip: NumberArray, skipAt: number, bias: NumberArray | undefined): number {
+  const hidden = row.length;
+  let total = 0;
+  if (bias) {
+    for (let h = 0; h < hidden; h++) {
+      const v = x[at + h] + skip[skipAt + h] + bias[h];
+      row[h] = v;
+      total += v;
+    }
+  } else {
+    for (let h = 0; h < hidden; h++) {
+      const v = x[at + h] + skip[skipAt + h];
+      row[h] = v;
+      total += v;
+    }
+  }
+  return total;
+}
+
+/** The node's outputs, the unlisted optional ones omitted: `outputs` is how many it lists. */
+function skipNormalize(inputs: KernelInputs, epsilon: number, simplified: boolean, outputs: number, context: KernelContext) {
   const { x, skip, gamma, beta, bias, hidden } = operands(inputs, simplified);
   const xv = computeValues(x) as NumberArray;
   const rows = hidden === 0 ? 0 : x.size / hidden;
-  const y = computeBuffer(x.type, x.size) as NumberArray;
-  const sum = computeBuffer(x.type, x.size) as NumberArray;
+  const y = computeOutput(context, x.type, x.dims) as NumberArray;
+  const sum = outputs > 3 ? (computeOutput(context, x.type, x.dims) as NumberArray) : undefined;
   const mean = new Float64Array(rows);
   const invStdDev = new Float64Array(rows);
   const row = new Float64Array(hidden);
   for (let r = 0; r < rows; r++) {
     const at = r * hidden;
-    const skipAt = at % skip.length;
-    let total = 0;
-    for (let h = 0; h < hidden; h++) {
-      row[h] = xv[at + h] + skip[skipAt + h] + (bias ? bias[h] : 0);
-      sum[at + h] = row[h];
-      total += row[h];
-    }
+    const total = addRow(row, xv, at, skip, at % skip.length, bias);
+    if (sum) sum.set(row, at);
     const mu = simplified ? 0 : total / hidden;
     let squares = 0;
     for (let h = 0; h < hidden; h++) squares += (row[h] - mu) * (row[h] - mu);
     const inv = 1 / Math.sqrt(squares / hidden + epsilon);
     mean[r] = mu;
     invStdDev[r] = inv;
-    for (let h = 0; h < hidden; h++) y[at + h] = (row[h] - mu) * inv * gamma[h] + (beta ? beta[h] : 0);
+    if (beta) for (let h = 0; h < hidden; h++) y[at + h] = (row[h] - mu) * inv * gamma[h] + beta[h];
+    else for (let h = 0; h < hidden; h++) y[at + h] = (row[h] - mu) * inv * gamma[h];
   }
   const statsDims = [...x.dims.slice(0, -1), 1];
   return [
     tensorFromCompute(x.type, x.dims, y),
-    floatTensor('float32', statsDims, mean),
-    floatTensor('float32', statsDims, invStdDev),
-    tensorFromCompute(x.type, x.dims, sum),
+    outputs > 1 ? floatTensor('float32', statsDims, mean) : undefined,
+    outputs > 2 ? floatTensor('float32', statsDims, invStdDev) : undefined,
+    sum && tensorFromCompute(x.type, x.dims, sum),
   ];
 }
 
 function skipNormKernel(opType: string, simplified: boolean): KernelDefinition {
   const inputCount = simplified ? 4 : 5;
-  return kernel<number>({
+  return kernel<{ epsilon: number; outputs: number }>({
     domain: MS_DOMAIN,
     opType,
     sinceVersion: 1,
     typeConstraints: Array.from({ length: inputCount }, (_, input) => ({ input, types: HALF_AND_SINGLE })),
-    parseAttributes: (attrs) => {
+    parseAttributes: (attrs, context) => {
       const epsilon = attrs.float('epsilon', 1e-12);
       if (!(epsilon >= 0)) throw new KernelInputError(`attribute 'epsilon' must be non-negative, got ${epsilon}`);
-      return epsilon;
+      return { epsilon, outputs: context.outputCount };
     },
-    run: (inputs, epsilon) => skipNormalize(inputs, epsilon, simplified),
+    run: (inputs, { epsilon, outputs }, context) => skipNormalize(inputs, epsilon, simplified, outputs, context),
   });
 }
 

@@ -15,6 +15,7 @@ import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } fro
 import { attentionBias, nonpadLengths } from './attention-bias.js';
 import { attentionLayout, headAddress, presentCache } from './attention-layout.js';
 import { gemm, type FloatArray } from './gemm-core.js';
+import { fastExp } from '../support/fast-math.js';
 
 interface AttentionAttributes {
   readonly causal: boolean;
@@ -44,7 +45,7 @@ function parseAttention(attrs: AttributeReader): AttentionAttributes {
 }
 
 /** Softmax of a score row in place; a row with no finite score becomes all zeros. */
-function softmaxRow(row: Float64Array): void {
+function softmaxRow(row: FloatArray): void {
   let max = -Infinity;
   for (let j = 0; j < row.length; j++) if (row[j] > max) max = row[j];
   if (max === -Infinity) {
@@ -53,7 +54,7 @@ function softmaxRow(row: Float64Array): void {
   }
   let sum = 0;
   for (let j = 0; j < row.length; j++) {
-    row[j] = Math.exp(row[j] - max);
+    row[j] = fastExp(row[j] - max);
     sum += row[j];
   }
   for (let j = 0; j < row.length; j++) row[j] /= sum;
@@ -88,7 +89,8 @@ function attention(inputs: KernelInputs, attrs: AttentionAttributes, padShortMas
   const yView = { ...qv, size: vv.size };
   const qkDims = [qv.batch, qv.heads, qv.seq, total];
   const qk = computeBuffer(q.type, qv.batch * qv.heads * qv.seq * total) as NumberArray;
-  const scores = new Float64Array(qv.seq * total);
+  // Float32 scores (as onnxruntime keeps them) let float32 products run on the WebAssembly GEMM.
+  const scores = qValues instanceof Float32Array ? new Float32Array(qv.seq * total) : new Float64Array(qv.seq * total);
   const rowBias = new Float64Array(total);
   const group = qv.heads / kv.heads;
   for (let b = 0; b < qv.batch; b++) {

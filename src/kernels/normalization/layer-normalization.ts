@@ -8,16 +8,29 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { broadcastParameter, parameterAt } from './broadcast-parameter.js';
 import { floatTensor } from './float-tensor.js';
 import { groupMoments } from './moments.js';
+import { rowParameter } from './row-parameter.js';
 import { stashTypeOf } from './stash-type.js';
 
 interface LayerNormAttributes {
   readonly axis: number;
   readonly epsilon: number;
   readonly stashType: DataType;
+}
+
+/** y = (x - mean) * invStdDev * scale (+ bias) row by row, Scale and B one value per row element. */
+function normalizeRows(
+  x: NumberArray, y: NumberArray, mean: Float64Array, invStdDev: Float64Array, inner: number, scale: NumberArray, bias: NumberArray | undefined,
+): void {
+  for (let g = 0, at = 0; g < mean.length; g++, at += inner) {
+    const mu = mean[g];
+    const inv = invStdDev[g];
+    if (bias) for (let j = 0; j < inner; j++) y[at + j] = (x[at + j] - mu) * inv * scale[j] + bias[j];
+    else for (let j = 0; j < inner; j++) y[at + j] = (x[at + j] - mu) * inv * scale[j];
+  }
 }
 
 export const layerNormalizationKernels: KernelDefinition[] = [
@@ -31,7 +44,7 @@ export const layerNormalizationKernels: KernelDefinition[] = [
       epsilon: attrs.float('epsilon', 1e-5),
       stashType: stashTypeOf(attrs),
     }),
-    run(inputs, { axis, epsilon, stashType }) {
+    run(inputs, { axis, epsilon, stashType }, context) {
       const x = tensorInput(inputs, 0, 'X');
       const scaleTensor = tensorInput(inputs, 1, 'Scale');
       const biasTensor = optionalTensorInput(inputs, 2, 'B');
@@ -44,13 +57,18 @@ export const layerNormalizationKernels: KernelDefinition[] = [
       const bias = biasTensor && broadcastParameter(biasTensor, x.dims, 'B');
       const xv = computeValues(x) as NumberArray;
       const { mean, invStdDev } = groupMoments(xv, outer, inner, epsilon);
-      const y = computeBuffer(x.type, x.size) as NumberArray;
-      for (let g = 0, i = 0; g < outer; g++) {
-        const mu = mean[g];
-        const inv = invStdDev[g];
-        for (let j = 0; j < inner; j++, i++) {
-          const normalized = (xv[i] - mu) * inv;
-          y[i] = normalized * parameterAt(scale, i) + (bias ? parameterAt(bias, i) : 0);
+      const y = computeOutput(context, x.type, x.dims) as NumberArray;
+      const scaleRow = rowParameter(scale, inner);
+      const biasRow = bias && rowParameter(bias, inner);
+      if (scaleRow && (!bias || biasRow)) normalizeRows(xv, y, mean, invStdDev, inner, scaleRow, biasRow);
+      else {
+        for (let g = 0, i = 0; g < outer; g++) {
+          const mu = mean[g];
+          const inv = invStdDev[g];
+          for (let j = 0; j < inner; j++, i++) {
+            const normalized = (xv[i] - mu) * inv;
+            y[i] = normalized * parameterAt(scale, i) + (bias ? parameterAt(bias, i) : 0);
+          }
         }
       }
       const statsDims = x.dims.map((d, i) => (i < a ? d : 1));

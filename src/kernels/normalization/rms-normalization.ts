@@ -10,6 +10,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { broadcastParameter, parameterAt } from './broadcast-parameter.js';
+import { rowParameter } from './row-parameter.js';
 import { stashTypeOf } from './stash-type.js';
 
 interface RmsNormAttributes {
@@ -33,12 +34,16 @@ export function rmsNormalize(x: DenseTensor, scaleTensor: DenseTensor, axis: num
   const xv = computeValues(x) as NumberArray;
   const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
   const invRms = new Float64Array(outer);
+  const scaleRow = rowParameter(scale, inner);
   for (let g = 0; g < outer; g++) {
     const start = g * inner;
+    const end = start + inner;
     let squares = 0;
-    for (let i = start; i < start + inner; i++) squares += xv[i] * xv[i];
-    invRms[g] = 1 / Math.sqrt(squares / inner + epsilon);
-    for (let i = start; i < start + inner; i++) y[i] = xv[i] * invRms[g] * parameterAt(scale, i);
+    for (let i = start; i < end; i++) squares += xv[i] * xv[i];
+    const inv = 1 / Math.sqrt(squares / inner + epsilon);
+    invRms[g] = inv;
+    if (scaleRow) for (let i = start, j = 0; i < end; i++, j++) y[i] = xv[i] * inv * scaleRow[j];
+    else for (let i = start; i < end; i++) y[i] = xv[i] * inv * parameterAt(scale, i);
   }
   return { y: tensorFromCompute(scaleTensor.type, x.dims, y), invRms, axis: a };
 }

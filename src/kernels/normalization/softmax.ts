@@ -3,37 +3,72 @@
  * (default 1) and the op runs over each row of the flattened trailing dimensions; from 13 it
  * runs along the single dimension `axis` (default -1). Softmax and LogSoftmax subtract the
  * row maximum before exponentiating so large inputs neither overflow nor lose precision.
+ * Their exponentials are fastExp's (~1e-13 relative): below any float type's resolution.
  */
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
+import { fastExp } from '../support/fast-math.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
-import type { NumberArray } from '../support/numeric.js';
+import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { mapLanes, type LaneFn } from './axis-lanes.js';
 
-function laneMax(x: NumberArray, base: number, length: number, step: number): number {
-  let max = -Infinity;
-  for (let i = 0, at = base; i < length; i++, at += step) max = Math.max(max, x[at]);
-  return max;
+/**
+ * Softmax (or LogSoftmax, `log`) of x seen as [outer, length, inner] along its middle axis,
+ * into y. Rows (inner 1) are contiguous; otherwise each outer block runs its `inner` lanes side
+ * by side, so every pass reads memory in order. Exponentials and sums are doubles, in `scratch`
+ * (length * inner), and are rounded once when stored.
+ */
+function softmaxAlong(x: NumberArray, y: NumberArray, outer: number, length: number, inner: number, log: boolean): void {
+  const block = length * inner;
+  const scratch = new Float64Array(block);
+  if (inner === 1) {
+    for (let o = 0, at = 0; o < outer; o++, at += length) softmaxRow(x, y, at, length, scratch, log);
+    return;
+  }
+  const max = new Float64Array(inner);
+  const sum = new Float64Array(inner);
+  for (let o = 0, at = 0; o < outer; o++, at += block) {
+    max.fill(-Infinity);
+    sum.fill(0);
+    for (let i = 0, row = at; i < length; i++, row += inner) {
+      for (let q = 0; q < inner; q++) if (x[row + q] > max[q]) max[q] = x[row + q];
+    }
+    for (let i = 0, row = at, e = 0; i < length; i++, row += inner) {
+      for (let q = 0; q < inner; q++, e++) {
+        scratch[e] = fastExp(x[row + q] - max[q]);
+        sum[q] += scratch[e];
+      }
+    }
+    if (log) {
+      for (let q = 0; q < inner; q++) sum[q] = max[q] + Math.log(sum[q]);
+      for (let i = 0, row = at; i < length; i++, row += inner) for (let q = 0; q < inner; q++) y[row + q] = x[row + q] - sum[q];
+    } else {
+      for (let q = 0; q < inner; q++) sum[q] = 1 / sum[q];
+      for (let i = 0, row = at, e = 0; i < length; i++, row += inner) for (let q = 0; q < inner; q++, e++) y[row + q] = scratch[e] * sum[q];
+    }
+  }
 }
 
-const softmaxLane: LaneFn = (x, y, base, length, step, exps) => {
-  const max = laneMax(x, base, length, step);
+/** One contiguous lane of softmaxAlong. A NaN anywhere makes the sum, so the whole lane, NaN. */
+function softmaxRow(x: NumberArray, y: NumberArray, at: number, length: number, exps: Float64Array, log: boolean): void {
+  const end = at + length;
+  let max = -Infinity;
+  for (let j = at; j < end; j++) if (x[j] > max) max = x[j];
   let sum = 0;
-  for (let i = 0, at = base; i < length; i++, at += step) {
-    exps[i] = Math.exp(x[at] - max);
-    sum += exps[i];
+  for (let j = at, e = 0; j < end; j++, e++) {
+    exps[e] = fastExp(x[j] - max);
+    sum += exps[e];
   }
-  for (let i = 0, at = base; i < length; i++, at += step) y[at] = exps[i] / sum;
-};
-
-const logSoftmaxLane: LaneFn = (x, y, base, length, step) => {
-  const max = laneMax(x, base, length, step);
-  let sum = 0;
-  for (let i = 0, at = base; i < length; i++, at += step) sum += Math.exp(x[at] - max);
-  const logSum = Math.log(sum);
-  for (let i = 0, at = base; i < length; i++, at += step) y[at] = x[at] - max - logSum;
-};
+  if (log) {
+    const shift = max + Math.log(sum);
+    for (let j = at; j < end; j++) y[j] = x[j] - shift;
+    return;
+  }
+  const inverse = 1 / sum;
+  for (let j = at, e = 0; j < end; j++, e++) y[j] = exps[e] * inverse;
+}
 
 /** 1 at the first maximum of the lane, 0 elsewhere. */
 const hardmaxLane: LaneFn = (x, y, base, length, step) => {
@@ -46,7 +81,19 @@ interface AxisAttributes {
   readonly axis: number;
 }
 
-function softmaxFamily(opType: string, lane: LaneFn): KernelDefinition[] {
+/** The op over x seen as [outer, length, rest] along its middle axis. */
+type AxisOp = (x: DenseTensor, outer: number, length: number, context: KernelContext) => DenseTensor;
+
+function softmaxOp(log: boolean): AxisOp {
+  return (x, outer, length, context) => {
+    const inner = outer * length === 0 ? 0 : x.size / (outer * length);
+    const y = computeOutput(context, x.type, x.dims) as NumberArray;
+    softmaxAlong(computeValues(x) as NumberArray, y, outer, length, inner, log);
+    return tensorFromCompute(x.type, x.dims, y);
+  };
+}
+
+function softmaxFamily(opType: string, op: AxisOp): KernelDefinition[] {
   const legacyTypes: readonly DataType[] = ['float16', 'float32', 'float64'];
   const coerced2d = kernel<AxisAttributes>({
     domain: '',
@@ -55,10 +102,10 @@ function softmaxFamily(opType: string, lane: LaneFn): KernelDefinition[] {
     untilVersion: 12,
     typeConstraints: [{ input: 0, types: legacyTypes }],
     parseAttributes: (attrs) => ({ axis: attrs.int('axis', 1) }),
-    run(inputs, { axis }) {
+    run(inputs, { axis }, context) {
       const x = tensorInput(inputs, 0, 'input');
       const a = normalizeAxis(axis, x.rank);
-      return [mapLanes(x, sizeOf(x.dims.slice(0, a)), sizeOf(x.dims.slice(a)), lane)];
+      return [op(x, sizeOf(x.dims.slice(0, a)), sizeOf(x.dims.slice(a)), context)];
     },
   });
   const singleAxis = kernel<AxisAttributes>({
@@ -67,17 +114,17 @@ function softmaxFamily(opType: string, lane: LaneFn): KernelDefinition[] {
     sinceVersion: 13,
     typeConstraints: [{ input: 0, types: FLOAT_TYPES }],
     parseAttributes: (attrs) => ({ axis: attrs.int('axis', -1) }),
-    run(inputs, { axis }) {
+    run(inputs, { axis }, context) {
       const x = tensorInput(inputs, 0, 'input');
       const a = normalizeAxis(axis, x.rank);
-      return [mapLanes(x, sizeOf(x.dims.slice(0, a)), x.rank === 0 ? 1 : x.dims[a], lane)];
+      return [op(x, sizeOf(x.dims.slice(0, a)), x.rank === 0 ? 1 : x.dims[a], context)];
     },
   });
   return [coerced2d, singleAxis];
 }
 
 export const softmaxKernels: KernelDefinition[] = [
-  ...softmaxFamily('Softmax', softmaxLane),
-  ...softmaxFamily('LogSoftmax', logSoftmaxLane),
-  ...softmaxFamily('Hardmax', hardmaxLane),
+  ...softmaxFamily('Softmax', softmaxOp(false)),
+  ...softmaxFamily('LogSoftmax', softmaxOp(true)),
+  ...softmaxFamily('Hardmax', (x, outer, length) => mapLanes(x, outer, length, hardmaxLane)),
 ];

@@ -47,6 +47,9 @@ function rotate(x: DenseTensor, cos: DenseTensor, sin: DenseTensor, positions: n
   const sinValues = computeValues(sin) as Float32Array;
   const input = computeValues(x) as Float32Array;
   const out = Float32Array.from(input);
+  // Pair i is (first, second) = (2i, 2i + 1) interleaved, else (i, i + half).
+  const step = attrs.interleaved ? 2 : 1;
+  const offset = attrs.interleaved ? 1 : half;
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < seq; s++) {
       const position = positions ? positions[b * seq + s] : b * seq + s;
@@ -54,8 +57,8 @@ function rotate(x: DenseTensor, cos: DenseTensor, sin: DenseTensor, positions: n
       const row = position * half;
       for (let h = 0; h < heads; h++) {
         const base = b * strides[0] + s * strides[1] + h * strides[2];
-        for (let i = 0; i < half; i++) {
-          const [first, second] = attrs.interleaved ? [base + 2 * i, base + 2 * i + 1] : [base + i, base + i + half];
+        for (let i = 0, first = base; i < half; i++, first += step) {
+          const second = first + offset;
           const c = cosValues[row + i];
           const n = sinValues[row + i];
           out[first] = c * input[first] - n * input[second];

@@ -77,6 +77,14 @@ const cases: [string, AttentionCase][] = [
   ['attention_bias [batch, heads, seq, total]', { batch: 2, seq: 4, inputHidden: 5, heads: 2, headSize: 3, attentionBias: 'full' }],
   ['attention_bias broadcast, with a mask', { batch: 3, seq: 2, inputHidden: 6, heads: 2, headSize: 2, attentionBias: 'shared', mask: 'end' }],
   ['scale and mask_filter_value', { batch: 2, seq: 3, inputHidden: 5, heads: 2, headSize: 3, mask: 'keys', attributes: { scale: attr.float(0.2), mask_filter_value: attr.float(-50) } }],
+  // Large enough for the WebAssembly GEMM on every product; sizes not multiples of 4.
+  ['large, odd head size, no mask', { batch: 1, seq: 37, inputHidden: 30, heads: 3, headSize: 13 }],
+  ['large, batch 2, attention_bias broadcast', { batch: 2, seq: 29, inputHidden: 22, heads: 2, headSize: 17, attentionBias: 'shared' }],
+  ['large, key lengths mask', { batch: 3, seq: 33, inputHidden: 18, heads: 2, headSize: 11, mask: 'end' }],
+  ['large, unidirectional with key padding', { batch: 2, seq: 31, inputHidden: 14, heads: 3, headSize: 9, mask: 'keys', attributes: { unidirectional: attr.int(1) } }],
+  ['large, past and present, per-query mask', { batch: 2, seq: 19, inputHidden: 15, heads: 2, headSize: 10, past: 23, mask: 'rows' }],
+  ['large, sequence 1 after a long past', { batch: 2, seq: 1, inputHidden: 21, heads: 3, headSize: 7, past: 61, attributes: { unidirectional: attr.int(1) } }],
+  ['large, V head size differs', { batch: 2, seq: 26, inputHidden: 19, heads: 2, headSize: 14, vHeadSize: 9, mask: 'end-start' }],
 ];
 
 describe('Attention (com.microsoft)', () => {

@@ -24,6 +24,13 @@ const cases: [string, MatMulCase][] = [
   ['transBatchB', { a: [2, 3, 4], b: [4, 2, 5], transBatchB: 1 }],
   ['transBatchB and transB, rank 4', { a: [2, 3, 5, 4], b: [6, 2, 3, 4], transBatchB: 1, transB: 1, alpha: 0.5 }],
   ['both transBatch', { a: [5, 2, 3], b: [3, 2, 6], transBatchA: 1, transBatchB: 1 }],
+  // Transposed in place by the GEMM (large enough for its packed and WebAssembly paths).
+  ['attention scores: rank 4, transB, odd sizes', { a: [2, 3, 37, 24], b: [2, 3, 41, 24], transB: 1, alpha: 0.125 }],
+  ['transA, batched A, B shared', { a: [3, 6, 5], b: [6, 7], transA: 1 }],
+  ['transA, broadcast batches, large', { a: [1, 2, 9, 33], b: [3, 1, 9, 17], transA: 1, alpha: -0.5 }],
+  ['1-D A, transB', { a: [5], b: [3, 4, 5], transB: 1 }],
+  ['transB, 1-D B', { a: [4, 6], b: [6], transB: 1 }],
+  ['empty batch', { a: [0, 3, 4], b: [4, 5], alpha: 2 }],
 ];
 
 describe.each(['float32', 'float16', 'float64'] as DataType[])('FusedMatMul (%s)', (type) => {

@@ -78,6 +78,11 @@ const cases: [string, GqaCase][] = [
   ['output_qk before the softmax, with window and softcap', { batch: 2, seq: 5, heads: 2, kvHeads: 1, headSize: 8, attributes: { qk_output: attr.int(1), local_window_size: attr.int(2), softcap: attr.float(0.8) } }],
   ['output_qk after the softmax, next chunk', { batch: 1, seq: 2, heads: 4, kvHeads: 2, headSize: 8, pastRows: 3, totals: [5], attributes: { qk_output: attr.int(2) } }],
   ['smooth_softmax, token generation', { batch: 2, seq: 1, heads: 2, kvHeads: 1, headSize: 8, pastRows: 3, totals: [4, 2], attributes: { smooth_softmax: attr.int(1) } }],
+  // Large enough for the WebAssembly GEMM on every product.
+  ['large prompt, grouped heads, right-padded', { batch: 2, seq: 37, heads: 4, kvHeads: 2, headSize: 24, totals: [37, 30] }],
+  ['large token generation after a long past', { batch: 2, seq: 1, heads: 4, kvHeads: 1, headSize: 16, pastRows: 70, totals: [71, 50] }],
+  ['large, window, softcap, output_qk', { batch: 1, seq: 33, heads: 2, kvHeads: 1, headSize: 24, attributes: { qk_output: attr.int(1), local_window_size: attr.int(9), softcap: attr.float(0.8) } }],
+  ['large, head_sink', { batch: 1, seq: 29, heads: 2, kvHeads: 2, headSize: 16, headSink: true }],
 ];
 
 describe('GroupQueryAttention (com.microsoft)', () => {

@@ -72,6 +72,10 @@ const cases: [string, MhaCase][] = [
   ['qk output, with a mask, attention_bias and past', { batch: 2, seq: 3, kvSeq: 3, heads: 2, headSize: 4, past: 2, mask: 'keys', attentionBias: 'full', qk: true }],
   ['qk output, unidirectional', { batch: 2, seq: 4, kvSeq: 4, heads: 3, headSize: 2, qk: true, attributes: { unidirectional: attr.int(1) } }],
   ['scale and mask_filter_value', { batch: 2, seq: 3, kvSeq: 3, heads: 2, headSize: 3, mask: 'keys', attributes: { scale: attr.float(0.7), mask_filter_value: attr.float(-30) } }],
+  // Large enough for the WebAssembly GEMM on every product; sizes not multiples of 4.
+  ['large self attention with bias and key padding', { batch: 2, seq: 37, kvSeq: 37, heads: 3, headSize: 13, bias: true, mask: 'keys' }],
+  ['large cross attention, qk output, attention_bias', { batch: 1, seq: 21, kvSeq: 45, heads: 2, headSize: 19, qk: true, attentionBias: 'full' }],
+  ['large, past, unidirectional', { batch: 2, seq: 17, kvSeq: 17, heads: 2, headSize: 12, past: 30, attributes: { unidirectional: attr.int(1) } }],
 ];
 
 /** [B, L, N * H] tensors of a [B, L, N, slots, H] packed tensor, slot by slot. */

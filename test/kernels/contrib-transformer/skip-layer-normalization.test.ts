@@ -18,6 +18,9 @@ const cases: [string, SkipCase][] = [
   ['skip without batch', { input: [3, 2, 5], skip: [2, 5], bias: true }],
   ['skip with a batch of 1', { input: [3, 2, 5], skip: [1, 2, 5], beta: true, bias: true }],
   ['sequence 1', { input: [4, 1, 8], skip: [4, 1, 8], beta: true, epsilon: 1e-5 }],
+  ['long rows with beta and bias', { input: [2, 9, 131], skip: [2, 9, 131], beta: true, bias: true }],
+  ['long rows, skip without batch, no beta or bias', { input: [3, 5, 77], skip: [5, 77] }],
+  ['empty sequence', { input: [2, 0, 6], skip: [2, 0, 6], beta: true }],
 ];
 
 function skipCase(op: string, c: SkipCase, type: DataType, simplified: boolean): NodeCase {

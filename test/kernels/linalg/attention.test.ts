@@ -69,6 +69,9 @@ const cases: [string, AttentionCase][] = [
   ['past and present', { q: [2, 3, 4, 8], k: [2, 3, 2, 8], v: [2, 3, 2, 6], past: { key: [2, 3, 5, 8], value: [2, 3, 5, 6] }, mask: { shape: [4, 7], type: 'float32' } }],
   ['past and present, causal, 3-D', { q: [2, 1, 12], k: [2, 1, 12], v: [2, 1, 12], past: { key: [2, 3, 4, 4], value: [2, 3, 4, 4] }, attributes: { ...heads3d(3, 3), is_causal: attr.int(1) } }],
   ['past, grouped heads', { q: [1, 4, 2, 8], k: [1, 2, 2, 8], v: [1, 2, 2, 8], past: { key: [1, 2, 3, 8], value: [1, 2, 3, 8] } }],
+  // Large enough for the WebAssembly GEMM on every product; sizes not multiples of 4.
+  ['large 3-D, grouped heads, causal', { q: [2, 37, 78], k: [2, 37, 26], v: [2, 37, 34], attributes: { ...heads3d(6, 2), is_causal: attr.int(1) } }],
+  ['large 4-D, float mask, past', { q: [1, 2, 29, 19], k: [1, 2, 11, 19], v: [1, 2, 11, 17], past: { key: [1, 2, 30, 19], value: [1, 2, 30, 17] }, mask: { shape: [29, 41], type: 'float32' } }],
 ];
 
 describe('Attention', () => {

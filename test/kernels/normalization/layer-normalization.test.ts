@@ -16,6 +16,7 @@ function layerNormModel(type: DataType, x: number[], scale: number[], bias: numb
 const cases: [number[], number][] = [
   [[2, 3, 5], -1], [[2, 3, 5], 1], [[2, 3, 5], 0], [[2, 3, 5], -2],
   [[7, 33], -1], [[1, 65], 1], [[2, 1, 4, 3], 2], [[4], 0], [[0, 6], 1],
+  [[3, 17, 101], -1], [[2, 9, 3, 13], 1],
 ];
 
 describe('LayerNormalization', () => {

@@ -23,6 +23,11 @@ const cases: [number[], number | undefined][] = [
   [[4, 1, 6, 5], 2],
   [[2, 0, 3], 1],
   [[2, 0, 3], -1],
+  // Long contiguous rows, and lanes `inner` apart run side by side, at sizes not multiples of 4.
+  [[3, 131], -1],
+  [[2, 37, 9], 1],
+  [[1, 3, 29, 29], -1],
+  [[5, 6, 7], 0],
 ];
 
 /** Hardmax computed in the test: 1 at the first maximum of each lane along `axis`. */
@@ -77,6 +82,22 @@ describe.each(['Softmax', 'LogSoftmax', 'Hardmax'])('%s', (op) => {
   it('float16 matches onnxruntime', async () => {
     const rng = new Rng(2);
     await expectMatchesOnnxruntime(model(op, 'float16', [3, 7], 13), { x: randomTensor('float16', [3, 7], rng) }, { rtol: 5e-3, atol: 1e-3 });
+  });
+
+  it.each([-1, 0])('matches onnxruntime with -Infinity scores (masked keys), axis %i', async (axis) => {
+    const rng = new Rng(9);
+    const x = randomTensor('float32', [6, 19], rng, -8, 8);
+    const data = x.data as Float32Array;
+    for (let i = 0; i < data.length; i++) if (i % 19 > (i / 19 | 0) + 10 || i % 5 === 3) data[i] = -Infinity;
+    await expectMatchesOnnxruntime(model(op, 'float32', [6, 19], 13, axis), { x });
+  });
+
+  it('turns a lane holding NaN into NaN and leaves the other lanes alone', async () => {
+    const x = new Tensor('float32', Float32Array.from([0, NaN, 1, 2, 0, 1, 2, 3]), [2, 4]);
+    const out = await runOnnxts(model(op, 'float32', [2, 4], 13), { x });
+    const y = Array.from(out.y.data as Float32Array);
+    if (op !== 'Hardmax') expect(y.slice(0, 4).every(Number.isNaN)).toBe(true);
+    expect(y.slice(4).some(Number.isNaN)).toBe(false);
   });
 
   it('rejects an axis out of range', async () => {
