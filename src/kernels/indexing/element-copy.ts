@@ -4,16 +4,18 @@
  * Offsets and counts are in elements; a complex element spans `slots` (2) storage slots.
  */
 import { allocateStorage, slotsPerElement, type DataType, type TensorStorage } from '../../tensor/element-type.js';
+import { wordsOf } from '../support/block-copy.js';
 
 /** Index access common to every storage kind, for element-by-element loops. */
 type Slots = { [index: number]: unknown };
 
 /** A fresh storage of `count` elements where element i is src's element offsets[i]. */
 export function takeElements(type: DataType, src: TensorStorage, offsets: ArrayLike<number>): TensorStorage {
-  const slots = slotsPerElement(type);
   const out = allocateStorage(type, offsets.length);
-  const d = out as Slots;
-  const s = src as Slots;
+  const { data: source, width } = wordsOf(src);
+  const slots = slotsPerElement(type) * width;
+  const d = wordsOf(out).data as Int32Array;
+  const s = source as Int32Array;
   if (slots === 1) {
     for (let i = 0; i < offsets.length; i++) d[i] = s[offsets[i]];
   } else {

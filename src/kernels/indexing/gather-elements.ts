@@ -5,6 +5,7 @@ import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { takeElements } from './element-copy.js';
+import { derivedFromIndices } from './constant-indices.js';
 import { elementOffsets } from './element-indices.js';
 
 export const gatherElements = kernel<{ axis: number }>({
@@ -13,12 +14,12 @@ export const gatherElements = kernel<{ axis: number }>({
   sinceVersion: 11,
   typeConstraints: [{ input: 0, types: ALL_TENSOR_TYPES }, { input: 1, types: ['int32', 'int64'] }],
   parseAttributes: (attrs) => ({ axis: attrs.int('axis', 0) }),
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const data = tensorInput(inputs, 0, 'data');
     const indices = tensorInput(inputs, 1, 'indices');
     if (data.rank === 0) throw new KernelInputError('data must have rank >= 1, got a scalar');
     const axis = normalizeAxis(attrs.axis, data.rank);
-    const offsets = elementOffsets(data, indices, axis);
+    const offsets = derivedFromIndices(indices, `elements ${data.dims.join(',')} axis ${axis}`, context, () => elementOffsets(data, indices, axis));
     return [new DenseTensor(data.type, indices.dims, takeElements(data.type, data.data, offsets))];
   },
 });

@@ -6,7 +6,7 @@
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape, sizeOf, stridesOf } from '../../tensor/shape.js';
-import { resolveIndex } from './index-values.js';
+import { indexNumbers, resolveIndex } from './index-values.js';
 
 export interface NdSlices {
   /** Flat element offset into data where each tuple's slice starts, in tuple order. */
@@ -35,23 +35,23 @@ export function ndSlices(data: DenseTensor, indices: DenseTensor, batchDims: num
   if (k > r - batchDims) {
     throw new KernelInputError(`indices last dimension ${k} exceeds data rank ${r} minus batch_dims ${batchDims}`);
   }
-  if (Array.isArray(indices.data) || !(indices.type === 'int32' || indices.type === 'int64')) {
-    throw new KernelInputError(`indices must be int32 or int64, got ${indices.type}`);
-  }
   const strides = stridesOf(data.dims);
   const tupleDims = indices.dims.slice(0, q - 1);
   const tuples = sizeOf(tupleDims);
   const tuplesPerBatch = sizeOf(tupleDims.slice(batchDims));
   const batchStride = batchDims === 0 ? 0 : strides[batchDims - 1];
-  const values = indices.data;
+  const values = indexNumbers(indices, 'indices');
   const starts = new Int32Array(tuples);
-  for (let t = 0; t < tuples; t++) {
-    let offset = tuplesPerBatch === 0 ? 0 : Math.floor(t / tuplesPerBatch) * batchStride;
-    for (let j = 0; j < k; j++) {
-      const axis = batchDims + j;
-      offset += resolveIndex(Number(values[t * k + j]), data.dims[axis], `indices (component ${j})`) * strides[axis];
+  if (batchDims > 0) for (let t = 0; t < tuples; t++) starts[t] = Math.floor(t / tuplesPerBatch) * batchStride;
+  // Component by component, so each pass checks against one axis size and adds one stride.
+  for (let j = 0; j < k; j++) {
+    const size = data.dims[batchDims + j];
+    const stride = strides[batchDims + j];
+    for (let t = 0, v = j; t < tuples; t++, v += k) {
+      const value = values[v];
+      const index = value < 0 ? value + size : value;
+      starts[t] += (index >= 0 && index < size ? index : resolveIndex(value, size, `indices (component ${j})`)) * stride;
     }
-    starts[t] = offset;
   }
   const sliceDims = data.dims.slice(batchDims + k);
   return { starts, sliceSize: sizeOf(sliceDims), tupleDims, sliceDims };

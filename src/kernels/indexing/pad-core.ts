@@ -9,7 +9,7 @@ import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tens
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import { fillElements } from './element-copy.js';
 import { checkedDims } from '../support/shape-input.js';
-import { copyBlock } from '../support/block-copy.js';
+import { copyWords, wordsOf } from '../support/block-copy.js';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
@@ -79,7 +79,9 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
   const rowLength = dims[rank - 1];
   if (total === 0) return new DenseTensor(x.type, dims, out);
 
-  const slots = slotsPerElement(x.type);
+  const { data: source, width } = wordsOf(x.data);
+  const target = wordsOf(out).data;
+  const slots = slotsPerElement(x.type) * width;
   const inStrides = stridesOf(x.dims);
   const last = maps[rank - 1];
   const runStart = first[rank - 1];
@@ -87,17 +89,17 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
   const counter = new Array<number>(rank - 1).fill(0);
   const rows = total / rowLength;
   for (let row = 0; row < rows; row++) {
-    let source = 0;
-    for (let d = 0; d < rank - 1 && source >= 0; d++) {
+    let from = 0;
+    for (let d = 0; d < rank - 1 && from >= 0; d++) {
       const s = maps[d][counter[d]];
-      source = s < 0 ? -1 : source + s * inStrides[d];
+      from = s < 0 ? -1 : from + s * inStrides[d];
     }
-    if (source >= 0) {
+    if (from >= 0) {
       const dst = row * rowLength;
-      if (runLength > 0) copyBlock(x.data, (source + last[runStart]) * slots, out, (dst + runStart) * slots, runLength * slots);
+      if (runLength > 0) copyWords(source, (from + last[runStart]) * slots, target, (dst + runStart) * slots, runLength * slots);
       if (mode !== 'constant') {
-        for (let o = 0; o < runStart; o++) copyBlock(x.data, (source + last[o]) * slots, out, (dst + o) * slots, slots);
-        for (let o = runStart + runLength; o < rowLength; o++) copyBlock(x.data, (source + last[o]) * slots, out, (dst + o) * slots, slots);
+        for (let o = 0; o < runStart; o++) copyWords(source, (from + last[o]) * slots, target, (dst + o) * slots, slots);
+        for (let o = runStart + runLength; o < rowLength; o++) copyWords(source, (from + last[o]) * slots, target, (dst + o) * slots, slots);
       }
     }
     for (let d = rank - 2; d >= 0; d--) {

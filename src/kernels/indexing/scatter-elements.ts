@@ -7,6 +7,7 @@ import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
+import { derivedFromIndices } from './constant-indices.js';
 import { elementOffsets } from './element-indices.js';
 import { parseReduction, scatterSlices, type ScatterReduction } from './scatter-slices.js';
 
@@ -27,7 +28,7 @@ function scatterElementsKernel(opType: string, sinceVersion: number, untilVersio
       { input: 2, types: ALL_TENSOR_TYPES },
     ],
     parseAttributes: (attrs, ctx) => ({ axis: attrs.int('axis', 0), reduction: parseReduction(attrs, ctx.opset) }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const data = tensorInput(inputs, 0, 'data');
       const indices = tensorInput(inputs, 1, 'indices');
       const updates = tensorInput(inputs, 2, 'updates');
@@ -36,7 +37,8 @@ function scatterElementsKernel(opType: string, sinceVersion: number, untilVersio
         throw new KernelInputError(`updates shape ${formatShape(updates.dims)} must equal indices shape ${formatShape(indices.dims)}`);
       }
       const axis = normalizeAxis(attrs.axis, data.rank);
-      return [scatterSlices(data, updates, elementOffsets(data, indices, axis), 1, attrs.reduction)];
+      const offsets = derivedFromIndices(indices, `elements ${data.dims.join(',')} axis ${axis}`, context, () => elementOffsets(data, indices, axis));
+      return [scatterSlices(data, updates, offsets, 1, attrs.reduction, context)];
     },
   });
 }

@@ -6,9 +6,10 @@ import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { slotsPerElement } from '../../tensor/element-type.js';
 import type { AttributeReader } from '../attributes.js';
+import { allocateOutput, type KernelContext } from '../kernel.js';
 import { pickFn, type ElementFn, type ElementFns } from '../support/elementwise.js';
 import { computeValues, storageFromCompute } from '../support/numeric.js';
-import { copyBlock } from '../support/block-copy.js';
+import { copyWords, wordsOf } from '../support/block-copy.js';
 
 export type ScatterReduction = 'none' | 'add' | 'mul' | 'max' | 'min';
 
@@ -38,7 +39,8 @@ const COMBINERS: Record<Exclude<ScatterReduction, 'none'>, ElementFns<ElementFn>
 
 /**
  * Output = data with update slice t (elements [t*sliceSize, (t+1)*sliceSize) of updates) written
- * at element offset starts[t].
+ * at element offset starts[t]; without a reduction its storage comes from the run's arena where
+ * `context` has one.
  */
 export function scatterSlices(
   data: DenseTensor,
@@ -46,14 +48,24 @@ export function scatterSlices(
   starts: Int32Array,
   sliceSize: number,
   reduction: ScatterReduction,
+  context?: KernelContext,
 ): DenseTensor {
   if (updates.type !== data.type) throw new KernelInputError(`updates is ${updates.type} but data is ${data.type}; they must match`);
   if (reduction === 'none') {
-    const slots = slotsPerElement(data.type);
-    const out = data.data.slice();
+    const result = allocateOutput(context, data.type, data.dims);
+    const target = wordsOf(result.data).data;
+    copyWords(wordsOf(data.data).data, 0, target, 0, target.length);
+    const { data: source, width } = wordsOf(updates.data);
+    const slots = slotsPerElement(data.type) * width;
     const block = sliceSize * slots;
-    for (let t = 0; t < starts.length; t++) copyBlock(updates.data, t * block, out, starts[t] * slots, block);
-    return new DenseTensor(data.type, data.dims, out);
+    if (block === 1) {
+      const from = source as Int32Array;
+      const to = target as Int32Array;
+      for (let t = 0; t < starts.length; t++) to[starts[t]] = from[t];
+    } else {
+      for (let t = 0; t < starts.length; t++) copyWords(source, t * block, target, starts[t] * slots, block);
+    }
+    return result;
   }
   if (data.type === 'string' || slotsPerElement(data.type) !== 1) {
     throw new KernelInputError(`reduction '${reduction}' is not defined for ${data.type} tensors`);

@@ -6,10 +6,9 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
+import { wordsOf } from '../support/block-copy.js';
 import { broadcastIndex, broadcastShapes } from '../support/broadcast.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
-
-type Slots = { [index: number]: unknown };
 
 function where(condition: DenseTensor, x: DenseTensor, y: DenseTensor): DenseTensor {
   const type = requireSameType(x, y, 'X and Y');
@@ -19,11 +18,13 @@ function where(condition: DenseTensor, x: DenseTensor, y: DenseTensor): DenseTen
   const ix = broadcastIndex(x.dims, dims);
   const iy = broadcastIndex(y.dims, dims);
   const c = condition.data as Uint8Array;
-  const xs = x.data as Slots;
-  const ys = y.data as Slots;
+  // Word views (block-copy.ts) keep the element accesses below from going megamorphic.
+  const { data: xWords, width } = wordsOf(x.data);
+  const xs = xWords as Int32Array;
+  const ys = wordsOf(y.data).data as Int32Array;
   const out = allocateStorage(type, size);
-  const o = out as Slots;
-  const slots = slotsPerElement(type);
+  const o = wordsOf(out).data as Int32Array;
+  const slots = slotsPerElement(type) * width;
   if (slots === 1) {
     for (let i = 0; i < size; i++) o[i] = c[ic ? ic[i] : i] ? xs[ix ? ix[i] : i] : ys[iy ? iy[i] : i];
   } else {

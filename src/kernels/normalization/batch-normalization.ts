@@ -11,7 +11,7 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape, sizeOf } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { floatTensor } from './float-tensor.js';
@@ -62,19 +62,46 @@ function operandsOf(inputs: KernelInputs, spatial: boolean): Operands {
   };
 }
 
-/** y = (x - mean[c]) * invStd[c] * scale[c] + bias[c] for every element of channel c. */
-function normalize(op: Operands, mean: ArrayLike<number>, variance: ArrayLike<number>, epsilon: number): DenseTensor {
+/**
+ * y = (x - mean[c]) * invStd[c] * scale[c] + bias[c] for every element of channel c. A float32
+ * result takes its storage from the run's arena where `context` has one.
+ */
+function normalize(op: Operands, mean: ArrayLike<number>, variance: ArrayLike<number>, epsilon: number, context?: KernelContext): DenseTensor {
   const { x, scale, bias, channels, inner, batch } = op;
+  const factors = new Float64Array(channels);
+  const shifts = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    factors[c] = scale[c] / Math.sqrt(variance[c] + epsilon);
+    shifts[c] = bias[c] - mean[c] * factors[c];
+  }
   const xv = computeValues(x) as NumberArray;
+  if (x.type === 'float32') {
+    const result = allocateOutput(context, x.type, x.dims);
+    scaleShiftFloat32(xv as Float32Array, result.data as Float32Array, factors, shifts, batch, inner);
+    return result;
+  }
   const y = computeBuffer(x.type, x.size) as NumberArray;
   for (let n = 0, i = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
-      const factor = scale[c] / Math.sqrt(variance[c] + epsilon);
-      const shift = bias[c] - mean[c] * factor;
+      const factor = factors[c];
+      const shift = shifts[c];
       for (let s = 0; s < inner; s++, i++) y[i] = xv[i] * factor + shift;
     }
   }
   return tensorFromCompute(x.type, x.dims, y);
+}
+
+/** The float32 case of normalize's loop, apart so that its element accesses stay monomorphic. */
+function scaleShiftFloat32(x: Float32Array, y: Float32Array, factors: Float64Array, shifts: Float64Array, batch: number, inner: number): void {
+  const channels = factors.length;
+  for (let n = 0, i = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const factor = factors[c];
+      const shift = shifts[c];
+      const end = i + inner;
+      for (; i < end; i++) y[i] = x[i] * factor + shift;
+    }
+  }
 }
 
 /** Per-channel mean and population variance of X over the batch and spatial positions. */
@@ -100,11 +127,11 @@ function batchStatistics(op: Operands): { mean: Float64Array; variance: Float64A
   return { mean, variance };
 }
 
-function batchNormalization(inputs: KernelInputs, attrs: BatchNormAttributes): DenseTensor[] {
+function batchNormalization(inputs: KernelInputs, attrs: BatchNormAttributes, context: KernelContext): DenseTensor[] {
   const op = operandsOf(inputs, attrs.spatial);
   const givenMean = computeValues(op.mean) as NumberArray;
   const givenVariance = computeValues(op.variance) as NumberArray;
-  if (!attrs.training) return [normalize(op, givenMean, givenVariance, attrs.epsilon)];
+  if (!attrs.training) return [normalize(op, givenMean, givenVariance, attrs.epsilon, context)];
   const current = batchStatistics(op);
   const { momentum } = attrs;
   const running = (given: NumberArray, batchValue: Float64Array) =>
@@ -159,9 +186,9 @@ export const batchNormalizationKernels: KernelDefinition[] = VERSIONS.map((v) =>
     untilVersion: v.until,
     typeConstraints: [0, 1, 2, 3, 4].map((input) => ({ input, types: v.types })),
     parseAttributes: (attrs) => ({ epsilon: attrs.float('epsilon', 1e-5), momentum: attrs.float('momentum', 0.9), ...v.parse(attrs) }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       sameTypes(inputs, v.typeGroups);
-      return batchNormalization(inputs, attrs);
+      return batchNormalization(inputs, attrs, context);
     },
   }),
 );

@@ -4,6 +4,7 @@
  */
 import { KernelInputError } from '../../errors/errors.js';
 import type { AttributeReader } from '../attributes.js';
+import { fastSigmoid, fastTanh } from '../support/fast-math.js';
 
 export type Activation = (x: number) => number;
 
@@ -14,16 +15,15 @@ interface ActivationKind {
   readonly make: (alpha: number, beta: number) => Activation;
 }
 
-const sigmoid: Activation = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-
 const KINDS: Record<string, ActivationKind> = {
   relu: { make: () => (x) => (x > 0 ? x : 0) },
-  tanh: { make: () => Math.tanh },
-  sigmoid: { make: () => sigmoid },
+  // The cells call these once per gate element; the inlinable versions keep the steps tight.
+  tanh: { make: () => fastTanh },
+  sigmoid: { make: () => fastSigmoid },
   affine: { alpha: 1, beta: 0, make: (a, b) => (x) => a * x + b },
   leakyrelu: { alpha: 0.01, make: (a) => (x) => (x >= 0 ? x : a * x) },
   thresholdedrelu: { alpha: 1, make: (a) => (x) => (x >= a ? x : 0) },
-  scaledtanh: { alpha: 1, beta: 1, make: (a, b) => (x) => a * Math.tanh(b * x) },
+  scaledtanh: { alpha: 1, beta: 1, make: (a, b) => (x) => a * fastTanh(b * x) },
   hardsigmoid: { alpha: 0.2, beta: 0.5, make: (a, b) => (x) => Math.min(Math.max(a * x + b, 0), 1) },
   elu: { alpha: 1, make: (a) => (x) => (x >= 0 ? x : a * Math.expm1(x)) },
   softsign: { make: () => (x) => x / (1 + Math.abs(x)) },

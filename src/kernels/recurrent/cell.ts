@@ -2,8 +2,10 @@
  * What the recurrence driver asks of a cell (RNN, GRU, LSTM): how B enters the input
  * projection and how one step advances the states, plus the pieces the cells share.
  */
-import { gemm, type FloatArray } from '../linalg/gemm-core.js';
+import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
+import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { Activation } from './activations.js';
+import { packedB, type PackedBlocks } from './packed-weights.js';
 import type { RecurrentShape } from './recurrent-inputs.js';
 
 /** One time step of one direction. */
@@ -33,6 +35,11 @@ export interface DirectionContext {
   readonly clip: number;
   /** h, then c for LSTM: [batch, hidden] each, advanced in place by every step. */
   readonly states: readonly FloatArray[];
+  /**
+   * R's gate blocks packed for the WebAssembly GEMM on first use, by first gate and gate count
+   * (null where they cannot be); undefined where packing would not pay (see packed-weights.ts).
+   */
+  readonly packedR: PackedBlocks | undefined;
 }
 
 export interface Cell {
@@ -59,20 +66,24 @@ export function clamp(x: number, bound: number): number {
 
 /**
  * target[b, 0 .. gateCount*hidden) = beta * target + source[b, :] · R[gates firstGate ..]^T for
- * every batch row, with target's rows `targetStride` apart from `targetOffset`.
+ * every batch row, with target's rows `targetStride` apart from `targetOffset`. Where the
+ * context keeps packed gate blocks of R, a step copies the packed panels, the state and the
+ * gates, and packs nothing.
  */
 export function recurrentProduct(
   context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number,
   target: FloatArray, targetOffset: number, targetStride: number, beta: 0 | 1,
 ): void {
   const { batch, hidden, r, rOffset } = context;
-  gemm({
+  const op: GemmOperands = {
     m: batch, n: gateCount * hidden, k: hidden,
     a: source, aOffset: 0, lda: hidden, transA: false,
     b: r, bOffset: rOffset + firstGate * hidden * hidden, ldb: hidden, transB: true,
     c: target, cOffset: targetOffset, ldc: targetStride,
     alpha: 1, beta,
-  });
+  };
+  const packed = context.packedR && packedB(context.packedR, firstGate * 8 + gateCount, op);
+  if (!packed || !wasmGemmF32(op, packed)) gemm(op);
 }
 
 /** Adds source · R[gates firstGate ..]^T into the step's projected inputs of those gates. */

@@ -37,16 +37,46 @@ function gruCell(linearBeforeReset: boolean): Cell {
 }
 
 function gruDirection(context: DirectionContext, linearBeforeReset: boolean): (step: Step) => void {
+  return linearBeforeReset ? linearBeforeResetDirection(context) : resetBeforeLinearDirection(context);
+}
+
+/** h = g(Xt·Wh^T + r (.) (Ht-1·Rh^T + Rbh) + Wbh): one product covers all three gates. */
+function linearBeforeResetDirection(context: DirectionContext): (step: Step) => void {
   const { batch, hidden, clip, b: bias, bOffset } = context;
   const [f, g] = context.activations;
   const [h] = context.states;
-  // r (.) Ht-1, or Ht-1·Rh^T with linear_before_reset: [batch, hidden] like the state.
+  const width = 3 * hidden;
+  // Ht-1·R^T for the z, r and h gates: [batch, 3 * hidden].
+  const product: FloatArray = h instanceof Float32Array ? new Float32Array(batch * width) : new Float64Array(batch * width);
+  const recurrentHBias = bias ? bias.subarray(bOffset + 5 * hidden, bOffset + 6 * hidden) : new Float64Array(hidden);
+  return (step) => {
+    const { gates, active } = step;
+    recurrentProduct(context, h, 0, 3, product, 0, width, 0);
+    for (let b = 0; b < batch; b++) {
+      if (!active[b]) continue;
+      const row = step.offset + b * step.stride;
+      const p = b * width;
+      const s = b * hidden;
+      for (let j = 0; j < hidden; j++) {
+        const z = f(clamp(gates[row + j] + product[p + j], clip));
+        const r = f(clamp(gates[row + hidden + j] + product[p + hidden + j], clip));
+        const candidate = g(clamp(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]), clip));
+        h[s + j] = (1 - z) * candidate + z * h[s + j];
+      }
+    }
+  };
+}
+
+/** h = g(Xt·Wh^T + (r (.) Ht-1)·Rh^T + Rbh + Wbh): the h gate's product waits for r. */
+function resetBeforeLinearDirection(context: DirectionContext): (step: Step) => void {
+  const { batch, hidden, clip } = context;
+  const [f, g] = context.activations;
+  const [h] = context.states;
+  // r (.) Ht-1: [batch, hidden] like the state.
   const scratch: FloatArray = h.slice();
-  const recurrentHBias = 5 * hidden;
   return (step) => {
     const { gates, active } = step;
     addRecurrentProduct(context, step, h, 0, 2);
-    if (linearBeforeReset) recurrentProduct(context, h, 2, 1, scratch, 0, hidden, 0);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
       const row = step.offset + b * step.stride;
@@ -55,15 +85,10 @@ function gruDirection(context: DirectionContext, linearBeforeReset: boolean): (s
         const z = f(clamp(gates[row + j], clip));
         const r = f(clamp(gates[row + hidden + j], clip));
         gates[row + j] = z;
-        if (linearBeforeReset) {
-          const rbh = bias ? bias[bOffset + recurrentHBias + j] : 0;
-          gates[row + 2 * hidden + j] += r * (scratch[s + j] + rbh);
-        } else {
-          scratch[s + j] = r * h[s + j];
-        }
+        scratch[s + j] = r * h[s + j];
       }
     }
-    if (!linearBeforeReset) addRecurrentProduct(context, step, scratch, 2, 1);
+    addRecurrentProduct(context, step, scratch, 2, 1);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
       const row = step.offset + b * step.stride;

@@ -21,6 +21,8 @@ function lstmCell(inputForget: boolean): Cell {
       const { batch, hidden, clip, p, pOffset } = context;
       const [f, g, hOut] = context.activations;
       const [h, c] = context.states;
+      // Without peepholes the P terms vanish, and without clip so does the clamp.
+      const plain = p === undefined && clip === Infinity && !inputForget;
       return (step) => {
         addRecurrentProduct(context, step, h, 0, 4);
         const { gates, active } = step;
@@ -28,6 +30,16 @@ function lstmCell(inputForget: boolean): Cell {
           if (!active[b]) continue;
           const row = step.offset + b * step.stride;
           const s = b * hidden;
+          if (plain) {
+            for (let j = 0; j < hidden; j++) {
+              const input = f(gates[row + j]);
+              const forget = f(gates[row + 2 * hidden + j]);
+              const cell = forget * c[s + j] + input * g(gates[row + 3 * hidden + j]);
+              c[s + j] = cell;
+              h[s + j] = f(gates[row + hidden + j]) * hOut(cell);
+            }
+            continue;
+          }
           for (let j = 0; j < hidden; j++) {
             const cPrev = c[s + j];
             const pi = p ? p[pOffset + j] : 0;

@@ -7,16 +7,20 @@
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
-import { gemm, type FloatArray } from '../linalg/gemm-core.js';
-import type { KernelInputs } from '../kernel.js';
+import { parallelGemmF32 } from '../../backends/threads/intra-op.js';
+import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
+import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
+import type { KernelContext, KernelInputs } from '../kernel.js';
+import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import type { Cell } from './cell.js';
+import { constantPackedBlocks, packedB, packedGatesFor, type PackedBlocks } from './packed-weights.js';
 import type { RecurrentAttributes } from './recurrent-attributes.js';
 import { readRecurrentInputs, type RecurrentInputs } from './recurrent-inputs.js';
 import type { SequenceLayout } from './sequence-layout.js';
 
 /** Y, Y_h, then Y_c for LSTM. */
-export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, cell: Cell): DenseTensor[] {
+export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, cell: Cell, context?: KernelContext): DenseTensor[] {
   const io = readRecurrentInputs(inputs, attrs, cell.shape);
   const { layout, type } = io;
   const { seqLength, batch, directions, hidden } = layout;
@@ -25,9 +29,11 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   const finalStates = io.initialStates.map(() => computeBuffer(type, directions * batch * hidden) as FloatArray);
   const projection = computeBuffer(type, seqLength * batch * width) as FloatArray;
   const active = new Uint8Array(batch);
+  const packedR = packedGatesFor(tensorInput(inputs, 2, 'R'), directions, seqLength, context);
+  const packedW = constantPackedBlocks(tensorInput(inputs, 1, 'W'), directions, context);
 
   for (let d = 0; d < directions; d++) {
-    projectInputs(io, cell, d, width, projection);
+    projectInputs(io, cell, d, width, projection, packedW?.[d]);
     const states = io.initialStates.map((initial) => loadState(initial, layout, d, type));
     const step = cell.direction({
       batch,
@@ -41,14 +47,20 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
       activations: attrs.activations[d],
       clip: attrs.clip,
       states,
+      packedR: packedR[d],
     });
     const reverse = attrs.direction === 'reverse' || d === 1;
+    const h = states[0];
+    const stepInput = { gates: projection, offset: 0, stride: layout.batchRowStride * width, active };
     for (let s = 0; s < seqLength; s++) {
       const t = reverse ? seqLength - 1 - s : s;
       for (let b = 0; b < batch; b++) active[b] = t < io.lengths[b] ? 1 : 0;
-      step({ gates: projection, offset: layout.xRow(t, 0) * width, stride: layout.batchRowStride * width, active });
+      stepInput.offset = layout.xRow(t, 0) * width;
+      step(stepInput);
       for (let b = 0; b < batch; b++) {
-        if (active[b]) y.set(states[0].subarray(b * hidden, (b + 1) * hidden), layout.yOffset(t, d, b));
+        if (!active[b]) continue;
+        const to = layout.yOffset(t, d, b);
+        for (let j = 0, from = b * hidden; j < hidden; j++) y[to + j] = h[from + j];
       }
     }
     states.forEach((state, k) => storeState(state, finalStates[k], layout, d, io.lengths));
@@ -59,19 +71,24 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   ];
 }
 
-/** projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries). */
-function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number, projection: FloatArray): void {
+/**
+ * projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries), on W
+ * packed once where `packedW` keeps it (a constant W) unless the product is split over threads.
+ */
+function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number, projection: FloatArray, packedW: PackedBlocks | undefined): void {
   const { seqLength, batch, hidden } = io.layout;
   const rows = seqLength * batch;
   const bias = io.b && cell.projectionBias(io.b, d * 2 * width, hidden);
   if (bias) for (let row = 0; row < rows; row++) projection.set(bias, row * width);
-  gemm({
+  const op: GemmOperands = {
     m: rows, n: width, k: io.inputSize,
     a: io.x, aOffset: 0, lda: io.inputSize, transA: false,
     b: io.w, bOffset: d * width * io.inputSize, ldb: io.inputSize, transB: true,
     c: projection, cOffset: 0, ldc: width,
     alpha: 1, beta: bias ? 1 : 0,
-  });
+  };
+  const packed = packedW && packedB(packedW, 0, op);
+  if (!packed || !(parallelGemmF32(op) || wasmGemmF32(op, packed))) gemm(op);
 }
 
 /** Direction d's [batch, hidden] state, from the initial-state tensor or zeros. */

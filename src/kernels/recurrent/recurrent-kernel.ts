@@ -56,7 +56,7 @@ export function recurrentKernels<R extends OpsetRange>(
         common: parseRecurrentAttributes(attrs, { defaultActivations, hasLayout: range.layout }),
         cell: makeCell(attrs, range),
       }),
-      run: (inputs, { common, cell }) => runRecurrence(inputs, common, cell),
+      run: (inputs, { common, cell }, context) => runRecurrence(inputs, common, cell, context),
     }),
   );
 }

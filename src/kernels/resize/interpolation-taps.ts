@@ -99,6 +99,10 @@ export function isIdentity(taps: AxisTaps): boolean {
 export function applyTaps(src: Float64Array, outer: number, inner: number, taps: AxisTaps, extrapolation: number): Float64Array {
   const { inLength, outLength, width, indices, weights, outside } = taps;
   const dst = new Float64Array(outer * outLength * inner);
+  if (inner === 1 && width === 2) {
+    applyTwoTapsAlongLastAxis(src, dst, outer, taps, extrapolation);
+    return dst;
+  }
   for (let o = 0; o < outer; o++) {
     const srcBase = o * inLength * inner;
     for (let j = 0; j < outLength; j++) {
@@ -126,4 +130,27 @@ export function applyTaps(src: Float64Array, outer: number, inner: number, taps:
     }
   }
   return dst;
+}
+
+/**
+ * applyTaps for linear taps along the last dim: two taps per output element, each a weighted
+ * read from the same input row, without the general case's loop over taps.
+ */
+function applyTwoTapsAlongLastAxis(src: Float64Array, dst: Float64Array, outer: number, taps: AxisTaps, extrapolation: number): void {
+  const { inLength, outLength, indices, weights, outside } = taps;
+  for (let o = 0, row = 0, base = 0; o < outer; o++, base += inLength) {
+    for (let j = 0; j < outLength; j++, row++) {
+      if (outside[j]) {
+        dst[row] = extrapolation;
+        continue;
+      }
+      const w0 = weights[2 * j];
+      const w1 = weights[2 * j + 1];
+      // As in applyTaps: zero weights skip their read, and the sum starts from +0.
+      let sum = 0;
+      if (w0 !== 0) sum += w0 * src[base + indices[2 * j]];
+      if (w1 !== 0) sum += w1 * src[base + indices[2 * j + 1]];
+      dst[row] = sum;
+    }
+  }
 }

@@ -7,10 +7,11 @@ import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, isBigIntType, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
-import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
+import { computeBuffer, computeValues, isBigIntArray, tensorFromCompute } from '../support/numeric.js';
 import { coordinateMap, extrapolates, nearestIndex } from './coordinate-transform.js';
 import { gatherIndexMaps } from './index-map-gather.js';
 import { applyTaps, interpolationTaps, isIdentity } from './interpolation-taps.js';
+import type { KernelContext } from '../kernel.js';
 import type { ResizeAttributes } from './resize-attributes.js';
 import type { AxisResize } from './resize-target.js';
 
@@ -28,8 +29,8 @@ function nearestMap(axis: AxisResize, attrs: ResizeAttributes): Int32Array {
   return out;
 }
 
-function resizeNearest(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes): DenseTensor {
-  return gatherIndexMaps(x, axes.map((a) => nearestMap(a, attrs)), attrs.extrapolationValue);
+function resizeNearest(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes, context?: KernelContext): DenseTensor {
+  return gatherIndexMaps(x, axes.map((a) => nearestMap(a, attrs)), attrs.extrapolationValue, context);
 }
 
 /**
@@ -58,7 +59,8 @@ function resizeInterpolated(x: DenseTensor, axes: readonly AxisResize[], attrs: 
   requireInterpolatable(x.type, attrs.mode);
   const outDims = axes.map((a) => a.outLength);
   const raw = computeValues(x);
-  let values: Float64Array = Float64Array.from(raw as ArrayLike<number>, Number);
+  // A typed-array copy converts natively; only BigInt storage needs a mapping function.
+  let values: Float64Array = isBigIntArray(raw) ? Float64Array.from(raw, Number) : new Float64Array(raw);
   const dims = [...x.dims];
   const passes = axes
     .map((axis, d) => ({ d, axis }))
@@ -74,6 +76,7 @@ function resizeInterpolated(x: DenseTensor, axes: readonly AxisResize[], attrs: 
   return tensorFromFloat64(x.type, outDims, values);
 }
 
-export function resample(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes): DenseTensor {
-  return attrs.mode === 'nearest' ? resizeNearest(x, axes, attrs) : resizeInterpolated(x, axes, attrs);
+/** Nearest-mode results take storage from the run's arena where `context` has one. */
+export function resample(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes, context?: KernelContext): DenseTensor {
+  return attrs.mode === 'nearest' ? resizeNearest(x, axes, attrs, context) : resizeInterpolated(x, axes, attrs);
 }

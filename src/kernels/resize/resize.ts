@@ -20,9 +20,9 @@ const resize10 = kernel<ResizeAttributes>({
   untilVersion: 10,
   typeConstraints: [{ input: 0, types: STANDARD_TYPES }, { input: 1, types: ['float32'] }],
   parseAttributes: (attrs, ctx) => parseResizeAttributes(attrs, ctx.opset),
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const x = tensorInput(inputs, 0, 'X');
-    return [resample(x, resizeTarget(x.dims, { scales: tensorInput(inputs, 1, 'scales') }, attrs), attrs)];
+    return [resample(x, resizeTarget(x.dims, { scales: tensorInput(inputs, 1, 'scales') }, attrs), attrs, context)];
   },
 });
 
@@ -34,14 +34,14 @@ function resizeFrom(since: number, until: number | undefined, types: readonly Da
     untilVersion: until,
     typeConstraints: [{ input: 0, types }, { input: 1, types: ROI_TYPES }, { input: 2, types: ['float32'] }, { input: 3, types: ['int64'] }],
     parseAttributes: (attrs, ctx) => parseResizeAttributes(attrs, ctx.opset),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const x = tensorInput(inputs, 0, 'X');
       const target = resizeTarget(x.dims, {
         roi: optionalTensorInput(inputs, 1, 'roi'),
         scales: optionalTensorInput(inputs, 2, 'scales'),
         sizes: optionalTensorInput(inputs, 3, 'sizes'),
       }, attrs);
-      return [resample(x, target, attrs)];
+      return [resample(x, target, attrs, context)];
     },
   });
 }

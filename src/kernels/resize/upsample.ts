@@ -27,9 +27,9 @@ const upsample7 = kernel<{ resize: ResizeAttributes; scales: DenseTensor }>({
     if (scales === undefined) throw new KernelInputError("attribute 'scales' is required but missing");
     return { resize: upsampleAttributes(attrs), scales: new DenseTensor('float32', [scales.length], Float32Array.from(scales)) };
   },
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const x = tensorInput(inputs, 0, 'X');
-    return [resample(x, resizeTarget(x.dims, { scales: attrs.scales }, attrs.resize), attrs.resize)];
+    return [resample(x, resizeTarget(x.dims, { scales: attrs.scales }, attrs.resize), attrs.resize, context)];
   },
 });
 
@@ -40,9 +40,9 @@ const upsample9 = kernel<ResizeAttributes>({
   untilVersion: 9,
   typeConstraints: [{ input: 0, types: STANDARD_TYPES }, { input: 1, types: ['float32'] }],
   parseAttributes: upsampleAttributes,
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const x = tensorInput(inputs, 0, 'X');
-    return [resample(x, resizeTarget(x.dims, { scales: tensorInput(inputs, 1, 'scales') }, attrs), attrs)];
+    return [resample(x, resizeTarget(x.dims, { scales: tensorInput(inputs, 1, 'scales') }, attrs), attrs, context)];
   },
 });
 

@@ -1,4 +1,11 @@
-/** Copying a run of storage slots between storages of one element type, without decoding. */
+/**
+ * Copying storage slots between storages of one element type, without decoding. Loops that
+ * move elements one by one work on word views (wordsOf): every numeric storage seen as
+ * Int32Array, Uint16Array or Uint8Array words, so such a loop meets at most those three array
+ * kinds and string[] and V8 keeps its element accesses polymorphic instead of megamorphic
+ * (several times faster), and 8-byte elements (int64, float64) move as two int32 words, bit for
+ * bit, instead of as BigInts or through float registers.
+ */
 import type { TensorStorage } from '../../tensor/element-type.js';
 
 interface BlockStorage {
@@ -7,8 +14,37 @@ interface BlockStorage {
   subarray(begin: number, end: number): ArrayLike<unknown>;
 }
 
+/** Storage as words: a typed array of 4, 2 or 1-byte words, or the string[] storage itself. */
+export type WordStorage = Int32Array | Uint16Array | Uint8Array | string[];
+
+export interface Words {
+  readonly data: WordStorage;
+  /** Words per storage slot: 2 for 8-byte slots, else 1. */
+  readonly width: number;
+}
+
+/** `storage` as words over the same memory (string[] as itself). */
+export function wordsOf(storage: TensorStorage): Words {
+  if (Array.isArray(storage)) return { data: storage, width: 1 };
+  const bytes = storage.BYTES_PER_ELEMENT;
+  const { buffer, byteOffset, length } = storage;
+  if (bytes === 8) return { data: new Int32Array(buffer, byteOffset, length * 2), width: 2 };
+  if (bytes === 4) return { data: storage instanceof Int32Array ? storage : new Int32Array(buffer, byteOffset, length), width: 1 };
+  if (bytes === 2) return { data: storage instanceof Uint16Array ? storage : new Uint16Array(buffer, byteOffset, length), width: 1 };
+  return { data: storage instanceof Uint8Array ? storage : new Uint8Array(buffer, byteOffset, length), width: 1 };
+}
+
 /** Below this many slots a plain loop beats creating a subarray for `set`. */
 const MIN_BLOCK = 16;
+
+/** Copies `length` words from `source[from..]` to `target[to..]` (both views of one element type). */
+export function copyWords(source: WordStorage, from: number, target: WordStorage, to: number, length: number): void {
+  if (length < MIN_BLOCK || Array.isArray(source)) {
+    for (let i = 0; i < length; i++) target[to + i] = source[from + i];
+    return;
+  }
+  (target as Int32Array).set((source as Int32Array).subarray(from, from + length), to);
+}
 
 /** Copies `length` storage slots from `source[from..]` to `target[to..]`. */
 export function copyBlock(source: TensorStorage, from: number, target: TensorStorage, to: number, length: number): void {

@@ -5,20 +5,20 @@
  */
 import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor/element-type.js';
+import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
-import { copyBlock } from '../support/block-copy.js';
+import { copyWords, wordsOf } from '../support/block-copy.js';
 
-function concat(inputs: KernelInputs, axisAttribute: number, allowNegative: boolean): DenseTensor {
+function concat(inputs: KernelInputs, axisAttribute: number, allowNegative: boolean, context: KernelContext): DenseTensor {
   if (inputs.length === 0) throw new KernelInputError('Concat needs at least one input');
   if (axisAttribute < 0 && !allowNegative) throw new KernelInputError(`axis must be non-negative at this opset, got ${axisAttribute}`);
-  return concatTensors(inputs.map((_, i) => tensorInput(inputs, i, `input ${i}`)), axisAttribute);
+  return concatTensors(inputs.map((_, i) => tensorInput(inputs, i, `input ${i}`)), axisAttribute, context);
 }
 
-/** Joins tensors of one type and matching shapes (but along `axis`, which may be negative). */
-export function concatTensors(tensors: readonly DenseTensor[], axisAttribute: number): DenseTensor {
+/** Joins tensors of one type and matching shapes (but along `axis`, which may be negative); output storage from the run's arena where `context` has one. */
+export function concatTensors(tensors: readonly DenseTensor[], axisAttribute: number, context?: KernelContext): DenseTensor {
   const first = tensors[0];
   if (first.rank === 0) throw new KernelInputError('Concat inputs must have rank 1 or more, got a scalar');
   const axis = normalizeAxis(axisAttribute, first.rank);
@@ -31,17 +31,19 @@ export function concatTensors(tensors: readonly DenseTensor[], axisAttribute: nu
     total += t.dims[axis];
   }
   const dims = first.dims.map((d, j) => (j === axis ? total : d));
-  const out = allocateStorage(first.type, sizeOf(dims));
+  const result = allocateOutput(context, first.type, dims);
   const outer = sizeOf(first.dims.slice(0, axis));
-  const slotsPerRow = sizeOf(first.dims.slice(axis + 1)) * slotsPerElement(first.type);
-  const outBlock = total * slotsPerRow;
+  const { data: target, width } = wordsOf(result.data);
+  const wordsPerRow = sizeOf(first.dims.slice(axis + 1)) * slotsPerElement(first.type) * width;
+  const outBlock = total * wordsPerRow;
   let offset = 0;
   for (const t of tensors) {
-    const block = t.dims[axis] * slotsPerRow;
-    for (let o = 0; o < outer && block > 0; o++) copyBlock(t.data, o * block, out, o * outBlock + offset, block);
+    const source = wordsOf(t.data).data;
+    const block = t.dims[axis] * wordsPerRow;
+    for (let o = 0; o < outer && block > 0; o++) copyWords(source, o * block, target, o * outBlock + offset, block);
     offset += block;
   }
-  return new DenseTensor(first.type, dims, out);
+  return result;
 }
 
 function concatKernel(sinceVersion: number, untilVersion: number | undefined, defaultAxis: number | undefined, allowNegative: boolean): KernelDefinition {
@@ -52,7 +54,7 @@ function concatKernel(sinceVersion: number, untilVersion: number | undefined, de
     untilVersion,
     typeConstraints: [{ input: 0, types: ALL_TENSOR_TYPES }],
     parseAttributes: (attrs) => (defaultAxis === undefined ? attrs.requiredInt('axis') : attrs.int('axis', defaultAxis)),
-    run: (inputs, axis) => [concat(inputs, axis, allowNegative)],
+    run: (inputs, axis, context) => [concat(inputs, axis, allowNegative, context)],
   });
 }
 

@@ -12,7 +12,7 @@ export const expandKernel = kernel({
   opType: 'Expand',
   sinceVersion: 8,
   typeConstraints: [{ input: 0, types: ALL_TENSOR_TYPES }, { input: 1, types: ['int64'] }],
-  run(inputs) {
+  run(inputs, _attributes, context) {
     const data = tensorInput(inputs, 0, 'input');
     const shape = checkedDims(vectorInput(tensorInput(inputs, 1, 'shape'), 'shape'), 'shape');
     const dims = checkedDims(broadcastShapes(data.dims, shape), 'expanded shape');
@@ -21,6 +21,6 @@ export const expandKernel = kernel({
     const lead = dims.length - data.rank;
     // Leading new axes and size-1 axes repeat the same elements: stride 0.
     const strides = dims.map((_, j) => (j < lead || data.dims[j - lead] === 1 ? 0 : inStrides[j - lead]));
-    return [gatherStrided(data, { dims, strides, offset: 0 })];
+    return [gatherStrided(data, { dims, strides, offset: 0 }, context)];
   },
 });

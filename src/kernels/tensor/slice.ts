@@ -9,7 +9,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES, type DataType } from '../../tensor/element-type.js';
 import { stridesOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { normalizeAxes } from '../support/axes.js';
 import { vectorInput } from '../support/shape-input.js';
@@ -26,7 +26,7 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
 }
 
-function slice(data: DenseTensor, spec: SliceSpec): DenseTensor {
+function slice(data: DenseTensor, spec: SliceSpec, context: KernelContext): DenseTensor {
   const { starts, ends } = spec;
   const n = starts.length;
   for (const [name, list] of [['ends', ends], ['axes', spec.axes], ['steps', spec.steps]] as const) {
@@ -52,7 +52,7 @@ function slice(data: DenseTensor, spec: SliceSpec): DenseTensor {
     whole &&= step === 1 && count === dim;
   });
   if (whole) return data;
-  return gatherStrided(data, { dims, strides, offset });
+  return gatherStrided(data, { dims, strides, offset }, context);
 }
 
 const sliceAttributes = kernel<SliceSpec>({
@@ -67,7 +67,7 @@ const sliceAttributes = kernel<SliceSpec>({
     axes: attrs.ints('axes'),
     steps: undefined,
   }),
-  run: (inputs, spec) => [slice(tensorInput(inputs, 0, 'data'), spec)],
+  run: (inputs, spec, context) => [slice(tensorInput(inputs, 0, 'data'), spec, context)],
 });
 
 const INDEX_TYPES: readonly DataType[] = ['int32', 'int64'];
@@ -80,14 +80,14 @@ const sliceInputs = kernel({
     { input: 0, types: ALL_TENSOR_TYPES },
     ...[1, 2, 3, 4].map((input) => ({ input, types: INDEX_TYPES })),
   ],
-  run(inputs) {
+  run(inputs, _attributes, context) {
     const vector = (index: number, name: string): number[] | undefined => {
       const t = optionalTensorInput(inputs, index, name);
       return t && vectorInput(t, name);
     };
     const starts = vectorInput(tensorInput(inputs, 1, 'starts'), 'starts');
     const ends = vectorInput(tensorInput(inputs, 2, 'ends'), 'ends');
-    return [slice(tensorInput(inputs, 0, 'data'), { starts, ends, axes: vector(3, 'axes'), steps: vector(4, 'steps') })];
+    return [slice(tensorInput(inputs, 0, 'data'), { starts, ends, axes: vector(3, 'axes'), steps: vector(4, 'steps') }, context)];
   },
 });
 

@@ -8,7 +8,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { stridesOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
 import { vectorInput } from '../support/shape-input.js';
@@ -45,7 +45,7 @@ function partSizes(dim: number, attrs: SplitAttributes, split: readonly number[]
   return new Array<number>(n).fill(dim / n);
 }
 
-function split(data: DenseTensor, attrs: SplitAttributes, sizes: readonly number[] | undefined): DenseTensor[] {
+function split(data: DenseTensor, attrs: SplitAttributes, sizes: readonly number[] | undefined, context: KernelContext): DenseTensor[] {
   if (attrs.axis < 0 && !attrs.allowNegative) throw new KernelInputError(`axis must be non-negative at this opset, got ${attrs.axis}`);
   if (data.rank === 0) throw new KernelInputError('cannot split a scalar');
   const axis = normalizeAxis(attrs.axis, data.rank);
@@ -55,7 +55,7 @@ function split(data: DenseTensor, attrs: SplitAttributes, sizes: readonly number
   let start = 0;
   return parts.map((size) => {
     const dims = data.dims.map((d, i) => (i === axis ? size : d));
-    const part = gatherStrided(data, { dims, strides, offset: start * strides[axis] });
+    const part = gatherStrided(data, { dims, strides, offset: start * strides[axis] }, context);
     start += size;
     return part;
   });
@@ -94,10 +94,10 @@ function splitKernel(
         outputCount,
       };
     },
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const sizes = form.splitInput ? sizesFromInput(inputs) : undefined;
       if (sizes !== undefined && attrs.numOutputs !== undefined) throw new KernelInputError('give either the split input or num_outputs, not both');
-      return split(tensorInput(inputs, 0, 'input'), attrs, sizes ?? attrs.split);
+      return split(tensorInput(inputs, 0, 'input'), attrs, sizes ?? attrs.split, context);
     },
   });
 }

@@ -7,10 +7,11 @@
  * when the copy transposes. Offsets advance incrementally, odometer-style, so no index is
  * ever divided.
  */
-import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
-import { copyBlock } from '../support/block-copy.js';
+import { allocateOutput, type KernelContext } from '../kernel.js';
+import { copyWords, wordsOf, type WordStorage } from '../support/block-copy.js';
 
 /** Where each output element comes from: source offset of element 0 and a stride per output axis. */
 export interface StridedView {
@@ -18,15 +19,6 @@ export interface StridedView {
   /** Source element strides per output axis: 0 repeats (broadcast), negative walks backwards. */
   readonly strides: readonly number[];
   readonly offset: number;
-}
-
-/** The typed-array operations the copy uses; string[] storage is only ever indexed. */
-interface BlockStorage {
-  [index: number]: unknown;
-  readonly length: number;
-  set(source: ArrayLike<unknown>, offset: number): void;
-  subarray(begin: number, end: number): ArrayLike<unknown>;
-  fill(value: unknown, start: number, end: number): unknown;
 }
 
 /** A view's axes with size-1 axes dropped and mergeable neighbours merged; complex slots appended. */
@@ -50,18 +42,22 @@ function simplify(view: StridedView, slots: number): { dims: number[]; strides: 
   return { dims, strides };
 }
 
-/** A fresh tensor of `view.dims` holding source elements picked by the view. */
-export function gatherStrided(source: DenseTensor, view: StridedView): DenseTensor {
-  const out = allocateStorage(source.type, sizeOf(view.dims));
-  if (out.length > 0) copyStrided(source.data, view, slotsPerElement(source.type), out);
-  return new DenseTensor(source.type, view.dims, out);
+/** A new tensor of `view.dims` (from the run's arena where `context` has one) holding source elements picked by the view. */
+export function gatherStrided(source: DenseTensor, view: StridedView, context?: KernelContext): DenseTensor {
+  const result = allocateOutput(context, source.type, view.dims);
+  if (result.data.length > 0) copyStrided(source.data, view, slotsPerElement(source.type), result.data);
+  return result;
 }
 
-function copyStrided(src: TensorStorage, view: StridedView, slots: number, out: TensorStorage): void {
+/** Copies in words (see block-copy.ts): `slots` words per element, counting an 8-byte slot as two. */
+function copyStrided(source: TensorStorage, view: StridedView, elementSlots: number, target: TensorStorage): void {
+  const { data: src, width } = wordsOf(source);
+  const out = wordsOf(target).data;
+  const slots = elementSlots * width;
   const { dims, strides } = simplify(view, slots);
   const base = view.offset * slots;
   if (dims.length === 0) {
-    copyBlock(src, base, out, 0, 1);
+    copyWords(src, base, out, 0, 1);
     return;
   }
   const innerStride = strides[dims.length - 1];
@@ -71,16 +67,16 @@ function copyStrided(src: TensorStorage, view: StridedView, slots: number, out: 
 }
 
 /** Row by row: each innermost run is a block copy, a fill or a strided walk. */
-function copyRows(src: TensorStorage, dims: readonly number[], strides: readonly number[], base: number, out: TensorStorage): void {
+function copyRows(src: WordStorage, dims: readonly number[], strides: readonly number[], base: number, out: WordStorage): void {
   const rank = dims.length;
   const inner = dims[rank - 1];
   const innerStride = strides[rank - 1];
-  const input = src as unknown as BlockStorage;
-  const output = out as unknown as BlockStorage;
+  const input = src as Int32Array;
+  const output = out as Int32Array;
   const counter = new Array<number>(rank - 1).fill(0);
   let from = base;
   for (let to = 0; to < out.length; to += inner) {
-    if (innerStride === 1) copyBlock(src, from, out, to, inner);
+    if (innerStride === 1) copyWords(src, from, out, to, inner);
     else if (innerStride === 0 && !Array.isArray(out)) output.fill(input[from], to, to + inner);
     else for (let i = 0, s = from; i < inner; i++, s += innerStride) output[to + i] = input[s];
     for (let axis = rank - 2; axis >= 0; axis--) {
@@ -100,10 +96,10 @@ const TILE = 32;
  * row-by-row reading would touch a new cache line per element. Working in TILE x TILE tiles
  * of (contiguous axis, innermost axis) reuses each line loaded for the whole tile.
  */
-function copyTiled(src: TensorStorage, dims: readonly number[], strides: readonly number[], base: number, rowAxis: number, out: TensorStorage): void {
+function copyTiled(src: WordStorage, dims: readonly number[], strides: readonly number[], base: number, rowAxis: number, out: WordStorage): void {
   const rank = dims.length;
-  const input = src as unknown as BlockStorage;
-  const output = out as unknown as BlockStorage;
+  const input = src as Int32Array;
+  const output = out as Int32Array;
   const outStrides = stridesOf(dims);
   const rows = dims[rowAxis];
   const rowStep = outStrides[rowAxis];

@@ -3,7 +3,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
 import { stridesOf } from '../../tensor/shape.js';
-import { kernel } from '../kernel.js';
+import { kernel, type KernelContext } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { gatherStrided } from './strided-copy.js';
 
@@ -22,11 +22,11 @@ function keepsOrder(data: DenseTensor, perm: readonly number[]): boolean {
   return moved.every((p, i) => i === 0 || moved[i - 1] < p);
 }
 
-function transpose(data: DenseTensor, perm: readonly number[]): DenseTensor {
+function transpose(data: DenseTensor, perm: readonly number[], context: KernelContext): DenseTensor {
   const dims = perm.map((p) => data.dims[p]);
   if (keepsOrder(data, perm)) return data.reshaped(dims);
   const inStrides = stridesOf(data.dims);
-  return gatherStrided(data, { dims, strides: perm.map((p) => inStrides[p]), offset: 0 });
+  return gatherStrided(data, { dims, strides: perm.map((p) => inStrides[p]), offset: 0 }, context);
 }
 
 export const transposeKernel = kernel<readonly number[] | undefined>({
@@ -35,8 +35,8 @@ export const transposeKernel = kernel<readonly number[] | undefined>({
   sinceVersion: 1,
   typeConstraints: [{ input: 0, types: ALL_TENSOR_TYPES }],
   parseAttributes: (attrs) => attrs.ints('perm'),
-  run(inputs, perm) {
+  run(inputs, perm, context) {
     const data = tensorInput(inputs, 0, 'data');
-    return [transpose(data, checkedPerm(perm, data.rank))];
+    return [transpose(data, checkedPerm(perm, data.rank), context)];
   },
 });
