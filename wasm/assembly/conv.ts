@@ -8,10 +8,12 @@
  * synchronous compilation on a browser's main thread, this one need not.
  */
 export { heapBase } from './gemm';
-export { setActivation } from './epilogue';
+export { addResidual, setActivation } from './epilogue';
 export { setWindow } from './window';
 export { padImage } from './pad-image';
+export { flushDenormals } from './denormals';
 export { fillTapOffsets, imageSlack } from './patch-pack';
 export { convImage, packWeights, packedPatchesLength, packedWeightsLength } from './implicit-gemm';
 export { depthwise } from './depthwise';
+export { winogradImage, winogradScratchLength, winogradWeights, winogradWeightsLength } from './winograd';
 export { averagePool, maxPool, poolScratchLength } from './pool';

@@ -9,9 +9,8 @@
  * other shape reads its weights per tap. Outputs past the last full vector of a row are
  * computed in a vector too (reading the image's slack) and stored lane by lane.
  */
-import { activateStored, isTranscendental } from './epilogue';
 import { bytes, madd } from './layout';
-import { loadColumns, storeOutputs } from './row-vectors';
+import { storeOutputs, stridedColumns } from './row-vectors';
 import { dilationH, dilationW, kernelH, kernelW, outH, outW, planeH, planeW, strideH, strideW } from './window';
 
 /**
@@ -60,7 +59,6 @@ function plane3x3Stride1(src: usize, w: usize, b: v128, dst: usize, act: i32): v
       acc = madd(w8, v128.load(r2 + at, 8), acc);
       storeOutputs(out, ox, acc, act);
     }
-    if (isTranscendental(act)) activateStored(out, outW, act);
   }
 }
 
@@ -82,7 +80,6 @@ function plane3x3Stride2(src: usize, w: usize, b: v128, dst: usize, act: i32): v
       acc = row3Stride2(r2 + at, w6, w7, w8, acc);
       storeOutputs(out, ox, acc, act);
     }
-    if (isTranscendental(act)) activateStored(out, outW, act);
   }
 }
 
@@ -94,23 +91,45 @@ function plane3x3Stride2(src: usize, w: usize, b: v128, dst: usize, act: i32): v
   return madd(wc, v128.shuffle<f32>(shiftedLo, shiftedHi, 0, 2, 4, 6), acc);
 }
 
-/** Any kernel, stride and dilation: a tap at a time over 4 outputs. */
+/**
+ * Any kernel, stride and dilation: a tap at a time over 8 outputs (two vectors share each
+ * weight broadcast), then over 4 for the rest of the row. The window's globals are read into
+ * locals once, so the tap loop carries no global loads and its stride test never changes.
+ */
 function planeGeneric(src: usize, w: usize, b: v128, dst: usize, act: i32): void {
   const rowBytes = bytes(planeW);
+  const kh = kernelH, kw = kernelW, sw = strideW;
+  const tapBytes = bytes(dilationW);
+  const tapRowBytes = <usize>dilationH * rowBytes;
+  const half = bytes(4 * sw);
   for (let oy = 0; oy < outH; oy++) {
     const r = src + <usize>(oy * strideH) * rowBytes;
     const out = dst + bytes(oy * outW);
-    for (let ox = 0; ox < outW; ox += 4) {
+    let ox = 0;
+    for (; ox + 8 <= outW; ox += 8) {
+      let acc0 = b, acc1 = b;
+      let wt = w;
+      let row = r + bytes(ox * sw);
+      for (let ky = 0; ky < kh; ky++, row += tapRowBytes) {
+        let at = row;
+        for (let kx = 0; kx < kw; kx++, wt += 4, at += tapBytes) {
+          const weight = v128.load32_splat(wt);
+          acc0 = madd(weight, stridedColumns(at, sw), acc0);
+          acc1 = madd(weight, stridedColumns(at + half, sw), acc1);
+        }
+      }
+      storeOutputs(out, ox, acc0, act);
+      storeOutputs(out, ox + 4, acc1, act);
+    }
+    for (; ox < outW; ox += 4) {
       let acc = b;
       let wt = w;
-      for (let ky = 0; ky < kernelH; ky++) {
-        const row = r + <usize>(ky * dilationH) * rowBytes + bytes(ox * strideW);
-        for (let kx = 0; kx < kernelW; kx++, wt += 4) {
-          acc = madd(v128.load32_splat(wt), loadColumns(row + bytes(kx * dilationW)), acc);
-        }
+      let row = r + bytes(ox * sw);
+      for (let ky = 0; ky < kh; ky++, row += tapRowBytes) {
+        let at = row;
+        for (let kx = 0; kx < kw; kx++, wt += 4, at += tapBytes) acc = madd(v128.load32_splat(wt), stridedColumns(at, sw), acc);
       }
       storeOutputs(out, ox, acc, act);
     }
-    if (isTranscendental(act)) activateStored(out, outW, act);
   }
 }

@@ -4,11 +4,13 @@
  * again by a separate elementwise node. The codes are the host's (src/backends/wasm/
  * conv-activation.ts); the parameters are set once per call by setActivation.
  *
- * Vector and scalar forms compute the same function lane for lane: the vector one for full
- * tiles, the scalar one for edges. max and min are wasm's f32 max/min in both (NaN in, NaN out,
- * as the ONNX operators define). Sigmoid and Tanh have no vector form here: they go through
- * Mathf per element after the row is stored.
+ * Every activation has a vector form; the scalar one, for edges, runs it on one lane, so both
+ * compute the same function. max and min are wasm's f32 max/min (NaN in, NaN out, as the ONNX
+ * operators define). Sigmoid, Tanh and QuickGelu (SiLU) use the elementwise module's vector
+ * e^x forms (elementwise-math.ts), within a few ulps.
  */
+import { sigmoid4, tanh4 } from './elementwise-math';
+
 export const ACT_NONE: i32 = 0;
 export const ACT_RELU: i32 = 1;
 /** min(max(x, alpha), beta): Clip with alpha = min, beta = max (Relu6 is 0, 6). */
@@ -17,8 +19,12 @@ export const ACT_CLIP: i32 = 2;
 export const ACT_LEAKY_RELU: i32 = 3;
 /** max(0, min(1, alpha * x + beta)) */
 export const ACT_HARD_SIGMOID: i32 = 4;
-export const ACT_SIGMOID: i32 = 5;
-export const ACT_TANH: i32 = 6;
+/** x * max(0, min(1, x / 6 + 0.5)): ONNX HardSwish. */
+export const ACT_HARD_SWISH: i32 = 5;
+export const ACT_SIGMOID: i32 = 6;
+export const ACT_TANH: i32 = 7;
+/** x * sigmoid(alpha * x): SiLU / Swish at alpha 1. */
+export const ACT_QUICK_GELU: i32 = 8;
 
 let alpha: f32 = 0;
 let beta: f32 = 0;
@@ -28,12 +34,7 @@ export function setActivation(a: f32, b: f32): void {
   beta = b;
 }
 
-/** Whether `act` is computed per element after the vector store (activateStored). */
-@inline export function isTranscendental(act: i32): bool {
-  return act >= ACT_SIGMOID;
-}
-
-/** The vector activations; identity for none and for the transcendental ones. */
+/** The activation of four floats; identity for none. */
 @inline export function activate(v: v128, act: i32): v128 {
   if (act == ACT_RELU) return f32x4.max(v, f32x4.splat(0));
   if (act == ACT_CLIP) return f32x4.min(f32x4.max(v, f32x4.splat(alpha)), f32x4.splat(beta));
@@ -42,27 +43,34 @@ export function setActivation(a: f32, b: f32): void {
     const y = f32x4.add(f32x4.mul(v, f32x4.splat(alpha)), f32x4.splat(beta));
     return f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), y));
   }
+  if (act == ACT_HARD_SWISH) {
+    const y = f32x4.add(f32x4.div(v, f32x4.splat(6)), f32x4.splat(0.5));
+    return f32x4.mul(v, f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), y)));
+  }
+  if (act == ACT_SIGMOID) return sigmoidOf(v);
+  if (act == ACT_TANH) return tanhOf(v);
+  if (act == ACT_QUICK_GELU) return f32x4.mul(v, sigmoidOf(f32x4.mul(v, f32x4.splat(alpha))));
   return v;
 }
 
-/** The scalar form of every activation, transcendental ones included. */
+/** The activation of one float, as activate computes it. */
 export function activateScalar(x: f32, act: i32): f32 {
-  if (act == ACT_RELU) return max<f32>(x, 0);
-  if (act == ACT_CLIP) return min<f32>(max<f32>(x, alpha), beta);
-  if (act == ACT_LEAKY_RELU) return x < 0 ? x * alpha : x;
-  if (act == ACT_HARD_SIGMOID) return max<f32>(0, min<f32>(1, x * alpha + beta));
-  if (act == ACT_SIGMOID) return sigmoid(x);
-  if (act == ACT_TANH) return Mathf.tanh(x);
-  return x;
+  return f32x4.extract_lane(activate(f32x4.splat(x), act), 0);
 }
 
-/** Applies a transcendental activation to `count` floats already stored at `at`. */
-export function activateStored(at: usize, count: i32, act: i32): void {
-  for (let j = 0; j < count; j++, at += 4) store<f32>(at, activateScalar(load<f32>(at), act));
+/** y = activation(y + z) over `count` floats: the residual of a convolution whose kernel cannot take it as it stores. */
+export function addResidual(y: usize, z: usize, count: i32, act: i32): void {
+  const vectors = count & ~3;
+  let j = 0;
+  for (; j < vectors; j += 4, y += 16, z += 16) v128.store(y, activate(f32x4.add(v128.load(y), v128.load(z)), act));
+  for (; j < count; j++, y += 4, z += 4) store<f32>(y, activateScalar(load<f32>(y) + load<f32>(z), act));
 }
 
-/** 1 / (1 + e^-x), through e^-|x| so that neither branch overflows. */
-function sigmoid(x: f32): f32 {
-  const e = Mathf.exp(-Mathf.abs(x));
-  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+// Out of line: activate is inlined wherever outputs are stored, the e^x forms need not be.
+function sigmoidOf(x: v128): v128 {
+  return sigmoid4(x);
+}
+
+function tanhOf(x: v128): v128 {
+  return tanh4(x);
 }

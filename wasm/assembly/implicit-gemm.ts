@@ -4,7 +4,8 @@
  * (GotoBLAS / BLIS order, same cache blocks, same micro-kernel); the differences are that W is
  * packed once per call for every image (packWeights), and each KC x NC block of B is packed
  * straight from the image by packPatches instead of from a stored matrix. The first k block
- * adds the bias as it stores, the last applies the activation: Y is written in place, NCHW.
+ * adds the bias as it stores (onto a residual already in Y when `accumulate`), the last applies
+ * the activation: Y is written in place, NCHW.
  */
 import { ACT_NONE } from './epilogue';
 import { KC, MC, MR, NC, NR, bytes, roundUp } from './layout';
@@ -40,10 +41,12 @@ export function packedPatchesLength(): i32 {
 /**
  * One image: `groups` groups of `channels` planes at x (in the window's plane layout), W packed
  * by packWeights, tap offsets by fillTapOffsets, bias (0 for none) one per output channel, Y
- * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer.
+ * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer. `accumulate`
+ * adds the products to what Y holds (a residual) instead of overwriting it.
  */
 export function convImage(
   x: usize, groups: i32, channels: i32, m: i32, pa: usize, taps: usize, bias: usize, y: usize, pb: usize, act: i32,
+  accumulate: bool,
 ): void {
   const k = channels * kernelH * kernelW;
   const positions = outH * outW;
@@ -59,7 +62,7 @@ export function convImage(
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         packPatches(xg, taps, pc, kc, jc, nc, pb);
-        const beta: f32 = pc == 0 ? 0 : 1;
+        const beta: f32 = pc == 0 && !accumulate ? 0 : 1;
         const blockAct = pc + kc == k ? act : ACT_NONE;
         const aBlock = ag + bytes(pc * mPad);
         for (let ic = 0; ic < m; ic += MC) {

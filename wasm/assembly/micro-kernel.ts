@@ -7,7 +7,7 @@
  * pass with the first k block, and an activation, passed with the last, so the output is
  * stored in its final form without another pass. The GEMM passes neither.
  */
-import { ACT_NONE, activate, activateScalar, isTranscendental } from './epilogue';
+import { ACT_NONE, activate, activateScalar } from './epilogue';
 import { MR, NR, bytes, madd } from './layout';
 
 /** Accumulators of a tile that does not fit C (rows < MR or cols < NR), for the scalar write-back. */
@@ -47,12 +47,11 @@ export function microKernel(
   if (rows == MR && cols == NR) {
     const alphas = f32x4.splat(alpha), betas = f32x4.splat(beta);
     const ld = bytes(ldc);
-    writeRow(c, c00, c01, alphas, betas, beta, bias);
-    writeRow(c + ld, c10, c11, alphas, betas, beta, rowBias(bias, 1));
-    writeRow(c + ld * 2, c20, c21, alphas, betas, beta, rowBias(bias, 2));
-    writeRow(c + ld * 3, c30, c31, alphas, betas, beta, rowBias(bias, 3));
-    writeRow(c + ld * 4, c40, c41, alphas, betas, beta, rowBias(bias, 4));
-    if (act != ACT_NONE) activateTile(c, ldc, MR, NR, act);
+    writeRow(c, c00, c01, alphas, betas, beta, bias, act);
+    writeRow(c + ld, c10, c11, alphas, betas, beta, rowBias(bias, 1), act);
+    writeRow(c + ld * 2, c20, c21, alphas, betas, beta, rowBias(bias, 2), act);
+    writeRow(c + ld * 3, c30, c31, alphas, betas, beta, rowBias(bias, 3), act);
+    writeRow(c + ld * 4, c40, c41, alphas, betas, beta, rowBias(bias, 4), act);
     return;
   }
   v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
@@ -68,7 +67,7 @@ export function microKernel(
   return bias == 0 ? 0 : bias + bytes(row);
 }
 
-@inline function writeRow(c: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32, bias: usize): void {
+@inline function writeRow(c: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32, bias: usize, act: i32): void {
   let v0: v128, v1: v128;
   if (beta == 0) {
     v0 = f32x4.mul(acc0, alphas);
@@ -81,6 +80,10 @@ export function microKernel(
     const b = v128.load32_splat(bias);
     v0 = f32x4.add(v0, b);
     v1 = f32x4.add(v1, b);
+  }
+  if (act != ACT_NONE) {
+    v0 = activate(v0, act);
+    v1 = activate(v1, act);
   }
   v128.store(c, v0);
   v128.store(c, v1, 16);
@@ -99,12 +102,9 @@ function writeEdge(c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i
   }
 }
 
-/**
- * The activation over a tile just written, re-read from L1: kept out of writeRow so the
- * kernel's ten inlined row stores stay small, at the cost of one more pass over 40 floats.
- */
+/** The activation over an edge tile just written, re-read from L1. */
 function activateTile(c: usize, ldc: i32, rows: i32, cols: i32, act: i32): void {
-  const vectors = isTranscendental(act) ? 0 : cols & ~3;
+  const vectors = cols & ~3;
   for (let i = 0; i < rows; i++) {
     const row = c + bytes(i * ldc);
     for (let j = 0; j < vectors; j += 4) v128.store(row + bytes(j), activate(v128.load(row + bytes(j)), act));

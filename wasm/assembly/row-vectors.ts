@@ -10,9 +10,14 @@ import { outW, strideW } from './window';
 
 /** The 4 floats strideW apart from `at`. */
 @inline export function loadColumns(at: usize): v128 {
-  if (strideW == 1) return v128.load(at);
-  if (strideW == 2) return v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6);
-  const step = bytes(strideW);
+  return stridedColumns(at, strideW);
+}
+
+/** The 4 floats `stride` apart from `at`: for loops that hold the stride in a local. */
+@inline export function stridedColumns(at: usize, stride: i32): v128 {
+  if (stride == 1) return v128.load(at);
+  if (stride == 2) return v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6);
+  const step = bytes(stride);
   let v = v128.load32_zero(at);
   v = v128.load32_lane(at + step, v, 1);
   v = v128.load32_lane(at + step * 2, v, 2);

@@ -19,6 +19,7 @@ export interface ConvExports {
   ): void;
   setActivation(alpha: number, beta: number): void;
   imageSlack(): number;
+  flushDenormals(at: number, count: number): void;
   padImage(x: number, channels: number, h: number, w: number, top: number, left: number, fill: number, out: number): void;
   fillTapOffsets(channels: number, table: number): void;
   packedWeightsLength(groups: number, m: number, k: number): number;
@@ -26,7 +27,14 @@ export interface ConvExports {
   packedPatchesLength(): number;
   convImage(
     x: number, groups: number, channels: number, m: number, pa: number, taps: number, bias: number,
-    y: number, pb: number, act: number,
+    y: number, pb: number, act: number, accumulate: number,
+  ): void;
+  addResidual(y: number, z: number, count: number, act: number): void;
+  winogradWeightsLength(c: number, m: number, tile: number): number;
+  winogradWeights(w: number, c: number, m: number, scratch: number, out: number, tile: number): void;
+  winogradScratchLength(c: number, m: number, tile: number): number;
+  winogradImage(
+    x: number, c: number, m: number, u: number, bias: number, y: number, scratch: number, act: number, accumulate: number, tile: number,
   ): void;
   depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
   poolScratchLength(): number;

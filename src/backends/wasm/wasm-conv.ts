@@ -5,18 +5,18 @@
  *
  * Per call: W is packed once (or, for depthwise groups, copied as is), then per image the
  * image is copied in, padded inside the module where windows reach past it, and convolved:
- * depthwise groups (one input channel each) by a direct SIMD kernel, every other group by the
- * implicit GEMM, which packs the column matrix straight from the image. Bias and activation are
- * applied as the output is stored.
+ * depthwise groups (one input channel and few output channels each) by a direct SIMD kernel,
+ * 3x3 stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), every other group by the
+ * implicit GEMM, which packs the column matrix straight from the image. Bias, residual and
+ * activation are applied as the output is stored.
  */
 import { env } from '../../config/env.js';
-import { KernelInputError } from '../../errors/errors.js';
 import type { SlidingWindow } from '../../kernels/conv/sliding-window.js';
 import type { FloatArray } from '../../kernels/linalg/gemm-core.js';
 import { activationCode, type ConvActivation } from './conv-activation.js';
 import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
 import { LinearMemory } from './linear-memory.js';
-import { planeWindow, setWindow } from './plane-window.js';
+import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
 import type { SimdVariant } from './wasm-instance.js';
 
 export interface WasmConvOperands {
@@ -32,11 +32,13 @@ export interface WasmConvOperands {
   readonly group: number;
   readonly inPerGroup: number;
   readonly outPerGroup: number;
-  /** Applied to every output, after the bias. */
+  /** Z, of Y's shape: added to every output after the bias, before the activation. */
+  readonly residual?: FloatArray;
+  /** Applied to every output, after the bias and the residual. */
   readonly activation?: ConvActivation;
 }
 
-/** W packed once by packConvWeightsF32, for a constant W, in the implicit GEMM's panel layout. */
+/** W packed once, for a constant W, in the implicit GEMM's panel layout. */
 export interface PackedConvWeights {
   readonly group: number;
   readonly outPerGroup: number;
@@ -44,6 +46,56 @@ export interface PackedConvWeights {
   readonly depth: number;
   readonly panels: Float32Array;
 }
+
+/** W of a 3x3 convolution transformed by winogradWeights for one tile size, for the Winograd path. */
+export interface WinogradWeights {
+  readonly inPerGroup: number;
+  readonly outPerGroup: number;
+  readonly tile: WinogradTile;
+  readonly transformed: Float32Array;
+}
+
+/** The output tile of Winograd F(tile x tile, 3x3). */
+export type WinogradTile = 2 | 4;
+
+/**
+ * F(4x4, 3x3) where the image is wide and tall enough for its 4x4 tiles to waste little at the
+ * edges and the products are large enough to pay for its larger transforms; F(2x2, 3x3) below
+ * that. Measured on one core (resnet-like layers): F(4x4) is 1.3x F(2x2) at 56x56 and 64
+ * channels, 1.2x at 28x28 and 128, 0.8x at 12x12 and 64, 0.9x at 56x56 and 16. At 14x14 and 256
+ * it gains 1.1x, too little for its transformed W, 36/16 the size of F(2x2)'s, to be kept.
+ */
+export function winogradTile(plane: PlaneWindow, op: Pick<WasmConvOperands, 'inPerGroup' | 'outPerGroup'>): WinogradTile {
+  const wide = plane.outH >= WINOGRAD_F4_MIN_SIDE && plane.outW >= WINOGRAD_F4_MIN_SIDE;
+  return wide && op.inPerGroup >= WINOGRAD_F4_MIN_CHANNELS && op.outPerGroup >= WINOGRAD_F4_MIN_CHANNELS ? 4 : 2;
+}
+
+const WINOGRAD_F4_MIN_SIDE = 20;
+const WINOGRAD_F4_MIN_CHANNELS = 32;
+
+/**
+ * What the convolution derives from a W that does not change between calls (an initializer):
+ * its GEMM panels or its Winograd transform. The caller keeps one per constant W and passes it
+ * with every call; the first call that needs a form fills it in, later ones copy it in as is.
+ */
+export interface ConvWeightCache {
+  panels?: PackedConvWeights;
+  winograd?: WinogradWeights;
+}
+
+/**
+ * Whether a convolution takes the Winograd path: 3x3, stride 1, no dilation, one group, and
+ * enough channels that the 16 products are real matrix products (below that the transforms
+ * cost more than the multiplies they save).
+ */
+export function winogradApplies(plane: PlaneWindow, op: Pick<WasmConvOperands, 'group' | 'inPerGroup' | 'outPerGroup'>): boolean {
+  return plane.kernelH === 3 && plane.kernelW === 3 && plane.strideH === 1 && plane.strideW === 1 &&
+    plane.dilationH === 1 && plane.dilationW === 1 && op.group === 1 &&
+    op.inPerGroup >= WINOGRAD_MIN_CHANNELS && op.outPerGroup >= WINOGRAD_MIN_CHANNELS;
+}
+
+const WINOGRAD_MIN_CHANNELS = 8;
+const DEPTHWISE_MAX_MULTIPLIER = 8;
 
 /** The conv entry points on one instance of the module, which owns that instance's memory. */
 export class WasmConv {
@@ -58,10 +110,10 @@ export class WasmConv {
   }
 
   /** As wasmConv2dF32, on this instance. */
-  conv2dF32(op: WasmConvOperands, win: SlidingWindow, packedW?: PackedConvWeights): boolean {
-    const { x, w, bias, y } = op;
+  conv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
+    const { x, w, bias, residual, y } = op;
     if (!(x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array)) return false;
-    if (bias && !(bias instanceof Float32Array)) return false;
+    if ((bias && !(bias instanceof Float32Array)) || (residual && !(residual instanceof Float32Array))) return false;
     const plane = planeWindow(win);
     if (!plane || op.inPerGroup === 0) return false;
     if (y.length === 0) return true;
@@ -71,19 +123,23 @@ export class WasmConv {
     const k = op.inPerGroup * plane.kernelH * plane.kernelW;
     const imageSize = channels * plane.h * plane.w;
     const outputSize = outputs * plane.outH * plane.outW;
-    const depthwise = op.inPerGroup === 1;
-    // Depthwise kernels read W as it is; the implicit GEMM packs it here unless it comes packed.
-    const prepacked = depthwise ? undefined : packedW;
-    if (prepacked && (prepacked.group !== op.group || prepacked.outPerGroup !== op.outPerGroup || prepacked.depth !== k)) {
-      throw new KernelInputError(
-        `packed W is for ${prepacked.group} groups of ${prepacked.outPerGroup} x ${prepacked.depth}, the convolution needs ${op.group} of ${op.outPerGroup} x ${k}`,
-      );
+    if (winogradApplies(plane, op)) return this.winograd(op, plane, cache);
+    // One input channel and many outputs (a 1-channel image's first layer) is a GEMM with k = taps.
+    const depthwise = op.inPerGroup === 1 && op.outPerGroup < DEPTHWISE_MAX_MULTIPLIER;
+    // Depthwise kernels read W as it is; the implicit GEMM packs it here unless the cache has it.
+    let prepacked: PackedConvWeights | undefined;
+    if (cache && !depthwise) {
+      const cached = cache.panels;
+      const fits = cached && cached.group === op.group && cached.outPerGroup === op.outPerGroup && cached.depth === k;
+      prepacked = fits ? cached : (cache.panels = this.packWeights(w, op.group, op.outPerGroup, k));
     }
     setWindow(exports, plane);
     const act = activationCode(op.activation);
     exports.setActivation(act.alpha, act.beta);
     const slack = exports.imageSlack();
-    const { offsets: [wAt, packedAt, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt], end } = memory.layout([
+    // The implicit GEMM adds onto a residual copied into Y; depthwise kernels add it after.
+    const residualApart = residual !== undefined && depthwise;
+    const { offsets: [wAt, packedAt, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt, zAt], end } = memory.layout([
       prepacked ? 0 : w.length, // W as given
       depthwise ? 0 : exports.packedWeightsLength(op.group, op.outPerGroup, k), // W packed
       depthwise ? 0 : k, // tap offsets, i32
@@ -92,12 +148,13 @@ export class WasmConv {
       plane.padded ? channels * plane.planeH * plane.planeW + slack : 0, // the image padded
       outputSize, // one image's output
       depthwise ? 0 : exports.packedPatchesLength(), // a block of packed patches
+      residualApart ? outputSize : 0, // one image's residual
     ]);
     if (!memory.reserve(end)) return false;
     const heap = memory.f32;
     if (prepacked) heap.set(prepacked.panels, packedAt / 4);
-    else heap.set(w, wAt / 4);
-    if (bias) heap.set(bias, biasAt / 4);
+    else copyFlushed(exports, heap, w, wAt);
+    if (bias) copyFlushed(exports, heap, bias, biasAt);
     if (!depthwise) {
       if (!prepacked) exports.packWeights(wAt, op.group, op.outPerGroup, k, packedAt);
       exports.fillTapOffsets(op.inPerGroup, tapsAt);
@@ -106,16 +163,69 @@ export class WasmConv {
     for (let n = 0; n < op.batch; n++) {
       heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
       if (plane.padded) exports.padImage(xAt, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
-      if (depthwise) exports.depthwise(image, channels, op.outPerGroup, wAt, bias ? biasAt : 0, yAt, act.code);
+      const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
+      if (z) heap.set(z, (residualApart ? zAt : yAt) / 4);
+      if (residualApart) {
+        exports.depthwise(image, channels, op.outPerGroup, wAt, bias ? biasAt : 0, yAt, 0);
+        exports.addResidual(yAt, zAt, outputSize, act.code);
+      } else if (depthwise) exports.depthwise(image, channels, op.outPerGroup, wAt, bias ? biasAt : 0, yAt, act.code);
       else {
-        exports.convImage(image, op.group, op.inPerGroup, op.outPerGroup, packedAt, tapsAt, bias ? biasAt : 0, yAt, patchesAt, act.code);
+        const accumulate = z ? 1 : 0;
+        exports.convImage(image, op.group, op.inPerGroup, op.outPerGroup, packedAt, tapsAt, bias ? biasAt : 0, yAt, patchesAt, act.code, accumulate);
       }
       y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
     }
     return true;
   }
 
-  /** As packConvWeightsF32, on this instance. */
+  /** One group of 3x3 stride-1 convolution by Winograd F(tile x tile, 3x3) (wasm/assembly/winograd.ts). */
+  private winograd(op: WasmConvOperands, plane: PlaneWindow, cache: ConvWeightCache | undefined): boolean {
+    const { x, w, bias, residual, y } = op;
+    const { exports, memory } = this;
+    const c = op.inPerGroup, m = op.outPerGroup;
+    const tile = winogradTile(plane, op);
+    const imageSize = c * plane.h * plane.w;
+    const outputSize = m * plane.outH * plane.outW;
+    // Planes of whole tiles: every tile x tile output block reads the (tile + 2)^2 block under it.
+    const planeH = tile * Math.ceil(plane.outH / tile) + 2, planeW = tile * Math.ceil(plane.outW / tile) + 2;
+    exports.setWindow(planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW);
+    const act = activationCode(op.activation);
+    exports.setActivation(act.alpha, act.beta);
+    const cached = cache?.winograd;
+    const fits = cached && cached.inPerGroup === c && cached.outPerGroup === m && cached.tile === tile;
+    const transformed = fits ? cached.transformed : undefined;
+    const transformedLength = exports.winogradWeightsLength(c, m, tile);
+    const { offsets: [wAt, rawAt, uAt, biasAt, xAt, paddedAt, yAt, scratchAt], end } = memory.layout([
+      transformed ? 0 : w.length, // W as given
+      transformed ? 0 : (tile + 2) ** 2 * m * c, // W transformed, before packing
+      transformedLength, // W transformed and packed
+      bias ? m : 0,
+      imageSize, // one image as given
+      c * planeH * planeW, // the image padded
+      outputSize, // one image's output
+      exports.winogradScratchLength(c, m, tile),
+    ]);
+    if (!memory.reserve(end)) return false;
+    const heap = memory.f32;
+    if (transformed) heap.set(transformed, uAt / 4);
+    else {
+      copyFlushed(exports, heap, w, wAt);
+      exports.winogradWeights(wAt, c, m, rawAt, uAt, tile);
+      if (cache) cache.winograd = { inPerGroup: c, outPerGroup: m, tile, transformed: heap.slice(uAt / 4, uAt / 4 + transformedLength) };
+    }
+    if (bias) copyFlushed(exports, heap, bias, biasAt);
+    for (let n = 0; n < op.batch; n++) {
+      heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
+      exports.padImage(xAt, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
+      if (z) heap.set(z, yAt / 4);
+      exports.winogradImage(paddedAt, c, m, uAt, bias ? biasAt : 0, yAt, scratchAt, act.code, z ? 1 : 0, tile);
+      y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
+    }
+    return true;
+  }
+
+  /** W ([group * outPerGroup, depth], depth = inPerGroup * kernel taps) as the implicit GEMM's panels, a copy; undefined for an empty W or memory that will not grow. */
   packWeights(w: Float32Array, group: number, outPerGroup: number, depth: number): PackedConvWeights | undefined {
     if (outPerGroup === 0 || depth === 0) return undefined;
     const { exports, memory } = this;
@@ -123,10 +233,19 @@ export class WasmConv {
     const { offsets: [packedAt, wAt], end } = memory.layout([length, group * outPerGroup * depth]);
     if (!memory.reserve(end)) return undefined;
     const heap = memory.f32;
-    heap.set(w.subarray(0, group * outPerGroup * depth), wAt / 4);
+    copyFlushed(exports, heap, w.subarray(0, group * outPerGroup * depth), wAt);
     exports.packWeights(wAt, group, outPerGroup, depth, packedAt);
     return { group, outPerGroup, depth, panels: heap.slice(packedAt / 4, packedAt / 4 + length) };
   }
+}
+
+/**
+ * Copies weights or biases into the module at byte offset `at` with subnormals flushed to zero
+ * (wasm/assembly/denormals.ts: they slow every multiply they enter by two orders of magnitude).
+ */
+function copyFlushed(exports: ConvExports, heap: Float32Array, values: FloatArray, at: number): void {
+  heap.set(values, at / 4);
+  exports.flushDenormals(at, values.length);
 }
 
 let shared: WasmConv | undefined;
@@ -146,24 +265,13 @@ export function wasmConvVariant(): SimdVariant | undefined {
 }
 
 /**
- * Y = activation(conv(X, W) + bias) for a 1-D or 2-D window when X, W, Y (and the bias) are all
- * Float32Arrays; Y is overwritten whole. False, with Y untouched, when it cannot: another
- * element type, 3-D or higher, a W with no input channels, wasm off or not loaded (yet), or
- * memory that will not grow. With `packedW` (from packConvWeightsF32, for the same group,
- * outPerGroup and depth) op.w is not read, except by depthwise convolutions, which need no
- * packing and ignore it.
+ * Y = activation(conv(X, W) + bias + residual) for a 1-D or 2-D window when X, W, Y (and the
+ * bias and residual) are all Float32Arrays; Y is overwritten whole. False, with Y untouched,
+ * when it cannot: another element type, 3-D or higher, a W with no input channels, wasm off or
+ * not loaded (yet), or memory that will not grow. With a `cache` (one per constant W, see
+ * ConvWeightCache), W is packed or transformed on the first call only.
  */
-export function wasmConv2dF32(op: WasmConvOperands, win: SlidingWindow, packedW?: PackedConvWeights): boolean {
-  return sharedConv()?.conv2dF32(op, win, packedW) ?? false;
+export function wasmConv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
+  return sharedConv()?.conv2dF32(op, win, cache) ?? false;
 }
 
-/**
- * Packs W ([group * outPerGroup, depth], depth = inPerGroup * kernel taps) for repeated
- * convolutions with wasmConv2dF32: each call then copies the panels in one block instead of
- * copying and packing W. Undefined where wasmConv2dF32 would not run (wasm off or not loaded,
- * an empty W). Only for a W that does not change between the calls (an initializer): the
- * panels are a copy.
- */
-export function packConvWeightsF32(w: Float32Array, group: number, outPerGroup: number, depth: number): PackedConvWeights | undefined {
-  return sharedConv()?.packWeights(w, group, outPerGroup, depth);
-}

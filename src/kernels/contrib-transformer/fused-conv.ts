@@ -1,48 +1,48 @@
 /**
  * FusedConv: activation(Conv(X, W, B) + Z), with the optional Z of the output's shape (a fused
- * residual add). The convolution is the ai.onnx Conv kernel; the activation is one of the
- * onnxruntime MLAS activations named by `activation`, whose parameters come in
- * `activation_params` (LeakyRelu: alpha; Clip: min, max; HardSigmoid: alpha, beta).
+ * residual add). The convolution is the ai.onnx Conv kernel, which applies Z and the
+ * activation as it stores its output; the activation is one of the onnxruntime MLAS
+ * activations named by `activation`, whose parameters come in `activation_params` (LeakyRelu:
+ * alpha; Clip: min, max; HardSigmoid: alpha, beta), or HardSwish (no parameters) or QuickGelu
+ * (alpha; SiLU is alpha 1), which this runtime's optimizer fuses too.
  */
+import type { ConvActivation } from '../../backends/wasm/conv-activation.js';
 import { KernelInputError } from '../../errors/errors.js';
-import { formatShape, sameShape } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
-import { convKernels } from '../conv/conv.js';
+import { convolve, parseConvAttributes, type ConvAttributes } from '../conv/conv.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
-import { computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeValues, tensorFromCompute } from '../support/numeric.js';
 import { HALF_AND_SINGLE, MS_DOMAIN, requireTypeOf, widenHalf } from './element-types.js';
 
-type Activation = (x: number) => number;
+/** Each activation's parameter count, and the activation built from its parameters. */
+const ACTIVATIONS: Record<string, readonly [number, (p: readonly number[]) => ConvActivation]> = {
+  Relu: [0, () => ({ kind: 'Relu' })],
+  Tanh: [0, () => ({ kind: 'Tanh' })],
+  Sigmoid: [0, () => ({ kind: 'Sigmoid' })],
+  HardSwish: [0, () => ({ kind: 'HardSwish' })],
+  LeakyRelu: [1, ([alpha]) => ({ kind: 'LeakyRelu', alpha })],
+  QuickGelu: [1, ([alpha]) => ({ kind: 'QuickGelu', alpha })],
+  Clip: [2, ([min, max]) => ({ kind: 'Clip', min, max })],
+  HardSigmoid: [2, ([alpha, beta]) => ({ kind: 'HardSigmoid', alpha, beta })],
+};
 
-const PARAMETER_COUNTS: Record<string, number> = { Relu: 0, Tanh: 0, Sigmoid: 0, LeakyRelu: 1, Clip: 2, HardSigmoid: 2 };
-
-function activationOf(attrs: AttributeReader): Activation | undefined {
+function activationOf(attrs: AttributeReader): ConvActivation | undefined {
   const name = attrs.string('activation');
   if (name === undefined) return undefined;
-  const count = PARAMETER_COUNTS[name];
-  if (count === undefined) {
-    throw new KernelInputError(`attribute 'activation' must be one of ${Object.keys(PARAMETER_COUNTS).join(', ')}, got '${name}'`);
+  const spec = ACTIVATIONS[name];
+  if (spec === undefined) {
+    throw new KernelInputError(`attribute 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got '${name}'`);
   }
+  const [count, build] = spec;
   const params = count === 0 ? [] : attrs.floats('activation_params') ?? [];
   if (params.length !== count) throw new KernelInputError(`activation ${name} needs ${count} activation_params, got ${params.length}`);
-  const [a, b] = params;
-  switch (name) {
-    case 'Relu': return (x) => (x > 0 ? x : 0);
-    case 'Tanh': return Math.tanh;
-    case 'Sigmoid': return (x) => 1 / (1 + Math.exp(-x));
-    case 'LeakyRelu': return (x) => (x > 0 ? x : a * x);
-    case 'Clip': return (x) => Math.min(Math.max(x, a), b);
-    default: return (x) => Math.min(Math.max(a * x + b, 0), 1);
-  }
+  return build(params);
 }
 
-// The Conv of the latest opset accepts every float type; its attributes are FusedConv's too.
-const conv = convKernels.find((k) => k.untilVersion === undefined)!;
-
 interface FusedConvAttributes {
-  readonly conv: unknown;
-  readonly activation: Activation | undefined;
+  readonly conv: ConvAttributes;
+  readonly activation: ConvActivation | undefined;
 }
 
 export const fusedConvKernel: KernelDefinition = kernel<FusedConvAttributes>({
@@ -50,25 +50,14 @@ export const fusedConvKernel: KernelDefinition = kernel<FusedConvAttributes>({
   opType: 'FusedConv',
   sinceVersion: 1,
   typeConstraints: [0, 1, 2, 3].map((input) => ({ input, types: HALF_AND_SINGLE })),
-  parseAttributes: (attrs, context) => ({
-    conv: conv.parseAttributes?.(attrs, context),
-    activation: activationOf(attrs),
-  }),
-  async run(inputs, attrs, context) {
+  parseAttributes: (attrs) => ({ conv: parseConvAttributes(attrs), activation: activationOf(attrs) }),
+  run(inputs, attrs) {
     const x = tensorInput(inputs, 0, 'X');
     requireTypeOf(x, 'X', inputs, [[1, 'W'], [2, 'B'], [3, 'Z']]);
     const operands = inputs.slice(0, 3).map((t) => (t?.kind === 'tensor' ? widenHalf(t) : t));
-    const [y] = await conv.run(operands, attrs.conv, context);
-    if (y?.kind !== 'tensor') throw new KernelInputError('Conv produced no tensor');
-    // The convolution's output is a fresh float32 buffer, so Z and the activation apply in place.
-    const values = y.data as Float32Array;
     const z = optionalTensorInput(inputs, 3, 'Z');
-    if (z) {
-      if (!sameShape(z.dims, y.dims)) throw new KernelInputError(`Z must have the output's shape ${formatShape(y.dims)}, got ${formatShape(z.dims)}`);
-      const zv = computeValues(z) as NumberArray;
-      for (let i = 0; i < values.length; i++) values[i] += zv[i];
-    }
-    if (attrs.activation) for (let i = 0; i < values.length; i++) values[i] = attrs.activation(values[i]);
-    return [tensorFromCompute(x.type, y.dims, values)];
+    const residual = z && { dims: z.dims, values: computeValues(z) as Float32Array };
+    const y = convolve(operands, attrs.conv, { residual, activation: attrs.activation });
+    return [tensorFromCompute(x.type, y.dims, y.data as Float32Array)];
   },
 });

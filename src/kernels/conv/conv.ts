@@ -7,20 +7,18 @@
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import type { AttributeReader } from '../attributes.js';
+import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
-import { wasmConv2dF32 } from '../../backends/wasm/wasm-conv.js';
+import { wasmConv2dF32, type ConvWeightCache } from '../../backends/wasm/wasm-conv.js';
+import { applyConvEpilogue, checkResidual, type ConvEpilogue } from './conv-epilogue.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { depthwiseConv } from './depthwise-conv.js';
 import { im2col, positionsPerTile } from './patch-rows.js';
 import { isPointwise, slideWindow, type SlidingWindow } from './sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from './window-attributes.js';
 import { checkedDims } from '../support/shape-input.js';
-
-interface ConvAttributes {
-  readonly window: WindowAttributes;
-  readonly group: number;
-}
 
 interface GroupedProduct {
   readonly x: FloatArray;
@@ -74,6 +72,60 @@ function im2colConv(p: GroupedProduct, win: SlidingWindow): void {
   }
 }
 
+export interface ConvAttributes {
+  readonly window: WindowAttributes;
+  readonly group: number;
+}
+
+export function parseConvAttributes(attrs: AttributeReader): ConvAttributes {
+  return { window: parseWindowAttributes(attrs, false), group: parseGroup(attrs.int('group', 1)) };
+}
+
+/**
+ * The wasm convolution's prepared forms of each W tensor seen more than once. Initializers are
+ * the same tensor object on every run and never change; a W computed at run time is a new
+ * object each time (kernels allocate their outputs, feeds are wrapped per run), so it is seen
+ * once, never prepared for a next call, and its entry goes with it.
+ */
+const weightCaches = new WeakMap<DenseTensor, ConvWeightCache | undefined>();
+
+function weightCacheOf(w: DenseTensor): ConvWeightCache | undefined {
+  if (!weightCaches.has(w)) {
+    weightCaches.set(w, undefined);
+    return undefined;
+  }
+  let cache = weightCaches.get(w);
+  if (!cache) weightCaches.set(w, (cache = {}));
+  return cache;
+}
+
+/** Y = epilogue(Conv(X, W, B)): Conv itself, and FusedConv with its residual and activation. */
+export function convolve(inputs: KernelInputs, { window, group }: ConvAttributes, epilogue: ConvEpilogue = {}): DenseTensor {
+  const ops = convOperands(inputs, group, window.kernelShape, false);
+  const win = slideWindow(window, ops.spatial, ops.kernel);
+  const dims = [ops.batch, ops.outChannels, ...win.grid];
+  checkedDims(dims, 'Y');
+  checkResidual(epilogue.residual, dims);
+  const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
+  const bias = ops.b ? floatValues(ops.b) : undefined;
+  const operands = {
+    x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
+    inPerGroup: ops.inChannels / group, outPerGroup: ops.outChannels / group,
+  };
+  // The whole convolution in WebAssembly where it runs (float32 values, 1-D or 2-D windows).
+  const wasmOperands = { ...operands, bias, residual: epilogue.residual?.values, activation: epilogue.activation };
+  if (wasmConv2dF32(wasmOperands, win, weightCacheOf(ops.w))) return tensorFromCompute(ops.x.type, dims, y);
+  fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));
+  if (y.length > 0) {
+    const p: GroupedProduct = { ...operands, beta: bias ? 1 : 0 };
+    if (p.inPerGroup === 1) depthwiseConv({ ...p, channels: ops.inChannels, multiplier: p.outPerGroup }, win);
+    else if (isPointwise(win)) pointwiseConv(p, win);
+    else im2colConv(p, win);
+  }
+  applyConvEpilogue(y, epilogue);
+  return tensorFromCompute(ops.x.type, dims, y);
+}
+
 function convKernel(sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[]): KernelDefinition {
   return kernel<ConvAttributes>({
     domain: '',
@@ -81,29 +133,8 @@ function convKernel(sinceVersion: number, untilVersion: number | undefined, type
     sinceVersion,
     untilVersion,
     typeConstraints: [{ input: 0, types }, { input: 1, types }, { input: 2, types }],
-    parseAttributes: (attrs) => ({ window: parseWindowAttributes(attrs, false), group: parseGroup(attrs.int('group', 1)) }),
-    run(inputs, { window, group }) {
-      const ops = convOperands(inputs, group, window.kernelShape, false);
-      const win = slideWindow(window, ops.spatial, ops.kernel);
-      const dims = [ops.batch, ops.outChannels, ...win.grid];
-      checkedDims(dims, 'Y');
-      const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
-      const bias = ops.b ? floatValues(ops.b) : undefined;
-      const operands = {
-        x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
-        inPerGroup: ops.inChannels / group, outPerGroup: ops.outChannels / group,
-      };
-      // The whole convolution in WebAssembly where it runs (float32 values, 1-D or 2-D windows).
-      if (wasmConv2dF32({ ...operands, bias }, win)) return [tensorFromCompute(ops.x.type, dims, y)];
-      fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));
-      if (y.length > 0) {
-        const p: GroupedProduct = { ...operands, beta: bias ? 1 : 0 };
-        if (p.inPerGroup === 1) depthwiseConv({ ...p, channels: ops.inChannels, multiplier: p.outPerGroup }, win);
-        else if (isPointwise(win)) pointwiseConv(p, win);
-        else im2colConv(p, win);
-      }
-      return [tensorFromCompute(ops.x.type, dims, y)];
-    },
+    parseAttributes: parseConvAttributes,
+    run: (inputs, attrs) => [convolve(inputs, attrs)],
   });
 }
 

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { env } from '../../../src/api/env.js';
 import type { DataType } from '../../../src/tensor/element-type.js';
-import { attr, type AttributeValue } from '../../support/model-builder.js';
-import { expectCaseMatches, HALF_TOLERANCE, runCase, tensors, type NodeCase } from './contrib-case.js';
+import { expectTensorsClose, runOnnxruntime, runOnnxts } from '../../support/differential.js';
+import { attr, buildModel, type AttributeValue, type NodeSpec } from '../../support/model-builder.js';
+import { caseFeeds, caseModel, expectCaseMatches, HALF_TOLERANCE, runCase, tensors, type NodeCase } from './contrib-case.js';
 
 interface ConvCase {
   x: number[];
@@ -29,12 +31,12 @@ const convs: [string, ConvCase][] = [
   ['pointwise', { x: [1, 5, 3, 4], w: [3, 5, 1, 1], y: [1, 3, 3, 4], bias: true }],
 ];
 
-function convCase(c: ConvCase, activation: Record<string, AttributeValue>, type: DataType): NodeCase {
+function convCase(c: ConvCase, activation: Record<string, AttributeValue>, type: DataType, range = 1): NodeCase {
   const t = tensors(c.x.reduce((a, b) => a * 5 + b, 1));
   return {
     op: 'FusedConv',
     inputs: [
-      ['x', t.float(c.x, type)],
+      ['x', t.float(c.x, type, -range, range)],
       ['w', t.float(c.w, type)],
       c.bias ? ['b', t.float([c.w[0]], type)] : null,
       c.sum ? ['z', t.float(c.y, type)] : null,
@@ -53,10 +55,52 @@ describe.each(['float32', 'float16'] as DataType[])('FusedConv (%s)', (type) => 
   });
 });
 
+/**
+ * HardSwish and QuickGelu are this runtime's additions to the set (onnxruntime's FusedConv has
+ * neither), so the reference is onnxruntime running the unfused graph: Conv, Add Z, then the
+ * ai.onnx HardSwish or the com.microsoft QuickGelu. Both the wasm kernels and the TypeScript
+ * path (env.wasm.simd off) are checked.
+ */
+const addedActivations: [string, Record<string, AttributeValue>, NodeSpec][] = [
+  ['HardSwish', { activation: attr.string('HardSwish') }, { op: 'HardSwish', inputs: ['s'], outputs: ['y'] }],
+  ['QuickGelu 1.702', { activation: attr.string('QuickGelu'), activation_params: attr.floats([1.702]) },
+    { op: 'QuickGelu', domain: 'com.microsoft', inputs: ['s'], outputs: ['y'], attributes: { alpha: attr.float(1.702) } }],
+  ['SiLU (QuickGelu 1)', { activation: attr.string('QuickGelu'), activation_params: attr.floats([1]) },
+    { op: 'QuickGelu', domain: 'com.microsoft', inputs: ['s'], outputs: ['y'], attributes: { alpha: attr.float(1) } }],
+];
+
+function unfusedModel(c: NodeCase, activation: NodeSpec): Uint8Array {
+  const [x, w, b, z] = c.inputs;
+  const given = c.inputs.filter((i) => i !== null).map(([name, t]) => ({ name, type: 'float32' as const, shape: [...t.dims] }));
+  const { activation: _a, activation_params: _p, ...convAttributes } = c.attributes ?? {};
+  const nodes: NodeSpec[] = [
+    { op: 'Conv', inputs: [x![0], w![0], ...(b ? [b[0]] : [])], outputs: [z ? 'c' : 's'], attributes: convAttributes },
+    ...(z ? [{ op: 'Add', inputs: ['c', z[0]], outputs: ['s'] }] : []),
+    activation,
+  ];
+  return buildModel({ nodes, inputs: given, outputs: [{ name: 'y', type: 'float32' }], opsets: { '': 17, 'com.microsoft': 1 } });
+}
+
+describe.each([['wasm', undefined], ['TypeScript', false]] as const)('FusedConv with the added activations (%s)', (_, simd) => {
+  afterEach(() => {
+    delete env.wasm.simd;
+  });
+  describe.each(addedActivations)('%s', (__, activation, reference) => {
+    it.each(convs)('%s matches Conv, Add and the activation in onnxruntime', async (label, c) => {
+      const fused = convCase(c, activation, 'float32', 3);
+      const expected = await runOnnxruntime(unfusedModel(fused, reference), caseFeeds(fused));
+      if (simd === false) env.wasm.simd = false;
+      const actual = await runOnnxts(caseModel(fused), caseFeeds(fused));
+      expectTensorsClose(actual.y, expected.y, { rtol: 1e-4, atol: 1e-5 }, `FusedConv ${label}`);
+    });
+  });
+});
+
 describe('FusedConv attributes', () => {
   it('rejects an unknown activation and a wrong parameter count', async () => {
     const c = convCase(convs[0][1], {}, 'float32');
     await expect(runCase({ ...c, attributes: { activation: attr.string('Gelu') } })).rejects.toThrow(/activation/);
     await expect(runCase({ ...c, attributes: { activation: attr.string('Clip'), activation_params: attr.floats([0]) } })).rejects.toThrow(/activation_params/);
+    await expect(runCase({ ...c, attributes: { activation: attr.string('QuickGelu') } })).rejects.toThrow(/activation_params/);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor } from '../../../src/index.js';
+import { InferenceSession, Tensor } from '../../../src/index.js';
 import type { DataType } from '../../../src/tensor/element-type.js';
-import { expectMatchesOnnxruntime, expectTensorsClose, runOnnxts } from '../../support/differential.js';
-import { attr, singleNodeModel, type ValueSpec } from '../../support/model-builder.js';
+import { expectMatchesOnnxruntime, expectTensorsClose, runOnnxruntime, runOnnxts } from '../../support/differential.js';
+import { attr, DenseTensor, singleNodeModel, type ValueSpec } from '../../support/model-builder.js';
 import { Rng, randomTensor } from '../../support/random.js';
 import { naiveConv } from './naive-conv.js';
 import { describeWindow, randomWindow, windowAttributes, type WindowCase } from './window-cases.js';
@@ -176,5 +176,37 @@ describe('Conv rejects bad inputs', () => {
   });
   it('names pads of the wrong length', async () => {
     expect(await failure([3, 4, 3, 3], { pads: attr.ints([1, 1]) })).toMatch(/'pads' has 2 values, expected 4/);
+  });
+});
+
+describe('Conv with W as an initializer', () => {
+  // From the second run on the wasm kernel reuses W packed (GEMM) or transformed (Winograd) on the first.
+  // atol for F(4x4): outputs here sum ~300 terms up to 3 in size (a scale of about 20), and its
+  // transforms amplify rounding: worst errors reach ~4e-5 of that scale (rms 2e-6), 10x direct.
+  const cases: [string, ConvCase][] = [
+    ['Winograd F(2x2) 3x3 stride 1', { spatial: [11, 9], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], batch: 1, group: 1, inPerGroup: 20, outPerGroup: 23, bias: true }],
+    ['Winograd F(4x4) 3x3 stride 1', { spatial: [22, 21], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], batch: 2, group: 1, inPerGroup: 33, outPerGroup: 35, bias: true }],
+    ['implicit GEMM 3x3 stride 2', { spatial: [11, 9], kernel: [3, 3], strides: [2, 2], pads: [1, 0, 1, 1], batch: 2, group: 2, inPerGroup: 6, outPerGroup: 7, bias: false }],
+    ['pointwise', { spatial: [5, 13], kernel: [1, 1], batch: 1, group: 1, inPerGroup: 9, outPerGroup: 11, bias: true }],
+  ];
+  it.each(cases)('%s: every run of one session matches onnxruntime', async (label, c) => {
+    const rng = new Rng(77);
+    const { model: withInputs, feeds } = convModel(c, 'float32', 17, rng);
+    const w = feeds.w;
+    const xDims = [c.batch, c.group * c.inPerGroup, ...c.spatial];
+    const inputs: ValueSpec[] = [{ name: 'x', type: 'float32', shape: xDims }, { name: 'w', type: 'float32', shape: [...w.dims] }];
+    if (c.bias) inputs.push({ name: 'b', type: 'float32', shape: [...feeds.b.dims] });
+    const initializers = { w: new DenseTensor('float32', [...w.dims], w.data as Float32Array) };
+    const attributes = windowAttributes(c, false);
+    if (c.group !== 1) attributes.group = attr.int(c.group);
+    const model = singleNodeModel('Conv', inputs, [{ name: 'y', type: 'float32' }], { attributes, initializers });
+    const session = await InferenceSession.create(model);
+    for (let run = 0; run < 3; run++) {
+      const x = randomTensor('float32', xDims, rng);
+      const runFeeds = { x, ...(c.bias ? { b: feeds.b } : {}) };
+      const ours = (await session.run(runFeeds)) as Record<string, Tensor>;
+      const theirs = await runOnnxruntime(withInputs, { ...runFeeds, w });
+      expectTensorsClose(ours.y, theirs.y, { rtol: 1e-4, atol: label.includes('F(4x4)') ? 1e-3 : 1e-5 }, `${label} run ${run}`);
+    }
   });
 });

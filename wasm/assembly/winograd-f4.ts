@@ -1,0 +1,189 @@
+/**
+ * Winograd F(4x4, 3x3): 4x4 output tiles from 6x6 input blocks, 36 positions (Lavin and Gray's
+ * matrices, interpolation points 0, +-1, +-2 and infinity):
+ *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+ *   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+ *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+ * Four tiles side by side are transformed at once, a lane each: their columns are 4 apart in
+ * the plane, so each plane row is loaded as five vectors and transposed. The 2-D transforms go
+ * rows first through a small scratch of 36 vectors, then columns.
+ */
+import { bytes } from './layout';
+import { laneOf, panelAt, spaced, storeOne, storeRow, zeroTail } from './winograd-blocks';
+import { outH, outW, planeH, planeW } from './window';
+
+/** G for F(4x4, 3x3), 6 x 3, row-major. */
+export const G4: usize = memory.data<f64>([
+  0.25, 0, 0,
+  -1.0 / 6, -1.0 / 6, -1.0 / 6,
+  -1.0 / 6, 1.0 / 6, -1.0 / 6,
+  1.0 / 24, 1.0 / 12, 1.0 / 6,
+  1.0 / 24, -1.0 / 12, 1.0 / 6,
+  0, 0, 1,
+]);
+
+/** The 36 vectors between the row and the column pass of a transform. */
+const between = memory.data(36 * 16, 16);
+/** One column of the input transform's result. */
+const column = memory.data(6 * 16, 16);
+/** One output row of four tiles, a tile per lane. */
+const rows = memory.data(4 * 16, 16);
+
+/**
+ * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles
+ * of one tile row that start a half panel go through the vector transform; the others (at the
+ * ends of tile rows) one by one.
+ */
+export function transformInput4(x: usize, c: i32, t0: i32, count: i32, nt: i32, v: usize): void {
+  const tilesW = (outW + 3) >> 2;
+  const position = bytes(spaced(c * nt));
+  for (let p = 0; p < c; p++) {
+    const src = x + bytes(p * planeH * planeW);
+    let ty = t0 / tilesW;
+    let tx = t0 - ty * tilesW;
+    let t = 0;
+    while (t < count) {
+      const at = src + bytes(4 * ty * planeW + 4 * tx);
+      if ((t & 3) == 0 && tx + 4 <= tilesW && t + 4 <= count) {
+        for (let r = 0; r < 6; r++) rowTimesBFour(at + bytes(r * planeW), between + <usize>(r * 6) * 16);
+        columnsTimesB(panelAt(v, c, nt, p, t), position, false);
+        t += 4;
+        tx += 4;
+      } else {
+        for (let r = 0; r < 6; r++) rowTimesBOne(at + bytes(r * planeW), between + <usize>(r * 6) * 16);
+        columnsTimesB(panelAt(v, c, nt, p, t), position, true);
+        t++;
+        tx++;
+      }
+      if (tx == tilesW) {
+        tx = 0;
+        ty++;
+      }
+    }
+    zeroTail(v, c, nt, p, count, 36, position);
+  }
+}
+
+/**
+ * e_j = sum_c d_c B^T[j][c] for six vectors d0..d5, stored 16 bytes apart from `out`
+ * (the same combination serves the columns, with rows in place of columns).
+ */
+@inline function timesB(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, out: usize, stride: usize): void {
+  const four = f32x4.splat(4), five = f32x4.splat(5), two = f32x4.splat(2);
+  const p = f32x4.sub(d4, f32x4.mul(four, d2)), q = f32x4.sub(d3, f32x4.mul(four, d1));
+  const r = f32x4.sub(d4, d2), s = f32x4.mul(two, f32x4.sub(d3, d1));
+  v128.store(out, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
+  v128.store(out + stride, f32x4.add(p, q));
+  v128.store(out + stride * 2, f32x4.sub(p, q));
+  v128.store(out + stride * 3, f32x4.add(r, s));
+  v128.store(out + stride * 4, f32x4.sub(r, s));
+  v128.store(out + stride * 5, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+}
+
+/** One plane row of four tiles times B: columns 4 apart, from five loads transposed 4 x 4. */
+function rowTimesBFour(at: usize, out: usize): void {
+  const q0 = v128.load(at), q1 = v128.load(at, 16), q2 = v128.load(at, 32), q3 = v128.load(at, 48);
+  // Only the first two of the fifth vector are tile columns (and the plane may end there).
+  const q4 = v128.load64_zero(at, 64);
+  const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+  const u0 = v128.shuffle<f32>(q1, q2, 0, 4, 1, 5), u1 = v128.shuffle<f32>(q3, q4, 0, 4, 1, 5);
+  timesB(
+    v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7),
+    v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7),
+    v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7),
+    out, 16,
+  );
+}
+
+/** One plane row of one tile times B, in every lane. */
+function rowTimesBOne(at: usize, out: usize): void {
+  timesB(
+    v128.load32_splat(at), v128.load32_splat(at, 4), v128.load32_splat(at, 8),
+    v128.load32_splat(at, 12), v128.load32_splat(at, 16), v128.load32_splat(at, 20),
+    out, 16,
+  );
+}
+
+/** B^T over the rows in `between`, column by column, into the 36 position matrices (lane 0 only when `one`). */
+function columnsTimesB(dst: usize, position: usize, one: bool): void {
+  for (let j = 0; j < 6; j++) {
+    const e = between + <usize>j * 16;
+    timesB(
+      v128.load(e), v128.load(e, 96), v128.load(e, 192), v128.load(e, 288), v128.load(e, 384), v128.load(e, 480),
+      column, 16,
+    );
+    for (let i = 0; i < 6; i++) {
+      const at = dst + <usize>(i * 6 + j) * position;
+      const value = v128.load(column + <usize>i * 16);
+      if (one) store<f32>(at, f32x4.extract_lane(value, 0));
+      else v128.store(at, value);
+    }
+  }
+}
+
+/** y_k = sum_i A^T[k][i] m_i for six vectors, into out + k * stride. */
+@inline function timesA(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, stride: usize): void {
+  const sum12 = f32x4.add(m1, m2), diff12 = f32x4.sub(m1, m2);
+  const sum34 = f32x4.add(m3, m4), diff34 = f32x4.sub(m3, m4);
+  v128.store(out, f32x4.add(f32x4.add(m0, sum12), sum34));
+  v128.store(out + stride, f32x4.add(diff12, f32x4.mul(f32x4.splat(2), diff34)));
+  v128.store(out + stride * 2, f32x4.add(sum12, f32x4.mul(f32x4.splat(4), sum34)));
+  v128.store(out + stride * 3, f32x4.add(f32x4.add(diff12, f32x4.mul(f32x4.splat(8), diff34)), m5));
+}
+
+/** Y = A^T M A for tiles t0..t0+count of every output channel, bias, residual and activation applied. */
+export function transformOutput4(
+  products: usize, m: i32, mPad: i32, nt: i32, t0: i32, count: i32, bias: usize, y: usize, act: i32, accumulate: bool,
+): void {
+  const tilesW = (outW + 3) >> 2;
+  const stride = bytes(spaced(mPad * nt));
+  const planeBytes = bytes(outH * outW);
+  for (let o = 0; o < m; o++) {
+    const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + bytes(o)));
+    const src = products + bytes(o * nt);
+    const dst = y + <usize>o * planeBytes;
+    let ty = t0 / tilesW;
+    let tx = t0 - ty * tilesW;
+    let t = 0;
+    while (t < count) {
+      const at = src + bytes(t);
+      // A^T over the rows of each column j into `between` (row k of column j at (k * 6 + j) * 16).
+      for (let j = 0; j < 6; j++) {
+        const mj = at + <usize>j * stride;
+        timesA(
+          v128.load(mj), v128.load(mj + stride * 6), v128.load(mj + stride * 12),
+          v128.load(mj + stride * 18), v128.load(mj + stride * 24), v128.load(mj + stride * 30),
+          between + <usize>j * 16, 96,
+        );
+      }
+      const oy = 4 * ty, ox = 4 * tx;
+      const lanes = min(4, min(count - t, tilesW - tx));
+      for (let k = 0; k < 4 && oy + k < outH; k++) {
+        const e = between + <usize>(k * 6) * 16;
+        timesA(v128.load(e), v128.load(e, 16), v128.load(e, 32), v128.load(e, 48), v128.load(e, 64), v128.load(e, 80), rows, 16);
+        // rows holds output columns 0..3 of the four tiles, a tile per lane.
+        const y0 = f32x4.add(v128.load(rows), b), y1 = f32x4.add(v128.load(rows, 16), b);
+        const y2 = f32x4.add(v128.load(rows, 32), b), y3 = f32x4.add(v128.load(rows, 48), b);
+        const row = dst + bytes((oy + k) * outW + ox);
+        const s0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), s1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+        const s2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), s3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+        // Tile i's four outputs of this row, for i < lanes; a tile cut by the right edge goes element by element.
+        for (let i = 0; i < lanes; i++) {
+          const tileRow = i == 0 ? v128.shuffle<f32>(s0, s1, 0, 1, 4, 5) : i == 1 ? v128.shuffle<f32>(s0, s1, 2, 3, 6, 7)
+            : i == 2 ? v128.shuffle<f32>(s2, s3, 0, 1, 4, 5) : v128.shuffle<f32>(s2, s3, 2, 3, 6, 7);
+          const at = row + bytes(4 * i);
+          const left = outW - ox - 4 * i;
+          if (left >= 4) storeRow(at, tileRow, act, accumulate);
+          else for (let col = 0; col < left; col++) storeOne(at + bytes(col), laneOf(tileRow, col), act, accumulate);
+        }
+      }
+      t += lanes;
+      tx += lanes;
+      if (tx == tilesW) {
+        tx = 0;
+        ty++;
+      }
+    }
+  }
+}

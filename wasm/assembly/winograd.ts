@@ -1,0 +1,142 @@
+/**
+ * Winograd convolution for 3x3 stride-1 convolutions of one group (Lavin and Gray, "Fast
+ * Algorithms for Convolutional Neural Networks", 2015): each tile x tile block of outputs is
+ * computed from the (tile + 2)^2 block of the padded plane under it as
+ *   Y = A^T [ (G g G^T) . (B^T d B) ] A
+ * where the product is elementwise over the positions xi of the transformed block. Summed over
+ * input channels, position xi is a matrix product: M_xi (m x tiles) = U_xi (m x c) V_xi (c x
+ * tiles). F(2x2, 3x3) (winograd-f2.ts) does 16 products of 4 multiplies per output instead of
+ * the direct 9; F(4x4, 3x3) (winograd-f4.ts) 36 of 2.25, with larger transforms whose rounding
+ * errors are 5 to 10 times the direct ones (rms about 2e-6 of the outputs' scale, against 3e-7).
+ *
+ * Tiles are taken a block at a time, sized so the block's transformed input and products stay
+ * near L2: the input transform writes V straight into the NR-column panels the micro-kernel
+ * reads, the GEMM is gemm.ts's loop over the weights packed by packWeights (one group per
+ * position), and the output transform adds the bias (onto a residual already in Y when
+ * `accumulate`), applies the activation and stores Y.
+ */
+import { ACT_NONE } from './epilogue';
+import { packWeights } from './implicit-gemm';
+import { KC, MC, MR, NR, bytes, roundUp } from './layout';
+import { microKernel } from './micro-kernel';
+import { spaced } from './winograd-blocks';
+import { G2, transformInput2, transformOutput2 } from './winograd-f2';
+import { G4, transformInput4, transformOutput4 } from './winograd-f4';
+import { outH, outW } from './window';
+
+/** Floats of transformed input and products a block may hold: 1.5 MiB. */
+const BLOCK_FLOATS: i32 = 393216;
+
+@inline function positionsOf(tile: i32): i32 {
+  return (tile + 2) * (tile + 2);
+}
+
+function tileCount(tile: i32): i32 {
+  return ((outH + tile - 1) / tile) * ((outW + tile - 1) / tile);
+}
+
+/** The most tiles per block for c input and m output channels: a multiple of NR, at least NR. */
+function blockTiles(c: i32, m: i32, tile: i32): i32 {
+  const fit = max(NR, BLOCK_FLOATS / (positionsOf(tile) * (c + roundUp(m, MR))) / NR * NR);
+  return min(fit, roundUp(tileCount(tile), NR));
+}
+
+/** Floats of scratch winogradImage needs for the current window and tile size (2 or 4). */
+export function winogradScratchLength(c: i32, m: i32, tile: i32): i32 {
+  // The output transforms' last vector of a block may read 3 floats past it.
+  const nt = blockTiles(c, m, tile);
+  return positionsOf(tile) * (spaced(c * nt) + spaced(roundUp(m, MR) * nt)) + 4;
+}
+
+/** Floats of weights transformed by winogradWeights. */
+export function winogradWeightsLength(c: i32, m: i32, tile: i32): i32 {
+  return positionsOf(tile) * roundUp(m, MR) * c;
+}
+
+/**
+ * U = G g G^T of each of the m x c 3x3 kernels of w ([m, c, 3, 3]), computed in doubles, as one
+ * m x c matrix per position in `scratch` (positions * m * c floats), then packed like
+ * packWeights' groups at out.
+ */
+export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: usize, tile: i32): void {
+  const n = tile + 2;
+  const g = tile == 2 ? G2 : G4;
+  const position = bytes(m * c);
+  for (let o = 0; o < m; o++) {
+    for (let i = 0; i < c; i++) {
+      const kernel = w + bytes((o * c + i) * 9);
+      const at = scratch + bytes(o * c + i);
+      for (let r = 0; r < n; r++) {
+        // Row r of G g, then its products with the rows of G.
+        const t0 = gTimesKernel(g, kernel, r, 0), t1 = gTimesKernel(g, kernel, r, 1), t2 = gTimesKernel(g, kernel, r, 2);
+        for (let j = 0; j < n; j++) {
+          const gj = g + <usize>(j * 3) * 8;
+          const u = t0 * load<f64>(gj) + t1 * load<f64>(gj, 8) + t2 * load<f64>(gj, 16);
+          store<f32>(at + position * <usize>(r * n + j), <f32>u);
+        }
+      }
+    }
+  }
+  packWeights(scratch, n * n, m, c, out);
+}
+
+/** (G g)[r][col] for the 3x3 kernel at `kernel` and G (n x 3 doubles) at g. */
+@inline function gTimesKernel(g: usize, kernel: usize, r: i32, col: i32): f64 {
+  const gr = g + <usize>(r * 3) * 8;
+  return load<f64>(gr) * <f64>load<f32>(kernel + bytes(col)) +
+    load<f64>(gr, 8) * <f64>load<f32>(kernel + bytes(3 + col)) +
+    load<f64>(gr, 16) * <f64>load<f32>(kernel + bytes(6 + col));
+}
+
+/**
+ * One image: c planes at x, padded to the window's planes, which must cover (tile * tile rows +
+ * 2) x (tile * tile columns + 2) so every tile's block lies inside; u from winogradWeights (same
+ * tile), bias (0 for none) one per output channel; Y (m planes of outH x outW) at y; scratch of
+ * winogradScratchLength(c, m, tile) floats.
+ */
+export function winogradImage(
+  x: usize, c: i32, m: i32, u: usize, bias: usize, y: usize, scratch: usize, act: i32, accumulate: bool, tile: i32,
+): void {
+  const tiles = tileCount(tile);
+  const most = blockTiles(c, m, tile);
+  const blocks = (tiles + most - 1) / most;
+  // Blocks of equal size, so the last one is not mostly padding.
+  const size = (tiles + blocks - 1) / blocks;
+  const positions = positionsOf(tile);
+  const mPad = roundUp(m, MR);
+  for (let t0 = 0; t0 < tiles; t0 += size) {
+    const count = min(size, tiles - t0);
+    const nt = roundUp(count, NR);
+    const products = scratch + bytes(positions * spaced(c * nt));
+    if (tile == 2) transformInput2(x, c, t0, count, nt, scratch);
+    else transformInput4(x, c, t0, count, nt, scratch);
+    multiply(u, scratch, c, m, mPad, nt, positions, products);
+    if (tile == 2) transformOutput2(products, m, mPad, nt, t0, count, bias, y, act, accumulate);
+    else transformOutput4(products, m, mPad, nt, t0, count, bias, y, act, accumulate);
+  }
+}
+
+/** M_xi = U_xi V_xi for every position: mPad x nt each, ld nt, every tile a full MR x NR one. */
+function multiply(u: usize, v: usize, c: i32, m: i32, mPad: i32, nt: i32, positions: i32, products: usize): void {
+  for (let xi = 0; xi < positions; xi++) {
+    const a = u + bytes(xi * mPad * c);
+    const b = v + bytes(xi * spaced(c * nt));
+    const out = products + bytes(xi * spaced(mPad * nt));
+    for (let pc = 0; pc < c; pc += KC) {
+      const kc = min(KC, c - pc);
+      const beta: f32 = pc == 0 ? 0 : 1;
+      const aBlock = a + bytes(pc * mPad);
+      const bBlock = b + bytes(pc * nt);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        for (let jr = 0; jr < nt; jr += NR) {
+          const bPanel = bBlock + bytes(jr * kc);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const row = ic + ir;
+            microKernel(kc, aBlock + bytes(row * kc), bPanel, out + bytes(row * nt + jr), nt, 1, beta, MR, NR, 0, ACT_NONE);
+          }
+        }
+      }
+    }
+  }
+}
