@@ -18,6 +18,12 @@ export interface OptimizeOptions {
   /** Pass names to skip. */
   readonly disabledPasses?: readonly string[];
   readonly freeDimensionOverrides?: Readonly<Record<string, number>> | ReadonlyMap<string, number>;
+  /**
+   * Initializers listed as graph inputs become constants, so passes can fold them, and feeds
+   * can no longer override them. Models before IR 4 get this regardless (it is what the listing
+   * meant there).
+   */
+  readonly freezeInitializerInputs?: boolean;
 }
 
 export interface OptimizeResult {
@@ -60,6 +66,7 @@ export function optimizeModel(model: Model, options: OptimizeOptions): OptimizeR
       const context = {
         registry: options.registry,
         freeDimensionOverrides: overrides,
+        freezeInitializerInputs: options.freezeInitializerInputs,
         fired: (count: number) => fired.set(pass.name, (fired.get(pass.name) ?? 0) + count),
       };
       const result = pass.run(current, context);

@@ -14,6 +14,8 @@ export interface PassContext {
   readonly registry: KernelRegistry;
   /** Symbolic dimension name -> size, bound before shapes are inferred. */
   readonly freeDimensionOverrides: ReadonlyMap<string, number>;
+  /** Treat initializers listed as graph inputs as constants even where feeds may override them (IR 4+). */
+  readonly freezeInitializerInputs?: boolean;
   /** Adds `count` rewrites (folded nodes, fused patterns...) to this pass's tally in the report. */
   fired(count: number): void;
 }

@@ -11,6 +11,7 @@ import {
   eliminateNoOpSlice, eliminateNoOpTranspose,
 } from './passes/eliminate-no-ops.js';
 import { foldConstants } from './passes/fold-constants.js';
+import { freezeInitializerInputs } from './passes/freeze-initializer-inputs.js';
 import { fuseAttention } from './passes/fuse-attention.js';
 import { fuseBiasGelu } from './passes/fuse-bias-gelu.js';
 import { fuseConvActivation, fuseConvAddActivation, fuseGemmActivation } from './passes/fuse-activations.js';
@@ -20,6 +21,7 @@ import { fuseFastGelu, fuseGelu } from './passes/fuse-gelu.js';
 import { fuseMatMulAdd } from './passes/fuse-matmul-add.js';
 import { fuseMatMulScale } from './passes/fuse-matmul-scale.js';
 import { fuseLayerNormalization, fuseRmsNormalization } from './passes/fuse-normalizations.js';
+import { fuseHardSigmoid } from './passes/fuse-hard-sigmoid.js';
 import { fuseHardSwish, fuseQuickGelu } from './passes/fuse-sigmoid-gates.js';
 import { fuseSkipLayerNormalization } from './passes/fuse-skip-layer-normalization.js';
 import { foldSqueezeUnsqueeze } from './passes/fold-squeeze-unsqueeze.js';
@@ -28,6 +30,8 @@ import { mergeTransposes } from './passes/merge-transposes.js';
 import { inferShapes } from './shapes/infer-shapes.js';
 
 export const BASIC_PASSES: readonly OptimizerPass[] = [
+  // Before anything that asks whether a value is constant.
+  freezeInitializerInputs,
   // Shapes first: the no-op checks and folding of Shape nodes read them.
   inferShapes,
   eliminateIdentity,
@@ -48,7 +52,9 @@ export const BASIC_PASSES: readonly OptimizerPass[] = [
 ];
 
 export const EXTENDED_PASSES: readonly OptimizerPass[] = [
-  // Folds into Conv weights first, so the activation fusions below see the final Conv.
+  // Before FuseConvAdd can fold the + 3 of a Conv's hard sigmoid into the Conv bias.
+  fuseHardSigmoid,
+  // Folds into Conv weights next, so the activation fusions below see the final Conv.
   fuseConvBatchNorm,
   fuseConvAdd,
   fuseConvMul,

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import type { Model } from '../ir/graph.js';
 import { modelToProto } from '../ir/to-proto.js';
 import { encodeModelProto } from '../onnx/encode.js';
+import { modelForOnnxruntime } from '../optimizer/export-for-onnxruntime.js';
 import { platform } from '../platform/platform.js';
 
 export interface SavedFiles {
@@ -29,7 +30,8 @@ export async function saveModel(model: Model, path: string): Promise<SavedFiles>
   if (!write) throw new InvalidArgumentError(`cannot save '${path}': this platform (${platform().name}) has no file system`);
   const fileName = path.split(/[\\/]/).pop() ?? path;
   const location = `${fileName}.data`;
-  const saved = modelToProto(model, { externalData: { location } });
+  // Written for onnxruntime too: fused nodes it lacks go back to standard ops.
+  const saved = modelToProto(modelForOnnxruntime(model), { externalData: { location } });
   await write(path, encodeModelProto(saved.proto));
   if (saved.externalData.length === 0) return { model: path, externalData: null };
   const dataPath = path.slice(0, path.length - fileName.length) + location;

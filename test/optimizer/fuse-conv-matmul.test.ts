@@ -163,3 +163,45 @@ describe('FuseConvAddActivation', () => {
     await expectSameOutputs(bytes, result.bytes, { ...feeds(), skip: randomTensor('float32', [1, 4, 1, 1], new Rng(10)) });
   });
 });
+
+describe('FuseConvAdd and FuseConvBatchNorm on ConvTranspose', () => {
+  // Weight [Cin, Cout/group, k, k]: with 2 groups of 3 inputs and 5 outputs each, output channel g·5 + j.
+  const transposed = (group: number, extraOutputs: string[] = []) => {
+    const r = new Rng(31);
+    const cout = 5 * group;
+    return buildModel({
+      nodes: [
+        { op: 'ConvTranspose', inputs: ['x', 'w'], outputs: ['t'], attributes: { strides: attr.ints([2, 2]), group: attr.int(group) } },
+        { op: 'Add', inputs: ['t', 'shift'], outputs: ['a'] },
+        { op: 'BatchNormalization', inputs: ['a', 'scale', 'beta', 'mean', 'variance'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [1, 3 * group, 5, 7] }],
+      outputs: [{ name: 'y', type: 'float32' }, ...extraOutputs.map((name) => ({ name, type: 'float32' as const }))],
+      initializers: {
+        w: randomDense('float32', [3 * group, 5, 3, 3], r, -1, 1), shift: randomDense('float32', [1, cout, 1, 1], r),
+        scale: randomDense('float32', [cout], r, 0.5, 2), beta: randomDense('float32', [cout], r),
+        mean: randomDense('float32', [cout], r), variance: randomDense('float32', [cout], r, 0.1, 2),
+      },
+    });
+  };
+  const inputs = (group: number) => ({ x: randomTensor('float32', [1, 3 * group, 5, 7], new Rng(32)) });
+
+  for (const group of [1, 2]) {
+    it(`folds a per-channel Add and a BatchNormalization into a ConvTranspose with ${group} group(s)`, async () => {
+      const bytes = transposed(group);
+      const result = optimize(bytes);
+      expect(result.fired.get('FuseConvAdd')).toBe(1);
+      expect(result.fired.get('FuseConvBatchNorm')).toBe(1);
+      expect(opCounts(result.model.graph)).toEqual({ ConvTranspose: 1 });
+      await expectSameOutputs(bytes, result.bytes, inputs(group));
+    });
+  }
+
+  it('leaves the BatchNormalization when the sum before it has another reader', async () => {
+    const bytes = transposed(2, ['a']);
+    const result = optimize(bytes);
+    expect(result.fired.has('FuseConvBatchNorm')).toBe(false);
+    expect(opCounts(result.model.graph)).toEqual({ ConvTranspose: 1, BatchNormalization: 1 });
+    await expectSameOutputs(bytes, result.bytes, inputs(2));
+  });
+});

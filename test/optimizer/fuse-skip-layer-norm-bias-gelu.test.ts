@@ -22,6 +22,7 @@ function model(nodes: NodeSpec[], outputs: ValueSpec[], biasDims = [8]): Uint8Ar
       beta: randomDense('float32', [8], g, -0.5, 0.5),
       root2: scalar(Math.SQRT2), one: scalar(1), half: scalar(0.5),
     },
+    opsets: { 'com.microsoft': 1 },
   });
 }
 
@@ -67,4 +68,10 @@ describe('FuseBiasGelu', () => {
     check(model(erfGelu, [y], [5, 8]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:Gelu': 1 }));
   it('leaves a sum with another reader alone', () =>
     check(model(erfGelu, [y, { name: 'mb', type: 'float32', shape: SHAPE }]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:Gelu': 1 }));
+
+  const fastGelu: NodeSpec[] = [...dense, { op: 'FastGelu', domain: 'com.microsoft', inputs: ['mb'], outputs: ['y'] }];
+  it('moves the bias Add into FastGelu', () =>
+    check(model(fastGelu, [y]), 'FuseBiasGelu', true, { MatMul: 1, 'com.microsoft:FastGelu': 1 }));
+  it('leaves a FastGelu whose bias is not 1-D alone', () =>
+    check(model(fastGelu, [y], [5, 8]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:FastGelu': 1 }));
 });

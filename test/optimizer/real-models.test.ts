@@ -16,7 +16,7 @@ import { CompiledModel } from '../../src/runtime/compiled-model.js';
 import type { Value } from '../../src/tensor/value.js';
 import { expectTensorsClose, runOnnxruntime } from '../support/differential.js';
 import { MODELS_DIR, readManifest, recipeFeeds } from '../models/manifest.js';
-import { bytesOf, irOf, opCounts, runsInOnnxts } from './support.js';
+import { irOf, opCounts, runsInOnnxts, savedBytesOf } from './support.js';
 
 const TOLERANCE = { rtol: 1e-3, atol: 1e-4 };
 /**
@@ -78,7 +78,7 @@ describe('optimized real models', () => {
       for (const level of ['basic', 'all'] as const) {
         const { model, fired, rounds } = optimizeModel(original, { level, registry: defaultRegistry() });
         expect(rounds, `${level}: reached a fixed point`).toBeLessThan(10);
-        const saved = bytesOf(model);
+        const saved = savedBytesOf(model);
         const fromOrt = await runOnnxruntime(saved, feeds);
         for (const [name, e] of Object.entries(expected)) expectTensorsClose(fromOrt[name], e, tolerance, `${entry.name} (${level}) in onnxruntime: '${name}'`);
         if (!runsInOnnxts(model)) continue;

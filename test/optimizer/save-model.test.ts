@@ -140,6 +140,27 @@ describe('onnxts optimize', () => {
     await expectSameOutputs(bytes, new Uint8Array(readFileSync(output)), { x });
   });
 
+  it('writes a FusedConv whose activation onnxruntime lacks (SiLU as QuickGelu) as Conv + QuickGelu', async () => {
+    const siluInput = join(dir, 'silu.onnx');
+    const siluBytes = buildModel({
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'] },
+        { op: 'Sigmoid', inputs: ['c'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['c', 's'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 5, 5] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [1, 3, 3, 3] }],
+      initializers: { w: randomDense('float32', [3, 2, 3, 3], new Rng(8)) },
+    });
+    writeFileSync(siluInput, siluBytes);
+    const output = join(dir, 'silu.opt.onnx');
+    const report = await optimizeFile(siluInput, output, { level: 'all', disable: [] });
+    expect(report.ops).toContainEqual({ op: 'com.microsoft:FusedConv', before: 0, after: 1 });
+    const saved = new Uint8Array(readFileSync(output));
+    expect(irOf(saved).graph.nodes.map((n) => n.opType)).toEqual(['Conv', 'QuickGelu']);
+    await expectSameOutputs(siluBytes, saved, { x });
+  });
+
   it('runs only the levels asked for and skips disabled passes', async () => {
     const output = join(dir, 'basic.onnx');
     const report = await optimizeFile(input, output, { level: 'basic', disable: ['EliminateIdentity'] });

@@ -1,33 +1,60 @@
 /**
- * What the Conv fusions fold into: a Conv's constant weight and bias as per-output-channel
- * numbers, constants that vary only along the channel axis, and the rewired Conv with new
- * weight and bias initializers.
+ * What the Conv fusions fold into: a Conv's (or ConvTranspose's) constant weight and bias as
+ * per-output-channel numbers, constants that vary only along the channel axis, and the
+ * rewired node with new weight and bias initializers. A Conv weight is [Cout, Cin/group, k...];
+ * a ConvTranspose weight is [Cin, Cout/group, k...], output channel g·Cout/group + j.
  */
 import type { Node } from '../../ir/graph.js';
-import { computeBuffer, tensorFromCompute } from '../../kernels/support/numeric.js';
+import { computeBuffer, computeValues, tensorFromCompute } from '../../kernels/support/numeric.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import type { GraphIndex } from '../graph-index.js';
 import type { GraphRewrite } from '../graph-rewrite.js';
-import { numbersOf } from '../node-values.js';
+import { intAttribute, numbersOf } from '../node-values.js';
 
 export interface ConvParameters {
   readonly weight: DenseTensor;
-  /** Output channels (the weight's first dim). */
+  /** Output channels. */
   readonly channels: number;
-  /** Per output channel; zeros when the Conv has no bias. */
+  /** Per output channel; zeros when the node has no bias. */
   readonly bias: Float64Array;
+  /** The output channel of each weight element. */
+  readonly channelOf: (element: number) => number;
 }
 
-/** The Conv's weight and bias when both are float constants (an absent bias counts as zeros). */
+/** A Conv or ConvTranspose (ai.onnx): the nodes whose weight and bias these fusions rewrite. */
+export function isConvLike(node: Node | undefined): node is Node {
+  return node !== undefined && node.domain === '' && (node.opType === 'Conv' || node.opType === 'ConvTranspose');
+}
+
+/** The weight element -> output channel map and the channel count, for the node's weight layout. */
+function channelLayout(node: Node, weight: DenseTensor): { channels: number; channelOf: (element: number) => number } | undefined {
+  const inner = weight.size / (weight.dims[0] * weight.dims[1]);
+  if (node.opType === 'Conv') {
+    const perChannel = weight.size / weight.dims[0];
+    return { channels: weight.dims[0], channelOf: (i) => Math.floor(i / perChannel) };
+  }
+  const group = intAttribute(node, 'group', 1);
+  const [inputs, perGroup] = weight.dims;
+  if (group < 1 || inputs % group !== 0) return undefined;
+  const inputsPerGroup = inputs / group;
+  return {
+    channels: perGroup * group,
+    channelOf: (i) => Math.floor(Math.floor(i / (perGroup * inner)) / inputsPerGroup) * perGroup + (Math.floor(i / inner) % perGroup),
+  };
+}
+
+/** The node's weight and bias when both are float constants (an absent bias counts as zeros). */
 export function convParameters(conv: Node, index: GraphIndex): ConvParameters | undefined {
   const weight = index.constant(conv.inputs[1]);
-  if (!weight || !FLOAT_TYPES.includes(weight.type) || weight.rank < 3) return undefined;
-  const channels = weight.dims[0];
-  if (!conv.inputs[2]) return { weight, channels, bias: new Float64Array(channels) };
+  if (!weight || !FLOAT_TYPES.includes(weight.type) || weight.rank < 3 || weight.size === 0) return undefined;
+  const layout = channelLayout(conv, weight);
+  if (!layout) return undefined;
+  const { channels, channelOf } = layout;
+  if (!conv.inputs[2]) return { weight, channels, channelOf, bias: new Float64Array(channels) };
   const bias = index.constant(conv.inputs[2]);
   const values = bias?.type === weight.type && bias.size === channels ? numbersOf(bias) : undefined;
-  return values ? { weight, channels, bias: Float64Array.from(values) } : undefined;
+  return values ? { weight, channels, channelOf, bias: Float64Array.from(values) } : undefined;
 }
 
 /**
@@ -46,12 +73,20 @@ export function perChannel(tensor: DenseTensor, type: DataType, channels: number
   return Float64Array.from({ length: channels }, (_, c) => values[along === 1 ? 0 : c]);
 }
 
-/** The weight with output channel c multiplied by scale[c]. */
-export function scaledWeight(weight: DenseTensor, scale: ArrayLike<number>): DenseTensor {
-  const values = numbersOf(weight) as number[];
-  const perChannelSize = weight.size / weight.dims[0];
+/**
+ * The weight with output channel c multiplied by scale[c]. Every run of `inner` elements (one
+ * kernel window) belongs to one output channel in both layouts, so the channel is looked up
+ * once per window: ResNet-50's 25M weights fold in milliseconds rather than seconds.
+ */
+export function scaledWeight(params: ConvParameters, scale: ArrayLike<number>): DenseTensor {
+  const { weight, channelOf } = params;
+  const values = computeValues(weight) as Float32Array | Float64Array;
   const out = computeBuffer(weight.type, weight.size) as Float32Array | Float64Array;
-  for (let i = 0; i < values.length; i++) out[i] = values[i] * scale[Math.floor(i / perChannelSize)];
+  const inner = weight.size / (weight.dims[0] * weight.dims[1]);
+  for (let start = 0; start < values.length; start += inner) {
+    const s = scale[channelOf(start)];
+    for (let i = start; i < start + inner; i++) out[i] = values[i] * s;
+  }
   return tensorFromCompute(weight.type, weight.dims, out);
 }
 

@@ -1,9 +1,12 @@
 /**
  * Conv or Gemm followed by an activation becomes the com.microsoft op that applies the
  * activation on the fly: FusedConv (activation + activation_params) and FusedGemm
- * (activation + activation_alpha/beta). The activations are those onnxruntime's kernels
- * accept, so a saved model still runs there; float32 only, as there. Fires only when a
- * kernel in the registry takes the fused node and the activation is the producer's only reader.
+ * (activation + activation_alpha/beta). The activations are onnxruntime's MLAS set, plus
+ * HardSwish (also as x · HardSigmoid(x, 1/6, 1/2), the form below opset 14) and QuickGelu
+ * (alpha; SiLU is alpha 1) for FusedConv, which saving writes back as Conv + the activation
+ * for onnxruntime (see export-for-onnxruntime.ts). Float32 only, as there. Fires only when a
+ * kernel in the registry takes the fused node and the activation reads the producer's
+ * output alone.
  */
 import type { Attribute, Node } from '../../ir/graph.js';
 import type { GraphIndex } from '../graph-index.js';
@@ -22,6 +25,7 @@ interface Activation {
 
 /** The activation a node applies, with its parameters; undefined for anything else (or unknown Clip bounds). */
 function activationOf(node: Node, index: GraphIndex, opset: number): Activation | undefined {
+  if (node.domain === 'com.microsoft' && node.opType === 'QuickGelu') return { name: 'QuickGelu', params: [floatAttribute(node, 'alpha', 1)] };
   if (node.domain !== '') return undefined;
   switch (node.opType) {
     case 'Relu':
@@ -45,6 +49,39 @@ function activationOf(node: Node, index: GraphIndex, opset: number): Activation 
   }
 }
 
+/** An activation of one value: the node writing the result and any other nodes it takes that read `input`. */
+interface ActivationSite {
+  readonly activation: Activation;
+  readonly input: string;
+  readonly last: Node;
+  readonly alsoReading: readonly Node[];
+}
+
+/** x · HardSigmoid(x, 1/6, 1/2) at the Mul: HardSwish, taking the HardSigmoid along. */
+function hardSwishProduct(mul: Node, index: GraphIndex): ActivationSite | undefined {
+  if (!isOp(mul, 'Mul')) return undefined;
+  for (const gated of mul.inputs) {
+    const gate = index.producer(gated);
+    const x = otherInput(mul, gated);
+    if (!isOp(gate, 'HardSigmoid') || x === undefined || gate.inputs[0] !== x || !index.onlyConsumerIs(gated, mul)) continue;
+    if (Math.abs(floatAttribute(gate, 'alpha', 0.2) - 1 / 6) > 1e-6 || Math.abs(floatAttribute(gate, 'beta', 0.5) - 0.5) > 1e-6) continue;
+    return { activation: { name: 'HardSwish', params: [] }, input: x, last: mul, alsoReading: [gate] };
+  }
+  return undefined;
+}
+
+function activationSite(node: Node, index: GraphIndex, opset: number): ActivationSite | undefined {
+  const activation = activationOf(node, index, opset);
+  return activation ? { activation, input: node.inputs[0], last: node, alsoReading: [] } : hardSwishProduct(node, index);
+}
+
+/** Nothing but the site's nodes reads its input. */
+function readsAlone(site: ActivationSite, index: GraphIndex): boolean {
+  const readers = index.consumers(site.input);
+  return !index.hasHiddenUses(site.input) && readers.length === 1 + site.alsoReading.length &&
+    readers.every((r) => r === site.last || site.alsoReading.includes(r));
+}
+
 interface ActivationFusion {
   readonly name: string;
   readonly producer: string;
@@ -60,22 +97,22 @@ function activationFusion(spec: ActivationFusion) {
     level: 'extended',
     addsDomain: 'com.microsoft',
     rewrite: nodeRewriter((node, index, rewrite, scope: GraphScope) => {
-      const activation = activationOf(node, index, scope.opsets.get('') ?? 1);
-      if (!activation || !spec.supported.has(activation.name)) return false;
-      const producer = index.producer(node.inputs[0]);
-      if (!isOp(producer, spec.producer) || rewrite.isRemoved(producer) || !index.onlyConsumerIs(node.inputs[0], node)) return false;
-      if (index.elementType(node.inputs[0]) !== 'float32') return false;
-      const attributes = new Map([...producer.attributes, ...spec.attributes(activation)]);
+      const site = activationSite(node, index, scope.opsets.get('') ?? 1);
+      if (!site || !spec.supported.has(site.activation.name) || site.alsoReading.some((n) => rewrite.isRemoved(n))) return false;
+      const producer = index.producer(site.input);
+      if (!isOp(producer, spec.producer) || rewrite.isRemoved(producer) || !readsAlone(site, index)) return false;
+      if (index.elementType(site.input) !== 'float32') return false;
+      const attributes = new Map([...producer.attributes, ...spec.attributes(site.activation)]);
       const fused = { ...producer, domain: 'com.microsoft', opType: spec.fused, outputs: [node.outputs[0]], attributes };
       if (!registryRuns(fused, index, scope)) return false;
-      rewrite.remove(producer);
+      for (const n of [producer, ...site.alsoReading]) rewrite.remove(n);
       rewrite.replace(node, fused);
       return true;
     }),
   });
 }
 
-const FUSED_CONV_ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSwish', 'LeakyRelu', 'HardSigmoid', 'Clip']);
+const FUSED_CONV_ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSwish', 'LeakyRelu', 'HardSigmoid', 'Clip', 'QuickGelu']);
 
 function fusedConvAttributes(a: Activation): [string, Attribute][] {
   return [
@@ -101,10 +138,10 @@ export const fuseConvAddActivation = graphPass({
   level: 'extended',
   addsDomain: 'com.microsoft',
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
-    const activation = activationOf(node, index, scope.opsets.get('') ?? 1);
-    const add = index.producer(node.inputs[0]);
-    if (!activation || !FUSED_CONV_ACTIVATIONS.has(activation.name) || !isOp(add, 'Add') || rewrite.isRemoved(add)) return false;
-    if (!index.onlyConsumerIs(add.outputs[0], node) || index.elementType(add.outputs[0]) !== 'float32') return false;
+    const site = activationSite(node, index, scope.opsets.get('') ?? 1);
+    const add = site && index.producer(site.input);
+    if (!site || !FUSED_CONV_ACTIVATIONS.has(site.activation.name) || !isOp(add, 'Add') || rewrite.isRemoved(add)) return false;
+    if (site.alsoReading.some((n) => rewrite.isRemoved(n)) || !readsAlone(site, index) || index.elementType(add.outputs[0]) !== 'float32') return false;
     const conv = add.inputs.map((name) => index.producer(name)).find((p) => isOp(p, 'Conv') && index.onlyConsumerIs(p.outputs[0], add));
     const z = conv && otherInput(add, conv.outputs[0]);
     const convShape = conv && index.shape(conv.outputs[0]);
@@ -115,11 +152,10 @@ export const fuseConvAddActivation = graphPass({
       ...conv, domain: 'com.microsoft', opType: 'FusedConv',
       inputs: [conv.inputs[0], conv.inputs[1], conv.inputs[2] ?? '', z],
       outputs: [node.outputs[0]],
-      attributes: new Map([...conv.attributes, ...fusedConvAttributes(activation)]),
+      attributes: new Map([...conv.attributes, ...fusedConvAttributes(site.activation)]),
     };
     if (!registryRuns(fused, index, scope)) return false;
-    rewrite.remove(conv);
-    rewrite.remove(add);
+    for (const n of [conv, add, ...site.alsoReading]) rewrite.remove(n);
     rewrite.replace(node, fused);
     return true;
   }),

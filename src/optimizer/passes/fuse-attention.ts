@@ -12,6 +12,10 @@
  * rows (one Expand per mask, shared by every layer) when it is a [..., 1, S] key mask. Static
  * shapes only; every intermediate must have no reader outside the pattern. Fires only where a
  * registry kernel takes the Attention node.
+ * GPT-2's form is also taken: one packed projection x·W + b split in three along the last axis
+ * (its parts are Q, K and V), and a causal mask written as Where(lower-triangular constant,
+ * scores, fill) with fill at most -10000 (so exp underflows to 0 as the kernel's own masking
+ * does), which becomes unidirectional=1.
  */
 import type { Attribute, Graph, Node } from '../../ir/graph.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
@@ -38,6 +42,8 @@ interface Heads {
 
 interface AttentionMatch {
   readonly x: string;
+  /** A causal mask (Where with a lower-triangular condition) was taken: unidirectional=1. */
+  readonly causal: boolean;
   readonly q: Projection;
   readonly k: Projection;
   readonly v: Projection;
@@ -84,8 +90,45 @@ function projection(index: GraphIndex, name: string, reader: Node, hidden: numbe
   return undefined;
 }
 
+/** `tensor`'s elements [start, start + width) along its last axis. */
+function sliceLast(tensor: DenseTensor, start: number, width: number): DenseTensor {
+  const values = computeValues(tensor) as Float32Array;
+  const full = tensor.dims[tensor.rank - 1];
+  const rows = tensor.size / full;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) out.set(values.subarray(r * full + start, r * full + start + width), r * width);
+  return new DenseTensor('float32', [...tensor.dims.slice(0, -1), width], out);
+}
+
+/** The part sizes of a Split along the last axis of a rank-3 value: constant input (opset 13+), attribute, or equal parts. */
+function splitSizes(split: Node, index: GraphIndex, opset: number): number[] | undefined {
+  const shape = index.staticShape(split.inputs[0]);
+  const axis = intAttribute(split, 'axis', 0);
+  if (!shape || shape.length !== 3 || (axis !== 2 && axis !== -1) || split.attributes.has('num_outputs')) return undefined;
+  const given = opset >= 13 ? (split.inputs[1] ? index.constant(split.inputs[1]) : undefined) : undefined;
+  if (opset >= 13 && split.inputs[1] && !given) return undefined;
+  const sizes = given ? Array.from(computeValues(given) as ArrayLike<number | bigint>, Number) : intsAttribute(split, 'split');
+  if (sizes) return sizes.reduce((a, b) => a + b, 0) === shape[2] ? [...sizes] : undefined;
+  const part = shape[2] / split.outputs.length;
+  return Number.isInteger(part) ? split.outputs.map(() => part) : undefined;
+}
+
+/** One part of a packed projection: Split(x·W + b) along the last axis, `name` being the part read only by `reader`. */
+function packedPart(index: GraphIndex, name: string, reader: Node, hidden: number, opset: number): Projection | undefined {
+  const split = index.producer(name);
+  if (!isOp(split, 'Split') || !index.onlyConsumerIs(name, reader) || split.outputs.some((o) => o === '')) return undefined;
+  const sizes = splitSizes(split, index, opset);
+  const part = split.outputs.indexOf(name);
+  if (!sizes || sizes[part] !== hidden) return undefined;
+  const packedWidth = sizes.reduce((a, b) => a + b, 0);
+  const packed = projection(index, split.inputs[0], split, packedWidth);
+  if (!packed) return undefined;
+  const start = sizes.slice(0, part).reduce((a, b) => a + b, 0);
+  return { x: packed.x, weight: sliceLast(packed.weight, start, hidden), bias: sliceLast(packed.bias, start, hidden), nodes: [...packed.nodes, split] };
+}
+
 /** Transpose(Reshape(projection, [B, S, H, D]), perm) ending in `name`, read only by `reader`. */
-function headsOf(index: GraphIndex, name: string, reader: Node, perm: readonly number[]): (Heads & { nodes: Node[] }) | undefined {
+function headsOf(index: GraphIndex, name: string, reader: Node, perm: readonly number[], opset: number): (Heads & { nodes: Node[] }) | undefined {
   const transpose = soleProducer(index, name, reader, 'Transpose');
   if (!transpose || !hasPerm(transpose, perm)) return undefined;
   const reshape = soleProducer(index, transpose.inputs[0], transpose, 'Reshape');
@@ -94,7 +137,7 @@ function headsOf(index: GraphIndex, name: string, reader: Node, perm: readonly n
   if (!reshape || !split || !source || split.length !== 4 || source.length !== 3) return undefined;
   const [batch, seq, heads, size] = split;
   if (!sameDims(source, [batch, seq, heads * size])) return undefined;
-  const found = projection(index, reshape.inputs[0], reshape, heads * size);
+  const found = projection(index, reshape.inputs[0], reshape, heads * size) ?? packedPart(index, reshape.inputs[0], reshape, heads * size, opset);
   return found && { projection: found, heads, size, nodes: [...found.nodes, reshape, transpose] };
 }
 
@@ -127,6 +170,39 @@ function scaledScores(index: GraphIndex, scores: string, reader: Node): { q: str
   return undefined;
 }
 
+/** The largest fill a causal Where may use: onnxruntime's GPT-2 fusion takes -10000 too. */
+const CAUSAL_FILL_AT_MOST = -10000;
+
+/**
+ * A constant bool [.., S, S] (leading dims 1) marking a causal mask: 'keep' when true exactly
+ * on and below the diagonal (Where(c, scores, fill)), 'drop' when true exactly above it
+ * (Where(c, fill, scores)).
+ */
+function causalCondition(index: GraphIndex, name: string, seq: number): 'keep' | 'drop' | undefined {
+  const mask = index.constant(name);
+  if (!mask || mask.type !== 'bool' || mask.rank < 2 || mask.size !== seq * seq) return undefined;
+  if (mask.dims[mask.rank - 1] !== seq || mask.dims[mask.rank - 2] !== seq) return undefined;
+  const values = computeValues(mask) as ArrayLike<number>;
+  const keeps = (i: number, j: number): boolean => (values[i * seq + j] !== 0) === (j <= i);
+  const drops = (i: number, j: number): boolean => (values[i * seq + j] !== 0) === (j > i);
+  let keep = true;
+  let drop = true;
+  for (let i = 0; i < seq; i++) for (let j = 0; j < seq; j++) {
+    keep &&= keeps(i, j);
+    drop &&= drops(i, j);
+  }
+  return keep ? 'keep' : drop ? 'drop' : undefined;
+}
+
+/** The scores a causal Where masks (the fill at most CAUSAL_FILL_AT_MOST), or undefined. */
+function causallyMasked(where: Node, index: GraphIndex, seq: number): string | undefined {
+  const form = causalCondition(index, where.inputs[0], seq);
+  if (!form) return undefined;
+  const [scores, fill] = form === 'keep' ? [where.inputs[1], where.inputs[2]] : [where.inputs[2], where.inputs[1]];
+  const value = scalarValue(index, fill);
+  return value !== undefined && value <= CAUSAL_FILL_AT_MOST ? scores : undefined;
+}
+
 /** From the Softmax of the attention probabilities. */
 function matchAttention(softmax: Node, index: GraphIndex, opset: number): AttentionMatch | undefined {
   if (!isOp(softmax, 'Softmax')) return undefined;
@@ -137,11 +213,19 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   const [batch, heads, seq, total] = scoresShape;
   if (seq !== total) return undefined;
 
-  // Optional additive mask before the Softmax.
+  // An optional causal Where right before the Softmax, and before it an optional additive mask.
   let mask: string | undefined;
   let scores = softmax.inputs[0];
   const nodes: Node[] = [];
-  const add = soleProducer(index, scores, softmax, 'Add');
+  const where = soleProducer(index, scores, softmax, 'Where');
+  const causal = where !== undefined;
+  if (where) {
+    const masked = causallyMasked(where, index, seq);
+    if (!masked || !sameDims(index.staticShape(masked), scoresShape)) return undefined;
+    scores = masked;
+    nodes.push(where);
+  }
+  const add = soleProducer(index, scores, nodes[0] ?? softmax, 'Add');
   if (add) {
     for (const candidate of add.inputs) {
       const other = otherInput(add, candidate);
@@ -155,7 +239,7 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
     }
     if (!mask) return undefined;
   }
-  const scaled = scaledScores(index, scores, nodes[0] ?? softmax);
+  const scaled = scaledScores(index, scores, nodes[nodes.length - 1] ?? softmax);
   if (!scaled) return undefined;
 
   // ·V, then the heads merged back.
@@ -165,9 +249,9 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   const last = merge && hasPerm(merge, [0, 2, 1, 3]) ? soleReader(index, merge.outputs[0], 'Reshape') : undefined;
   if (!merge || !last) return undefined;
 
-  const q = headsOf(index, scaled.q, scaled.matmul, [0, 2, 1, 3]);
-  const k = headsOf(index, scaled.k, scaled.matmul, [0, 2, 3, 1]);
-  const v = headsOf(index, context.inputs[1], context, [0, 2, 1, 3]);
+  const q = headsOf(index, scaled.q, scaled.matmul, [0, 2, 1, 3], opset);
+  const k = headsOf(index, scaled.k, scaled.matmul, [0, 2, 3, 1], opset);
+  const v = headsOf(index, context.inputs[1], context, [0, 2, 1, 3], opset);
   if (!q || !k || !v || q.heads !== heads || k.heads !== heads || v.heads !== heads || q.size !== k.size || v.size !== q.size) return undefined;
   const x = q.projection.x;
   const xShape = index.staticShape(x);
@@ -175,7 +259,7 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   if (!sameDims(index.staticShape(last.outputs[0]), [batch, seq, heads * v.size])) return undefined;
   if (index.elementType(x) !== 'float32') return undefined;
   return {
-    x, q: q.projection, k: k.projection, v: v.projection, heads, size: q.size, scale: scaled.scale, mask,
+    x, causal, q: q.projection, k: k.projection, v: v.projection, heads, size: q.size, scale: scaled.scale, mask,
     nodes: [...q.nodes, ...k.nodes, ...v.nodes, ...scaled.nodes, ...nodes, softmax, context, merge, last], last,
   };
 }
@@ -229,6 +313,7 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
     const attributes = new Map<string, Attribute>([
       ['num_heads', { type: 'int', value: found.heads }],
       ['scale', { type: 'float', value: found.scale }],
+      ...(found.causal ? [['unidirectional', { type: 'int', value: 1 }] as [string, Attribute]] : []),
     ]);
     const base = { name: found.last.name, domain: 'com.microsoft', opType: 'Attention', attributes, outputs: [found.last.outputs[0]] };
     // The packed weights are not in the index yet: ask with the input's (float32) type in their place.

@@ -1,19 +1,19 @@
 /**
- * A Conv followed by an Add or Mul with a per-channel constant becomes one Conv: Add moves
- * into the bias, Mul scales weight and bias. Only when that Add/Mul is the Conv output's only
- * reader and the constant varies along the channel axis alone.
+ * A Conv (or ConvTranspose) followed by an Add or Mul with a per-channel constant becomes one
+ * node: Add moves into the bias, Mul scales weight and bias. Only when that Add/Mul is the
+ * convolution output's only reader and the constant varies along the channel axis alone.
  */
 import type { Node } from '../../ir/graph.js';
 import type { GraphIndex } from '../graph-index.js';
 import { graphPass, nodeRewriter } from '../graph-pass.js';
 import type { GraphRewrite } from '../graph-rewrite.js';
 import { isOp, otherInput } from '../patterns.js';
-import { convParameters, perChannel, rewiredConv, scaledWeight } from './conv-parameters.js';
+import { convParameters, isConvLike, perChannel, rewiredConv, scaledWeight } from './conv-parameters.js';
 
 function fuseIntoConv(opType: 'Add' | 'Mul') {
   return (node: Node, index: GraphIndex, rewrite: GraphRewrite): boolean => {
     if (!isOp(node, opType)) return false;
-    const conv = node.inputs.map((name) => index.producer(name)).find((p) => isOp(p, 'Conv'));
+    const conv = node.inputs.map((name) => index.producer(name)).find(isConvLike);
     if (!conv || rewrite.isRemoved(conv) || !index.onlyConsumerIs(conv.outputs[0], node)) return false;
     const constant = index.constant(otherInput(node, conv.outputs[0]) ?? '');
     const params = convParameters(conv, index);
@@ -24,7 +24,7 @@ function fuseIntoConv(opType: 'Add' | 'Mul') {
     const type = params.weight.type;
     const fused = opType === 'Add'
       ? rewiredConv(conv, rewrite, { bias: params.bias.map((b, c) => b + values[c]), type, output })
-      : rewiredConv(conv, rewrite, { weight: scaledWeight(params.weight, values), bias: params.bias.map((b, c) => b * values[c]), type, output });
+      : rewiredConv(conv, rewrite, { weight: scaledWeight(params, values), bias: params.bias.map((b, c) => b * values[c]), type, output });
     rewrite.remove(conv);
     rewrite.replace(node, fused);
     return true;

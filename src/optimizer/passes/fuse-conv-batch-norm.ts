@@ -1,13 +1,13 @@
 /**
- * Conv followed by an inference-mode BatchNormalization becomes one Conv: the normalization
- * is a per-channel scale and shift, folded into the weight (W * s) and bias ((B - mean) * s +
- * beta), s = gamma / sqrt(var + epsilon). Only when the BatchNormalization is the Conv
- * output's only reader, and all parameters are constants.
+ * Conv (or ConvTranspose) followed by an inference-mode BatchNormalization becomes one node:
+ * the normalization is a per-channel scale and shift, folded into the weight (W * s) and bias
+ * ((B - mean) * s + beta), s = gamma / sqrt(var + epsilon). Only when the BatchNormalization
+ * is the convolution output's only reader, and all parameters are constants.
  */
 import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { floatAttribute, intAttribute, numbersOf } from '../node-values.js';
 import { isOp } from '../patterns.js';
-import { convParameters, rewiredConv, scaledWeight } from './conv-parameters.js';
+import { convParameters, isConvLike, rewiredConv, scaledWeight } from './conv-parameters.js';
 
 export const fuseConvBatchNorm = graphPass({
   name: 'FuseConvBatchNorm',
@@ -18,7 +18,7 @@ export const fuseConvBatchNorm = graphPass({
     if (intAttribute(bn, 'training_mode', 0) !== 0 || intAttribute(bn, 'spatial', 1) !== 1) return false;
     if (bn.outputs.slice(1).some((o) => o !== '' && index.isUsed(o))) return false;
     const conv = index.producer(bn.inputs[0]);
-    if (!isOp(conv, 'Conv') || rewrite.isRemoved(conv) || !index.onlyConsumerIs(bn.inputs[0], bn)) return false;
+    if (!isConvLike(conv) || rewrite.isRemoved(conv) || !index.onlyConsumerIs(bn.inputs[0], bn)) return false;
     const params = convParameters(conv, index);
     if (!params) return false;
     const [gamma, beta, mean, variance] = bn.inputs.slice(1).map((name) => {
@@ -30,7 +30,7 @@ export const fuseConvBatchNorm = graphPass({
     const scale = gamma.map((g, c) => g / Math.sqrt(variance[c] + epsilon));
     const bias = scale.map((s, c) => (params.bias[c] - mean[c]) * s + beta[c]);
     rewrite.remove(conv);
-    rewrite.replace(bn, rewiredConv(conv, rewrite, { weight: scaledWeight(params.weight, scale), bias, type: params.weight.type, output: bn.outputs[0] }));
+    rewrite.replace(bn, rewiredConv(conv, rewrite, { weight: scaledWeight(params, scale), bias, type: params.weight.type, output: bn.outputs[0] }));
     return true;
   }),
 });
