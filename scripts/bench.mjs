@@ -4,8 +4,9 @@
  * ../shared/models) on onnxts, onnxruntime-web (wasm) and onnxruntime-node, same inputs and
  * thread count, iterations alternating between runtimes. Prints a Markdown table and saves it
  * with the full numbers to bench-results/<date>.{md,json}. Needs `tsc` output in dist/.
+ * With --zoo, the model-zoo architectures (model-builder/architectures/zoo) instead.
  *
- *   node scripts/bench.mjs [--models a,b] [--iterations N] [--warmup N] [--threads N]
+ *   node scripts/bench.mjs [--zoo] [--models a,b] [--iterations N] [--warmup N] [--threads N]
  *                          [--shared-models DIR] [--out DIR]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import * as onnxts from '../dist/index.js';
 import { startProgress } from '../dist/cli/progress.js';
-import { ortLikeRuntime, parseManifest, runSuite, standardSuite, suiteJson, suiteMarkdown } from '../dist/tools/bench/index.js';
+import { ortLikeRuntime, parseManifest, runSuite, standardSuite, suiteJson, suiteMarkdown, zooSuite } from '../dist/tools/bench/index.js';
 import { toJsonText } from '../dist/tools/json-text.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +32,7 @@ function count(text, option, min) {
 const { values } = parseArgs({
   options: {
     models: { type: 'string' },
+    zoo: { type: 'boolean', default: false },
     iterations: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     threads: { type: 'string', default: '1' },
@@ -54,9 +56,10 @@ const runtimes = [
 ];
 const names = runtimes.map((r) => r.name);
 
-const manifest = parseManifest(readFileSync(join(sharedDir, 'MANIFEST.json'), 'utf8'));
 const only = values.models?.split(',').map((s) => s.trim()).filter(Boolean);
-const models = standardSuite(manifest, (file) => new Uint8Array(readFileSync(join(sharedDir, file))), only);
+const models = values.zoo
+  ? zooSuite(only)
+  : standardSuite(parseManifest(readFileSync(join(sharedDir, 'MANIFEST.json'), 'utf8')), (file) => new Uint8Array(readFileSync(join(sharedDir, file))), only);
 
 const started = new Date();
 const info = {

@@ -12,6 +12,7 @@ export { parseFill, parseManifest } from './manifest-models.js';
 export type { ManifestModel } from './manifest-models.js';
 export { SHARED_SUITE_MODELS, standardSuite } from './standard-suite.js';
 export type { SuiteModel } from './standard-suite.js';
+export { zooSuite } from './zoo-suite.js';
 export { benchmarkModel, runSuite } from './suite.js';
 export type { ModelOutcome, RuntimeOutcome, SuiteOptions, SuiteRunEvent } from './suite.js';
 export { suiteJson, suiteMarkdown } from './suite-report.js';
