@@ -37,3 +37,11 @@ export interface FunctionSource {
   /** A builder returns undefined where ONNX's would fail (an input type it needs is unknown). */
   readonly body: string | ((call: CallSite) => string | undefined);
 }
+
+/** Operator versions (and the opset each is written for) that ONNX gives the same body text. */
+export type VersionRange = Pick<FunctionSource, 'since' | 'until' | 'bodyOpset'>;
+
+/** One library entry per version range, all with the same body. */
+export function sameBodyFor(opType: string, body: string, ...versions: readonly VersionRange[]): FunctionSource[] {
+  return versions.map((range) => ({ opType, ...range, body }));
+}

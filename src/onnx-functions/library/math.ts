@@ -1,5 +1,5 @@
 /** Activations and elementwise math: function bodies as ONNX defines them (onnx/defs/math/defs.cc and old.cc). */
-import type { FunctionSource } from '../function-source.js';
+import { sameBodyFor, type FunctionSource } from '../function-source.js';
 
 export const mathFunctionBodies: readonly FunctionSource[] = [
   {
@@ -45,20 +45,10 @@ export const mathFunctionBodies: readonly FunctionSource[] = [
     Y = Max (MinOneOrAlphaMulXAddBeta, ZeroCast)
   }`,
   },
-  {
-    opType: 'HardSwish', since: 14, until: 21, bodyOpset: 14,
-    body: `HardSwish (X) => (Y) {
+  ...sameBodyFor('HardSwish', `HardSwish (X) => (Y) {
     HS_X = HardSigmoid <alpha: float = 0.16666667, beta: float = 0.5> (X)
     Y = Mul (X, HS_X)
-  }`,
-  },
-  {
-    opType: 'HardSwish', since: 22, bodyOpset: 22,
-    body: `HardSwish (X) => (Y) {
-    HS_X = HardSigmoid <alpha: float = 0.16666667, beta: float = 0.5> (X)
-    Y = Mul (X, HS_X)
-  }`,
-  },
+  }`, { since: 14, until: 21, bodyOpset: 14 }, { since: 22, bodyOpset: 22 }),
   {
     opType: 'LeakyRelu', since: 16, bodyOpset: 16,
     body: `LeakyRelu <alpha: float = 0.01> (X) => (Y) {
@@ -71,22 +61,11 @@ export const mathFunctionBodies: readonly FunctionSource[] = [
     Y = Where (XLessThanZero, AlphaMulX, X)
   }`,
   },
-  {
-    opType: 'Mish', since: 18, until: 21, bodyOpset: 18,
-    body: `Mish (X) => (Y) {
+  ...sameBodyFor('Mish', `Mish (X) => (Y) {
     Softplus_X = Softplus (X)
     TanHSoftplusX = Tanh (Softplus_X)
     Y = Mul (X, TanHSoftplusX)
-  }`,
-  },
-  {
-    opType: 'Mish', since: 22, bodyOpset: 22,
-    body: `Mish (X) => (Y) {
-    Softplus_X = Softplus (X)
-    TanHSoftplusX = Tanh (Softplus_X)
-    Y = Mul (X, TanHSoftplusX)
-  }`,
-  },
+  }`, { since: 18, until: 21, bodyOpset: 18 }, { since: 22, bodyOpset: 22 }),
   {
     opType: 'PRelu', since: 16, bodyOpset: 16,
     body: `PRelu (X, slope) => (Y) {

@@ -1,10 +1,8 @@
 /** Normalization and shrinkage: function bodies as ONNX defines them (onnx/defs/nn/defs.cc and old.cc). */
-import type { FunctionSource } from '../function-source.js';
+import { sameBodyFor, type FunctionSource } from '../function-source.js';
 
 export const nnFunctionBodies: readonly FunctionSource[] = [
-  {
-    opType: 'MeanVarianceNormalization', since: 9, until: 12, bodyOpset: 9,
-    body: `MeanVarianceNormalization <axes: ints = [0, 2, 3]> (X) => (Y) {
+  ...sameBodyFor('MeanVarianceNormalization', `MeanVarianceNormalization <axes: ints = [0, 2, 3]> (X) => (Y) {
     Exponent = Constant <value: tensor = float {2}> ()
     Epsilon = Constant <value: tensor = float {1e-09}> ()
     X_RM = ReduceMean <axes: ints = @axes> (X)
@@ -16,24 +14,7 @@ export const nnFunctionBodies: readonly FunctionSource[] = [
     X_variance = Sub (X, X_RM)
     Processed_STD = Add (STD, Epsilon)
     Y = Div (X_variance, Processed_STD)
-  }`,
-  },
-  {
-    opType: 'MeanVarianceNormalization', since: 13, bodyOpset: 13,
-    body: `MeanVarianceNormalization <axes: ints = [0, 2, 3]> (X) => (Y) {
-    Exponent = Constant <value: tensor = float {2}> ()
-    Epsilon = Constant <value: tensor = float {1e-09}> ()
-    X_RM = ReduceMean <axes: ints = @axes> (X)
-    EX_squared = Pow (X_RM, Exponent)
-    X_squared = Pow (X, Exponent)
-    E_Xsquared = ReduceMean <axes: ints = @axes> (X_squared)
-    Variance = Sub (E_Xsquared, EX_squared)
-    STD = Sqrt (Variance)
-    X_variance = Sub (X, X_RM)
-    Processed_STD = Add (STD, Epsilon)
-    Y = Div (X_variance, Processed_STD)
-  }`,
-  },
+  }`, { since: 9, until: 12, bodyOpset: 9 }, { since: 13, bodyOpset: 13 }),
   {
     opType: 'MeanVarianceNormalization', since: 13, bodyOpset: 18,
     body: `MeanVarianceNormalization <axes: ints = [0, 2, 3]> (X) => (Y) {

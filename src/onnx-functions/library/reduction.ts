@@ -1,5 +1,5 @@
 /** Reductions: function bodies as ONNX defines them (onnx/defs/reduction/defs.cc and old.cc). */
-import type { FunctionSource } from '../function-source.js';
+import { sameBodyFor, type FunctionSource } from '../function-source.js';
 
 export const reductionFunctionBodies: readonly FunctionSource[] = [
   {
@@ -19,40 +19,17 @@ export const reductionFunctionBodies: readonly FunctionSource[] = [
     reduced = CastLike (sqrt, data)
   }`,
   },
-  {
-    opType: 'ReduceLogSum', since: 18, until: 27, bodyOpset: 18,
-    body: `ReduceLogSum <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
+  ...sameBodyFor('ReduceLogSum', `ReduceLogSum <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
     reduced_sum = ReduceSum <keepdims: int = @keepdims, noop_with_empty_axes: int = @noop_with_empty_axes> (data, axes)
     reduced = Log (reduced_sum)
-  }`,
-  },
-  {
-    opType: 'ReduceLogSum', since: 28, bodyOpset: 28,
-    body: `ReduceLogSum <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
-    reduced_sum = ReduceSum <keepdims: int = @keepdims, noop_with_empty_axes: int = @noop_with_empty_axes> (data, axes)
-    reduced = Log (reduced_sum)
-  }`,
-  },
-  {
-    opType: 'ReduceLogSumExp', since: 18, until: 27, bodyOpset: 18,
-    body: `ReduceLogSumExp <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
+  }`, { since: 18, until: 27, bodyOpset: 18 }, { since: 28, bodyOpset: 28 }),
+  ...sameBodyFor('ReduceLogSumExp', `ReduceLogSumExp <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
     data_double = Cast <to: int = 11> (data)
     data_exp = Exp (data_double)
     reduced_sum = ReduceSum <keepdims: int = @keepdims, noop_with_empty_axes: int = @noop_with_empty_axes> (data_exp, axes)
     reduced_double = Log (reduced_sum)
     reduced = CastLike (reduced_double, data)
-  }`,
-  },
-  {
-    opType: 'ReduceLogSumExp', since: 28, bodyOpset: 28,
-    body: `ReduceLogSumExp <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
-    data_double = Cast <to: int = 11> (data)
-    data_exp = Exp (data_double)
-    reduced_sum = ReduceSum <keepdims: int = @keepdims, noop_with_empty_axes: int = @noop_with_empty_axes> (data_exp, axes)
-    reduced_double = Log (reduced_sum)
-    reduced = CastLike (reduced_double, data)
-  }`,
-  },
+  }`, { since: 18, until: 27, bodyOpset: 18 }, { since: 28, bodyOpset: 28 }),
   {
     opType: 'ReduceSumSquare', since: 18, bodyOpset: 18,
     body: `ReduceSumSquare <noop_with_empty_axes: int = 0, keepdims: int = 1> (data, axes) => (reduced) {
