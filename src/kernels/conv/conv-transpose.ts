@@ -10,6 +10,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { col2im2d, directTranspose, hasPlanarImage, prefersDirectTranspose } from './conv-transpose-direct.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { col2im, positionsPerTile } from './patch-rows.js';
 import { dilatedExtent, type SlidingWindow } from './sliding-window.js';
@@ -93,9 +94,14 @@ function convTransposeKernel(
       const w = floatValues(ops.w);
       const inPerGroup = ops.inChannels / group;
       const outPerGroup = ops.outChannels / group;
+      if (prefersDirectTranspose(win, inPerGroup, outPerGroup)) {
+        directTranspose(x, w, y, win, ops.batch, group, inPerGroup, outPerGroup);
+        return [tensorFromCompute(ops.x.type, dims, y)];
+      }
       const depth = outPerGroup * sizeOf(win.kernel);
       const inSize = sizeOf(win.grid);
       const tile = positionsPerTile(depth, inSize);
+      const planar = hasPlanarImage(win);
       const col = x instanceof Float64Array ? new Float64Array(depth * tile) : new Float32Array(depth * tile);
       for (let n = 0; n < ops.batch; n++) {
         for (let g = 0; g < group; g++) {
@@ -110,7 +116,8 @@ function convTransposeKernel(
               c: col, cOffset: 0, ldc: end - start,
               alpha: 1, beta: 0,
             });
-            col2im(col, 0, outPerGroup, win, y, yOffset, start, end);
+            if (planar) col2im2d(col, outPerGroup, win, y, yOffset, start, end);
+            else col2im(col, 0, outPerGroup, win, y, yOffset, start, end);
           }
         }
       }

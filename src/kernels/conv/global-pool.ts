@@ -10,8 +10,11 @@ import { computeBuffer, computeValues, tensorFromCompute } from '../support/nume
 import { FLOAT_TYPES_BEFORE_22, spatialInput } from './conv-operands.js';
 import { parseP } from './average-pool.js';
 
-/** Reduces `length` values of `values` from `start` to one. */
-type PlaneReducer = (values: FloatArray, start: number, length: number) => number;
+/**
+ * y[plane] = the reduction of values[plane * planeSize ..][0 .. planeSize), for every plane.
+ * Each reducer runs its own loops, so they stay monomorphic and V8 keeps them tight.
+ */
+type PlaneReducer = (values: FloatArray, y: FloatArray, planes: number, planeSize: number) => void;
 
 function globalPoolKernel(
   opType: string, sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[],
@@ -30,31 +33,62 @@ function globalPoolKernel(
       const planeSize = planes === 0 ? 0 : x.size / planes;
       const values = computeValues(x) as FloatArray;
       const y = computeBuffer(x.type, planes) as FloatArray;
-      for (let plane = 0; plane < planes; plane++) y[plane] = reduce(values, plane * planeSize, planeSize);
+      reduce(values, y, planes, planeSize);
       return [tensorFromCompute(x.type, [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)], y)];
     },
   });
 }
 
-const average: PlaneReducer = (values, start, length) => {
-  let sum = 0;
-  for (let i = start; i < start + length; i++) sum += values[i];
-  return sum / length;
+// Four partial results break the loop-carried dependency of a single accumulator.
+const average: PlaneReducer = (values, y, planes, planeSize) => {
+  const quads = planeSize & ~3;
+  for (let plane = 0, start = 0; plane < planes; plane++, start += planeSize) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = start;
+    for (const quadsEnd = start + quads; i < quadsEnd; i += 4) {
+      s0 += values[i];
+      s1 += values[i + 1];
+      s2 += values[i + 2];
+      s3 += values[i + 3];
+    }
+    for (const end = start + planeSize; i < end; i++) s0 += values[i];
+    y[plane] = (s0 + s1 + s2 + s3) / planeSize;
+  }
 };
 
-const maximum: PlaneReducer = (values, start, length) => {
-  let best = -Infinity;
-  for (let i = start; i < start + length; i++) if (values[i] > best) best = values[i];
-  return best;
+// NaN compares false, so it never replaces a maximum: the partial maxima keep that rule.
+const maximum: PlaneReducer = (values, y, planes, planeSize) => {
+  const quads = planeSize & ~3;
+  for (let plane = 0, start = 0; plane < planes; plane++, start += planeSize) {
+    let m0 = -Infinity;
+    let m1 = -Infinity;
+    let m2 = -Infinity;
+    let m3 = -Infinity;
+    let i = start;
+    for (const quadsEnd = start + quads; i < quadsEnd; i += 4) {
+      if (values[i] > m0) m0 = values[i];
+      if (values[i + 1] > m1) m1 = values[i + 1];
+      if (values[i + 2] > m2) m2 = values[i + 2];
+      if (values[i + 3] > m3) m3 = values[i + 3];
+    }
+    for (const end = start + planeSize; i < end; i++) if (values[i] > m0) m0 = values[i];
+    y[plane] = Math.max(m0, m1, m2, m3);
+  }
 };
 
 function lpNorm(p: number): PlaneReducer {
-  return (values, start, length) => {
-    let sum = 0;
-    for (let i = start; i < start + length; i++) sum += Math.abs(values[i]) ** p;
-    return sum ** (1 / p);
+  return (values, y, planes, planeSize) => {
+    for (let plane = 0, start = 0; plane < planes; plane++, start += planeSize) {
+      let sum = 0;
+      for (let i = start; i < start + planeSize; i++) sum += Math.abs(values[i]) ** p;
+      y[plane] = sum ** (1 / p);
+    }
   };
 }
+
 export const globalPoolKernels: KernelDefinition[] = [
   globalPoolKernel('GlobalAveragePool', 1, 21, FLOAT_TYPES_BEFORE_22, () => average),
   globalPoolKernel('GlobalAveragePool', 22, undefined, FLOAT_TYPES, () => average),

@@ -5,7 +5,7 @@
 import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { Activation } from './activations.js';
-import { packedB, type PackedBlocks } from './packed-weights.js';
+import { packedB, type WeightPacking } from './packed-weights.js';
 import type { RecurrentShape } from './recurrent-inputs.js';
 
 /** One time step of one direction. */
@@ -35,11 +35,8 @@ export interface DirectionContext {
   readonly clip: number;
   /** h, then c for LSTM: [batch, hidden] each, advanced in place by every step. */
   readonly states: readonly FloatArray[];
-  /**
-   * R's gate blocks packed for the WebAssembly GEMM on first use, by first gate and gate count
-   * (null where they cannot be); undefined where packing would not pay (see packed-weights.ts).
-   */
-  readonly packedR: PackedBlocks | undefined;
+  /** How the step products reach R packed (see packed-weights.ts); shared by the directions. */
+  readonly packedR: WeightPacking;
 }
 
 export interface Cell {
@@ -66,9 +63,8 @@ export function clamp(x: number, bound: number): number {
 
 /**
  * target[b, 0 .. gateCount*hidden) = beta * target + source[b, :] · R[gates firstGate ..]^T for
- * every batch row, with target's rows `targetStride` apart from `targetOffset`. Where the
- * context keeps packed gate blocks of R, a step copies the packed panels, the state and the
- * gates, and packs nothing.
+ * every batch row, with target's rows `targetStride` apart from `targetOffset`, on R packed
+ * where the context has it so.
  */
 export function recurrentProduct(
   context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number,
@@ -80,9 +76,10 @@ export function recurrentProduct(
     a: source, aOffset: 0, lda: hidden, transA: false,
     b: r, bOffset: rOffset + firstGate * hidden * hidden, ldb: hidden, transB: true,
     c: target, cOffset: targetOffset, ldc: targetStride,
-    alpha: 1, beta,
+    alpha: 1, beta, constantB: context.packedR.constant,
   };
-  const packed = context.packedR && packedB(context.packedR, firstGate * 8 + gateCount, op);
+  const { blocks } = context.packedR;
+  const packed = blocks && packedB(blocks, op.bOffset * 8 + gateCount, op);
   if (!packed || !wasmGemmF32(op, packed)) gemm(op);
 }
 

@@ -1,39 +1,33 @@
 /**
- * Where a recurrent op keeps W and R packed for the WebAssembly GEMM. Packing costs about
- * what one step's product with R does, so R is packed when a direction runs more than one step;
- * and a weight that is one of the model's constants keeps its packed form with the tensor,
- * so later runs skip packing altogether (the whole cost of a one-step op such as a streaming
- * model's).
+ * How a recurrent op's products with W and R reach the WebAssembly GEMM without packing the
+ * weight on every call. A weight that is one of the model's constants goes as the product's
+ * constantB: the GEMM packs it once into panels that stay in its heap, so a step copies only the
+ * state and the gates (a streaming model's one-step op included). Any other R is packed once per
+ * run where a direction runs more than one step (packing costs about one step's product), and
+ * its panels are copied in per step.
  */
 import { packBF32, type PackedBF32 } from '../../backends/wasm/wasm-gemm.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { GemmOperands } from '../linalg/gemm-core.js';
 import type { KernelContext } from '../kernel.js';
 
-/** One direction's packed blocks of a weight, by a key the caller picks; null: not packable. */
+/** Packed blocks of a weight, by a key the caller picks; null: not packable. */
 export type PackedBlocks = Map<number, PackedBF32 | null>;
 
 /** Below this many multiply-adds gemm() stays in TypeScript, so a packed B would go unused. */
 const PACKED_MIN_WORK = 1024;
 
-const packedOfConstant = new WeakMap<DenseTensor, PackedBlocks[]>();
-
-/** Per direction, the packed blocks kept with a constant weight; undefined for any other. */
-export function constantPackedBlocks(weight: DenseTensor, directions: number, context: KernelContext | undefined): PackedBlocks[] | undefined {
-  if (!context?.isConstant?.(weight)) return undefined;
-  let cached = packedOfConstant.get(weight);
-  if (!cached || cached.length !== directions) {
-    cached = Array.from({ length: directions }, () => new Map());
-    packedOfConstant.set(weight, cached);
-  }
-  return cached;
+/** How the products of one run reach a weight. */
+export interface WeightPacking {
+  /** The weight where it is a model constant, for GemmOperands.constantB. */
+  readonly constant: DenseTensor | undefined;
+  /** Blocks this run packs on first use (a weight that is not constant); undefined where packing would not pay. */
+  readonly blocks: PackedBlocks | undefined;
 }
 
-/** Per direction, where its packed R lives, or undefined where it is not worth packing. */
-export function packedGatesFor(
-  r: DenseTensor, directions: number, steps: number, context: KernelContext | undefined,
-): (PackedBlocks | undefined)[] {
-  return constantPackedBlocks(r, directions, context) ?? Array.from({ length: directions }, () => (steps > 1 ? new Map() : undefined));
+export function weightPacking(weight: DenseTensor, steps: number, context: KernelContext | undefined): WeightPacking {
+  if (context?.isConstant?.(weight)) return { constant: weight, blocks: undefined };
+  return { constant: undefined, blocks: steps > 1 ? new Map() : undefined };
 }
 
 /**

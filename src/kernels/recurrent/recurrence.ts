@@ -7,14 +7,12 @@
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
-import { parallelGemmF32 } from '../../backends/threads/intra-op.js';
-import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { KernelContext, KernelInputs } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
 import type { Cell } from './cell.js';
-import { constantPackedBlocks, packedB, packedGatesFor, type PackedBlocks } from './packed-weights.js';
+import { weightPacking } from './packed-weights.js';
 import type { RecurrentAttributes } from './recurrent-attributes.js';
 import { readRecurrentInputs, type RecurrentInputs } from './recurrent-inputs.js';
 import type { SequenceLayout } from './sequence-layout.js';
@@ -29,11 +27,12 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   const finalStates = io.initialStates.map(() => computeBuffer(type, directions * batch * hidden) as FloatArray);
   const projection = computeBuffer(type, seqLength * batch * width) as FloatArray;
   const active = new Uint8Array(batch);
-  const packedR = packedGatesFor(tensorInput(inputs, 2, 'R'), directions, seqLength, context);
-  const packedW = constantPackedBlocks(tensorInput(inputs, 1, 'W'), directions, context);
+  const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context);
+  const w = tensorInput(inputs, 1, 'W');
+  const constantW = context?.isConstant?.(w) ? w : undefined;
 
   for (let d = 0; d < directions; d++) {
-    projectInputs(io, cell, d, width, projection, packedW?.[d]);
+    projectInputs(io, cell, d, width, projection, constantW);
     const states = io.initialStates.map((initial) => loadState(initial, layout, d, type));
     const step = cell.direction({
       batch,
@@ -47,7 +46,7 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
       activations: attrs.activations[d],
       clip: attrs.clip,
       states,
-      packedR: packedR[d],
+      packedR,
     });
     const reverse = attrs.direction === 'reverse' || d === 1;
     const h = states[0];
@@ -72,10 +71,10 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
 }
 
 /**
- * projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries), on W
- * packed once where `packedW` keeps it (a constant W) unless the product is split over threads.
+ * projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries); the
+ * GEMM keeps a constant W packed from one run to the next.
  */
-function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number, projection: FloatArray, packedW: PackedBlocks | undefined): void {
+function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number, projection: FloatArray, constantW: object | undefined): void {
   const { seqLength, batch, hidden } = io.layout;
   const rows = seqLength * batch;
   const bias = io.b && cell.projectionBias(io.b, d * 2 * width, hidden);
@@ -85,10 +84,9 @@ function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number
     a: io.x, aOffset: 0, lda: io.inputSize, transA: false,
     b: io.w, bOffset: d * width * io.inputSize, ldb: io.inputSize, transB: true,
     c: projection, cOffset: 0, ldc: width,
-    alpha: 1, beta: bias ? 1 : 0,
+    alpha: 1, beta: bias ? 1 : 0, constantB: constantW,
   };
-  const packed = packedW && packedB(packedW, 0, op);
-  if (!packed || !(parallelGemmF32(op) || wasmGemmF32(op, packed))) gemm(op);
+  gemm(op);
 }
 
 /** Direction d's [batch, hidden] state, from the initial-state tensor or zeros. */

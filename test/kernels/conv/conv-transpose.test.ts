@@ -103,6 +103,23 @@ describe('ConvTranspose against onnxruntime', () => {
  * 1-D input [1, 2] with kernel [1, 1, 1], stride 2: the full output is [1, 1, 3, 2, 2], and an
  * output of 4 (auto_pad SAME: input * stride) drops one element at one end.
  */
+/** Up to 4 channel pairs per group over 1-D and 2-D images go to the direct scatter (conv-transpose-direct.ts). */
+describe('ConvTranspose direct scatter against onnxruntime', () => {
+  const base = { batch: 3, group: 5, inPerGroup: 1, outPerGroup: 1, bias: true };
+  const cases: [string, TransposeCase][] = [
+    ['depthwise, dilated rows, padded', { ...base, spatial: [11, 33], kernel: [3, 3], dilations: [5, 1], pads: [10, 1, 10, 1] }],
+    ['depthwise, strides and output_padding', { ...base, spatial: [7, 9], kernel: [3, 2], strides: [3, 2], outputPadding: [2, 1], pads: [1, 0, 2, 1] }],
+    ['2 in x 2 out per group, SAME_LOWER', { ...base, inPerGroup: 2, outPerGroup: 2, spatial: [5, 7], kernel: [3, 3], strides: [2, 2], autoPad: 'SAME_LOWER' }],
+    ['1 in x 4 out per group, kernel == stride', { ...base, group: 3, outPerGroup: 4, spatial: [6, 5], kernel: [2, 2], strides: [2, 2], bias: false }],
+    ['4 in x 1 out, 1-D with pads past the kernel reach', { ...base, group: 1, inPerGroup: 4, spatial: [13], kernel: [3], strides: [2], dilations: [2], pads: [3, 4] }],
+    ['output_shape', { ...base, group: 2, spatial: [4, 4], kernel: [3, 3], strides: [2, 2], outputShape: [9, 8] }],
+  ];
+  it.each(cases)('%s', async (label, c) => {
+    const { model, feeds } = transposeModel(c, 'float32', 22, new Rng(label.length + 500));
+    await expectMatchesOnnxruntime(model, feeds, undefined, label);
+  });
+});
+
 describe('ConvTranspose odd auto-generated padding', () => {
   const feeds = { x: new Tensor('float32', Float32Array.from([1, 2]), [1, 1, 2]), w: new Tensor('float32', Float32Array.from([1, 1, 1]), [1, 1, 3]) };
   const run = async (autoPad: string, opset: number, outputShape?: number[]): Promise<number[]> => {

@@ -188,7 +188,8 @@ describe('LpPool-1 (float p), against its definition', () => {
 });
 
 describe('global pools', () => {
-  const shapes = [[2, 3, 5], [1, 4, 3, 7], [2, 3, 2, 3, 4], [0, 3, 4, 4], [3, 1, 1, 1]];
+  // Plane sizes around the 4-wide partial sums: 3, 5, 21, 24, 63, 1, and empty.
+  const shapes = [[2, 3, 5], [1, 4, 3, 7], [2, 3, 2, 3, 4], [0, 3, 4, 4], [3, 1, 1, 1], [2, 5, 3], [1, 5, 7, 9]];
   const globalModel = (op: string, dims: number[], type: DataType): Uint8Array =>
     singleNodeModel(op, [{ name: 'x', type, shape: dims }], [{ name: 'y', type }], { opset: 22 });
   for (const op of ['GlobalAveragePool', 'GlobalMaxPool']) {
