@@ -17,11 +17,17 @@ import { fuseBiasGelu } from './passes/fuse-bias-gelu.js';
 import { fuseConvActivation, fuseConvAddActivation, fuseGemmActivation } from './passes/fuse-activations.js';
 import { fuseConvAdd, fuseConvMul } from './passes/fuse-conv-add-mul.js';
 import { fuseConvBatchNorm } from './passes/fuse-conv-batch-norm.js';
+import { fuseConcatenatedHeadsAttention } from './passes/fuse-concatenated-heads-attention.js';
 import { fuseFastGelu, fuseGelu } from './passes/fuse-gelu.js';
 import { fuseMatMulAdd } from './passes/fuse-matmul-add.js';
 import { fuseMatMulScale } from './passes/fuse-matmul-scale.js';
+import { fuseMultiHeadAttention } from './passes/fuse-multi-head-attention.js';
 import { fuseLayerNormalization, fuseRmsNormalization } from './passes/fuse-normalizations.js';
 import { fuseHardSigmoid } from './passes/fuse-hard-sigmoid.js';
+import { fuseQdqBinary } from './passes/fuse-qdq-binary.js';
+import { fuseQdqConv } from './passes/fuse-qdq-conv.js';
+import { fuseQdqMatMul } from './passes/fuse-qdq-matmul.js';
+import { fuseQdqMaxPool } from './passes/fuse-qdq-pool.js';
 import { fuseHardSwish, fuseQuickGelu } from './passes/fuse-sigmoid-gates.js';
 import { fuseSkipLayerNormalization } from './passes/fuse-skip-layer-normalization.js';
 import { foldSqueezeUnsqueeze } from './passes/fold-squeeze-unsqueeze.js';
@@ -52,6 +58,11 @@ export const BASIC_PASSES: readonly OptimizerPass[] = [
 ];
 
 export const EXTENDED_PASSES: readonly OptimizerPass[] = [
+  // QDQ groups first, before the float fusions below take their Conv, MatMul or Relu.
+  fuseQdqConv,
+  fuseQdqMatMul,
+  fuseQdqBinary,
+  fuseQdqMaxPool,
   // Before FuseConvAdd can fold the + 3 of a Conv's hard sigmoid into the Conv bias.
   fuseHardSigmoid,
   // Folds into Conv weights next, so the activation fusions below see the final Conv.
@@ -61,6 +72,9 @@ export const EXTENDED_PASSES: readonly OptimizerPass[] = [
   fuseMatMulAdd,
   // Self-attention before FuseMatMulScale takes its scaled Q·Kᵀ into a FusedMatMul.
   fuseAttention,
+  // Cross-attention, which FuseAttention leaves: its keys come from another sequence.
+  fuseMultiHeadAttention,
+  fuseConcatenatedHeadsAttention,
   // Elementwise patterns next: HardSwish must exist before Conv + HardSwish can fuse.
   fuseGelu,
   fuseFastGelu,

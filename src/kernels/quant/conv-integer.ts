@@ -12,13 +12,13 @@ export const convIntegerKernels: KernelDefinition[] = [
     sinceVersion: 10,
     typeConstraints: [{ input: 0, types: INT8_TYPES }, { input: 1, types: INT8_TYPES }, { input: 2, types: INT8_TYPES }, { input: 3, types: INT8_TYPES }],
     parseAttributes: parseConvAttributes,
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const { acc, dims } = quantizedConv({
         x: tensorInput(inputs, 0, 'x'),
         w: tensorInput(inputs, 1, 'w'),
         xZeroPoint: optionalTensorInput(inputs, 2, 'x_zero_point'),
         wZeroPoint: optionalTensorInput(inputs, 3, 'w_zero_point'),
-      }, attrs);
+      }, attrs, context);
       return [new DenseTensor('int32', dims, acc)];
     },
   }),

@@ -9,11 +9,13 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape, sizeOf } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
+import type { KernelContext } from '../kernel.js';
 import { parseGroup } from '../conv/conv-operands.js';
 import { im2col, positionsPerTile } from '../conv/patch-rows.js';
 import { isPointwise, slideWindow, type SlidingWindow } from '../conv/sliding-window.js';
 import { parseWindowAttributes, type WindowAttributes } from '../conv/window-attributes.js';
 import { centered } from './centered.js';
+import { centeredWeights } from './centered-weights.js';
 import { integerDepthwise } from './integer-depthwise.js';
 import { accumulateIntegerProduct } from './integer-product.js';
 import { checkedDims } from '../support/shape-input.js';
@@ -117,7 +119,7 @@ export interface ConvAccumulators {
 }
 
 /** sum (x - x_zero_point) * (w - w_zero_point) (+ bias) over each window, in int32. */
-export function quantizedConv(inputs: QuantizedConvInputs, attrs: ConvAttributes): ConvAccumulators {
+export function quantizedConv(inputs: QuantizedConvInputs, attrs: ConvAttributes, context?: KernelContext): ConvAccumulators {
   const { x, xZeroPoint, w, wZeroPoint, bias } = inputs;
   const { group } = attrs;
   const geometry = convGeometry(x, w, group, attrs.window.kernelShape);
@@ -143,7 +145,7 @@ export function quantizedConv(inputs: QuantizedConvInputs, attrs: ConvAttributes
   }
   integerConv({
     x: centered(x, xZeroPoint, 'x'),
-    w: centered(w, wZeroPoint, 'w', perChannel ? [outChannels, ...w.dims.slice(1).map(() => 1)] : undefined),
+    w: centeredWeights(w, wZeroPoint, 'w', perChannel ? [outChannels, ...w.dims.slice(1).map(() => 1)] : undefined, context),
     acc, batch, group, inPerGroup: geometry.inChannels / group, outPerGroup: outChannels / group,
   }, win);
   return { acc, dims, outChannels, planeSize };

@@ -5,7 +5,9 @@
  * the ONNX ops allow. Each pass over a tile of columns updates four rows of C at once, so
  * every B element loaded feeds four rows (about twice the speed of one row at a time); columns
  * go in tiles so the rows of B a tile reads stay in cache while every row of A uses them.
+ * Large products run on the int8 GEMM WebAssembly module where it loads.
  */
+import { wasmIntegerProduct } from '../../backends/wasm/int8-gemm.js';
 
 export interface IntegerProduct {
   readonly m: number;
@@ -114,6 +116,12 @@ function oneRow(op: IntegerProduct, i: number, j0: number, width: number): void 
 }
 
 export function accumulateIntegerProduct(op: IntegerProduct): void {
+  if (wasmIntegerProduct(op)) return;
+  typescriptIntegerProduct(op);
+}
+
+/** The portable product, and the reference the WebAssembly one is tested against. */
+export function typescriptIntegerProduct(op: IntegerProduct): void {
   const { m, n } = op;
   for (let j0 = 0; j0 < n; j0 += COLUMN_TILE) {
     const width = Math.min(COLUMN_TILE, n - j0);

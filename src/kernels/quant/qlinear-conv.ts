@@ -25,7 +25,7 @@ export const qlinearConvKernels: KernelDefinition[] = [
       { input: 6, types: ['float32'] }, { input: 7, types: INT8_TYPES }, { input: 8, types: ['int32'] },
     ],
     parseAttributes: parseConvAttributes,
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const xScale = scaleInput(inputs, 1, 'x_scale');
       const wScale = tensorInput(inputs, 4, 'w_scale');
       const yScale = scaleInput(inputs, 6, 'y_scale');
@@ -36,7 +36,7 @@ export const qlinearConvKernels: KernelDefinition[] = [
         w: tensorInput(inputs, 3, 'w'),
         wZeroPoint: optionalTensorInput(inputs, 5, 'w_zero_point'),
         bias: optionalTensorInput(inputs, 8, 'B'),
-      }, attrs);
+      }, attrs, context);
       const wScales = numbersOf(wScale);
       if (wScales.length !== 1 && wScales.length !== outChannels) {
         throw new KernelInputError(`w_scale must hold one value or one per output channel (${outChannels}), got shape ${formatShape(wScale.dims)}`);
