@@ -42,11 +42,14 @@ export function packedPatchesLength(): i32 {
  * One image: `groups` groups of `channels` planes at x (in the window's plane layout), W packed
  * by packWeights, tap offsets by fillTapOffsets, bias (0 for none) one per output channel, Y
  * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer. `accumulate`
- * adds the products to what Y holds (a residual) instead of overwriting it.
+ * adds the products to what Y holds (a residual) instead of overwriting it. Only output rows
+ * [m0, m1) of each group and positions [p0, p1) are computed, m0 a multiple of MR and p0 of NR:
+ * every MR x NR tile is then the one the whole range computes, summed in the same order, so
+ * threads that share the ranges out get the one-thread result bit for bit.
  */
 export function convImage(
   x: usize, groups: i32, channels: i32, m: i32, pa: usize, taps: usize, bias: usize, y: usize, pb: usize, act: i32,
-  accumulate: bool,
+  accumulate: bool, m0: i32, m1: i32, p0: i32, p1: i32,
 ): void {
   const k = channels * kernelH * kernelW;
   const positions = outH * outW;
@@ -57,16 +60,16 @@ export function convImage(
     const ag = pa + bytes(g * mPad * k);
     const yg = y + bytes(g * m * positions);
     const bg = bias == 0 ? 0 : bias + bytes(g * m);
-    for (let jc = 0; jc < positions; jc += NC) {
-      const nc = min(NC, positions - jc);
+    for (let jc = p0; jc < p1; jc += NC) {
+      const nc = min(NC, p1 - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         packPatches(xg, taps, pc, kc, jc, nc, pb);
         const beta: f32 = pc == 0 && !accumulate ? 0 : 1;
         const blockAct = pc + kc == k ? act : ACT_NONE;
         const aBlock = ag + bytes(pc * mPad);
-        for (let ic = 0; ic < m; ic += MC) {
-          const mc = min(MC, m - ic);
+        for (let ic = m0; ic < m1; ic += MC) {
+          const mc = min(MC, m1 - ic);
           for (let jr = 0; jr < nc; jr += NR) {
             const bPanel = pb + bytes(jr * kc);
             const cols = min(NR, nc - jr);

@@ -9,9 +9,7 @@
  */
 import { ACT_NONE, activate, activateScalar } from './epilogue';
 import { MR, NR, bytes, madd } from './layout';
-
-/** Accumulators of a tile that does not fit C (rows < MR or cols < NR), for the scalar write-back. */
-const edgeTile = memory.data(MR * NR * 4, 16);
+import { EDGE_TILE_AT, threadScratch } from './thread-scratch';
 
 /**
  * beta 0 stores without reading C, so NaN or garbage there never reaches the result, as the
@@ -54,6 +52,8 @@ export function microKernel(
     writeRow(c + ld * 4, c40, c41, alphas, betas, beta, rowBias(bias, 4), act);
     return;
   }
+  // Accumulators of a tile that does not fit C (rows < MR or cols < NR), for the scalar write-back.
+  const edgeTile = threadScratch + EDGE_TILE_AT;
   v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
   v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
   v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
@@ -90,6 +90,7 @@ export function microKernel(
 }
 
 function writeEdge(c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32, bias: usize): void {
+  const edgeTile = threadScratch + EDGE_TILE_AT;
   for (let i = 0; i < rows; i++) {
     const row = c + bytes(i * ldc);
     const b: f32 = bias == 0 ? 0 : load<f32>(bias + bytes(i));

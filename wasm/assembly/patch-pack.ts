@@ -11,10 +11,8 @@
  * element by element.
  */
 import { NR, bytes } from './layout';
+import { LANE_OFFSETS_AT, threadScratch } from './thread-scratch';
 import { dilationH, dilationW, kernelH, kernelW, outW, planeH, planeW, strideH, strideW } from './window';
-
-/** Start offsets of the current panel's NR positions. */
-const laneOffsets = memory.data(NR * 4, 16);
 
 /**
  * Floats the kernels may read past the end of an image in the current window: a stride-2
@@ -41,6 +39,8 @@ export function fillTapOffsets(channels: i32, table: usize): void {
  * at x, as panels of NR columns at out (panel jr at jr * kc), the last zero-padded.
  */
 export function packPatches(x: usize, taps: usize, pc: i32, kc: i32, jc: i32, nc: i32, out: usize): void {
+  // Start offsets of the current panel's NR positions.
+  const laneOffsets = threadScratch + LANE_OFFSETS_AT;
   const rowStep = strideH * planeW;
   let oy = jc / outW;
   let ox = jc - oy * outW;
@@ -83,6 +83,8 @@ function copyPanelStride2(src: usize, tapRows: usize, kc: i32, dst: usize): void
 }
 
 function gatherPanel(x: usize, tapRows: usize, kc: i32, cols: i32, dst: usize): void {
+  // Start offsets of the current panel's NR positions.
+  const laneOffsets = threadScratch + LANE_OFFSETS_AT;
   for (let p = 0; p < kc; p++, dst += bytes(NR)) {
     const row = x + bytes(load<i32>(tapRows + bytes(p)));
     for (let j = 0; j < cols; j++) store<f32>(dst + bytes(j), load<f32>(row + bytes(load<i32>(laneOffsets + bytes(j)))));

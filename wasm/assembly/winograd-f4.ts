@@ -8,6 +8,7 @@
  * the plane, so each plane row is loaded as five vectors and transposed. The 2-D transforms go
  * rows first through a small scratch of 36 vectors, then columns.
  */
+import { BETWEEN_AT, COLUMN_AT, ROWS_AT, threadScratch } from './thread-scratch';
 import { bytes } from './layout';
 import { laneOf, panelAt, spaced, storeOne, storeRow, zeroTail } from './winograd-blocks';
 import { outH, outW, planeH, planeW } from './window';
@@ -22,12 +23,9 @@ export const G4: usize = memory.data<f64>([
   0, 0, 1,
 ]);
 
-/** The 36 vectors between the row and the column pass of a transform. */
-const between = memory.data(36 * 16, 16);
-/** One column of the input transform's result. */
-const column = memory.data(6 * 16, 16);
-/** One output row of four tiles, a tile per lane. */
-const rows = memory.data(4 * 16, 16);
+// In this instance's thread scratch: `between`, the 36 vectors between the row and the column
+// pass of a transform; `column`, one column of the input transform's result; `rows`, one
+// output row of four tiles, a tile per lane.
 
 /**
  * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles
@@ -35,6 +33,7 @@ const rows = memory.data(4 * 16, 16);
  * ends of tile rows) one by one.
  */
 export function transformInput4(x: usize, c: i32, t0: i32, count: i32, nt: i32, v: usize): void {
+  const between = threadScratch + BETWEEN_AT;
   const tilesW = (outW + 3) >> 2;
   const position = bytes(spaced(c * nt));
   for (let p = 0; p < c; p++) {
@@ -107,6 +106,8 @@ function rowTimesBOne(at: usize, out: usize): void {
 
 /** B^T over the rows in `between`, column by column, into the 36 position matrices (lane 0 only when `one`). */
 function columnsTimesB(dst: usize, position: usize, one: bool): void {
+  const between = threadScratch + BETWEEN_AT;
+  const column = threadScratch + COLUMN_AT;
   for (let j = 0; j < 6; j++) {
     const e = between + <usize>j * 16;
     timesB(
@@ -136,6 +137,8 @@ function columnsTimesB(dst: usize, position: usize, one: bool): void {
 export function transformOutput4(
   products: usize, m: i32, mPad: i32, nt: i32, t0: i32, count: i32, bias: usize, y: usize, act: i32, accumulate: bool,
 ): void {
+  const between = threadScratch + BETWEEN_AT;
+  const rows = threadScratch + ROWS_AT;
   const tilesW = (outW + 3) >> 2;
   const stride = bytes(spaced(mPad * nt));
   const planeBytes = bytes(outH * outW);

@@ -31,7 +31,8 @@ const BLOCK_FLOATS: i32 = 393216;
   return (tile + 2) * (tile + 2);
 }
 
-function tileCount(tile: i32): i32 {
+/** Output tiles of the current window for tile size 2 or 4. */
+export function tileCount(tile: i32): i32 {
   return ((outH + tile - 1) / tile) * ((outW + tile - 1) / tile);
 }
 
@@ -92,20 +93,23 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
  * One image: c planes at x, padded to the window's planes, which must cover (tile * tile rows +
  * 2) x (tile * tile columns + 2) so every tile's block lies inside; u from winogradWeights (same
  * tile), bias (0 for none) one per output channel; Y (m planes of outH x outW) at y; scratch of
- * winogradScratchLength(c, m, tile) floats.
+ * winogradScratchLength(c, m, tile) floats. Only tiles [first, last) (row-major over the output)
+ * are computed: each tile's column of every product is summed alone, so threads that share the
+ * tiles out get the one-thread result bit for bit.
  */
 export function winogradImage(
   x: usize, c: i32, m: i32, u: usize, bias: usize, y: usize, scratch: usize, act: i32, accumulate: bool, tile: i32,
+  first: i32, last: i32,
 ): void {
-  const tiles = tileCount(tile);
+  const tiles = last - first;
   const most = blockTiles(c, m, tile);
   const blocks = (tiles + most - 1) / most;
   // Blocks of equal size, so the last one is not mostly padding.
   const size = (tiles + blocks - 1) / blocks;
   const positions = positionsOf(tile);
   const mPad = roundUp(m, MR);
-  for (let t0 = 0; t0 < tiles; t0 += size) {
-    const count = min(size, tiles - t0);
+  for (let t0 = first; t0 < last; t0 += size) {
+    const count = min(size, last - t0);
     const nt = roundUp(count, NR);
     const products = scratch + bytes(positions * spaced(c * nt));
     if (tile == 2) transformInput2(x, c, t0, count, nt, scratch);

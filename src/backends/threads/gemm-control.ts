@@ -1,6 +1,6 @@
 /**
- * The shared control block of the parallel GEMM: what the calling thread and its helpers agree
- * on through one SharedArrayBuffer, and the block-state handshake on it.
+ * The shared control block of the parallel GEMM and convolution: what the calling thread and
+ * its helpers agree on through one SharedArrayBuffer, and the block-state handshake on it.
  *
  * A job has a generation g (GEN) and COUNT blocks. Block b's state holds (g << 2) | status.
  * The caller sets every block it does not keep to PENDING(g), then publishes GEN = g; whoever
@@ -11,11 +11,18 @@
  * late can never claim a later job's block with an earlier job's view of it: its exchange
  * fails and it waits again.
  */
+import { MAX_RANGE_ARGS, WINDOW_INTS, type OutputRange, type RangeCall, type RangeKernel } from '../wasm/conv-ranges.js';
+
 export const PENDING = 0;
 export const TAKEN = 1;
 export const DONE = 2;
 export const FAILED = 3;
 export type Status = typeof PENDING | typeof TAKEN | typeof DONE | typeof FAILED;
+
+/** What a job's blocks are: blocks of a GEMM in scratch memory, or ranges of a conv call in the shared conv memory. */
+export const GEMM_JOB = 0;
+export const CONV_JOB = 1;
+export type JobKind = typeof GEMM_JOB | typeof CONV_JOB;
 
 /** Most threads one job uses (the caller and 63 helpers). */
 export const MAX_THREADS = 64;
@@ -28,13 +35,17 @@ const K = 2;
 const TRANS_A = 3;
 const TRANS_B = 4;
 const COUNT = 5;
+const KIND = 6;
 const STATE = 8;
 /** Per block: m, n, then (offset, leading dimension) of A, B and C in the scratch memory. */
 const BLOCK = STATE + MAX_BLOCKS;
 const BLOCK_FIELDS = 8;
-const INT_COUNT = BLOCK + MAX_BLOCKS * BLOCK_FIELDS;
+/** A conv job's call: its kernel, window and arguments (backends/wasm/conv-ranges.ts). */
+const CALL = BLOCK + MAX_BLOCKS * BLOCK_FIELDS;
+const CALL_INTS = 1 + WINDOW_INTS + MAX_RANGE_ARGS;
+const INT_COUNT = CALL + CALL_INTS;
 /** alpha and beta, as float64 after the ints. */
-const FLOAT_BYTE_OFFSET = INT_COUNT * 4;
+const FLOAT_BYTE_OFFSET = Math.ceil(INT_COUNT / 2) * 8;
 const GEN_MASK = (1 << 29) - 1;
 
 export interface ScratchBlock {
@@ -137,7 +148,12 @@ export class GemmControl {
     return STATE + block;
   }
 
+  kind(): JobKind {
+    return this.ints[KIND] as JobKind;
+  }
+
   writeShape(shape: JobShape, count: number): void {
+    this.ints[KIND] = GEMM_JOB;
     this.ints[K] = shape.k;
     this.ints[TRANS_A] = shape.transA ? 1 : 0;
     this.ints[TRANS_B] = shape.transB ? 1 : 0;
@@ -148,6 +164,32 @@ export class GemmControl {
 
   readShape(): JobShape {
     return { k: this.ints[K], transA: this.ints[TRANS_A] !== 0, transB: this.ints[TRANS_B] !== 0, alpha: this.floats[0], beta: this.floats[1] };
+  }
+
+  /** Writes a conv job: its call and how many ranges it has; range b is then block b. */
+  writeCall(call: RangeCall, count: number): void {
+    this.ints[KIND] = CONV_JOB;
+    this.ints[COUNT] = count;
+    this.ints[CALL] = call.kernel;
+    this.ints.set(call.window, CALL + 1);
+    this.ints.set(call.args, CALL + 1 + WINDOW_INTS);
+    this.floats[0] = call.alpha;
+    this.floats[1] = call.beta;
+  }
+
+  readCall(): RangeCall {
+    const window = Array.from(this.ints.subarray(CALL + 1, CALL + 1 + WINDOW_INTS));
+    const args = Array.from(this.ints.subarray(CALL + 1 + WINDOW_INTS, CALL + CALL_INTS));
+    return { kernel: this.ints[CALL] as RangeKernel, window, alpha: this.floats[0], beta: this.floats[1], args };
+  }
+
+  writeRange(index: number, range: OutputRange): void {
+    this.ints.set([range.start, range.end, range.scratch], BLOCK + index * BLOCK_FIELDS);
+  }
+
+  readRange(index: number): OutputRange {
+    const at = BLOCK + index * BLOCK_FIELDS;
+    return { start: this.ints[at], end: this.ints[at + 1], scratch: this.ints[at + 2] };
   }
 
   /** How many blocks the current job has (block 0 is always the caller's). */

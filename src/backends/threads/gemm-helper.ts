@@ -1,15 +1,19 @@
 /**
- * A helper thread of the parallel GEMM (gemm-pool.ts). It loads its own instance of the
- * WebAssembly GEMM (the build the caller uses, so results are bit-identical), says it is
+ * A helper thread of the parallel GEMM and convolution (gemm-pool.ts). It loads its own
+ * instance of the WebAssembly GEMM and, where the caller shares a conv memory, of the conv
+ * module on that memory (the builds the caller uses, so results are bit-identical), says it is
  * ready, then waits for jobs on shared memory for the rest of its life (polling a moment after
  * each job, then blocking in Atomics.wait): no message is read after start, so a job costs a
  * store and a notify, not a trip through an event loop. The entry scripts
  * (platform/node-gemm-worker.ts, platform/browser-gemm-worker.ts) call serveGemmHelper.
  */
+import { instantiateSharedConv, type ConvExports } from '../wasm/conv-module.js';
+import { runRange } from '../wasm/conv-ranges.js';
 import { instantiateGemm, type GemmVariant } from '../wasm/gemm-module.js';
 import { WasmGemm } from '../wasm/wasm-gemm.js';
+import type { SimdVariant } from '../wasm/wasm-instance.js';
 import type { WorkerEndpoint } from '../../platform/worker-handle.js';
-import { DONE, FAILED, GemmControl, PENDING, TAKEN, tag } from './gemm-control.js';
+import { CONV_JOB, DONE, FAILED, GemmControl, PENDING, TAKEN, tag } from './gemm-control.js';
 
 export interface GemmHelperStart {
   readonly control: SharedArrayBuffer;
@@ -18,9 +22,12 @@ export interface GemmHelperStart {
   /** This helper's number (1..), which spreads the helpers over the blocks they try first. */
   readonly slot: number;
   readonly variant: GemmVariant;
+  /** The caller's shared conv memory and build, where it runs convolutions on several threads. */
+  readonly conv?: { readonly memory: WebAssembly.Memory; readonly variant: SimdVariant };
 }
 
-export type GemmHelperReply = { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly reason: string };
+/** `conv`: whether the helper runs conv ranges (it loaded the conv build on the shared memory). */
+export type GemmHelperReply = { readonly kind: 'ready'; readonly conv: boolean } | { readonly kind: 'failed'; readonly reason: string };
 
 export function serveGemmHelper(endpoint: WorkerEndpoint): void {
   endpoint.onMessage((message) => {
@@ -30,15 +37,21 @@ export function serveGemmHelper(endpoint: WorkerEndpoint): void {
       endpoint.postMessage({ kind: 'failed', reason: `the ${start.variant} WebAssembly GEMM does not load in a worker here` } satisfies GemmHelperReply);
       return;
     }
-    endpoint.postMessage({ kind: 'ready' } satisfies GemmHelperReply);
-    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, new WasmGemm(module));
+    const conv = start.conv && instantiateSharedConv(start.conv.variant, start.conv.memory);
+    endpoint.postMessage({ kind: 'ready', conv: conv !== undefined } satisfies GemmHelperReply);
+    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, { gemm: new WasmGemm(module), conv: conv?.exports });
   });
 }
 
 /** How long a helper polls for the next job before it blocks (see GemmControl.waitForJob). */
 const SPIN_MS = 1;
 
-function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wasm: WasmGemm): void {
+interface HelperModules {
+  readonly gemm: WasmGemm;
+  readonly conv?: ConvExports;
+}
+
+function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wasm: HelperModules): void {
   // The pool publishes its first job as generation 1: a job published before this loop
   // started is still seen, not slept through.
   let seen = 0;
@@ -59,12 +72,17 @@ function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wa
   }
 }
 
-function computeBlock(control: GemmControl, scratch: Float32Array, block: number, generation: number, wasm: WasmGemm): void {
+function computeBlock(control: GemmControl, scratch: Float32Array, block: number, generation: number, wasm: HelperModules): void {
   let ok = false;
   try {
+    if (control.kind() === CONV_JOB) {
+      if (wasm.conv) runRange(wasm.conv, control.readCall(), control.readRange(block));
+      ok = wasm.conv !== undefined;
+      return;
+    }
     const { k, transA, transB, alpha, beta } = control.readShape();
     const b = control.readBlock(block);
-    ok = wasm.gemmF32({
+    ok = wasm.gemm.gemmF32({
       m: b.m, n: b.n, k, alpha, beta,
       a: scratch, aOffset: b.aAt, lda: b.lda, transA,
       b: scratch, bOffset: b.bAt, ldb: b.ldb, transB,

@@ -15,8 +15,17 @@
  * for the helpers' last blocks, since a futex wake-up costs as much as a small block. Where a
  * thread may not block at all (a browser's main thread) the caller only polls; it polls only
  * for what is left after its own block.
+ *
+ * Convolutions run the same way without any staging: where shared WebAssembly memory exists,
+ * the pool keeps a conv memory that the caller's instance of the conv module and one instance
+ * per helper all work in, and a job is one conv kernel call cut into ranges of its output
+ * (backends/wasm/conv-ranges.ts). The caller recomputes a helper's range with its own range's
+ * scratch, never the helper's, which a late helper may still be using.
  */
+import { convModule, instantiateSharedConv, sharedConvMemory, type ConvExports, type ConvModule } from '../wasm/conv-module.js';
+import { runRange, type OutputRange, type RangeCall } from '../wasm/conv-ranges.js';
 import type { GemmVariant } from '../wasm/gemm-module.js';
+import { WasmConv, type ConvSplitter } from '../wasm/wasm-conv.js';
 import { wasmGemmF32 } from '../wasm/wasm-gemm.js';
 import { OnnxTsError } from '../../errors/errors.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
@@ -33,6 +42,11 @@ import { layoutRegions, ScratchMemory } from './scratch-memory.js';
  * 1.56x; in a model, where helpers often sleep between GEMMs, products under 8M lost.
  */
 const MIN_BLOCK_WORK = 1 << 22;
+/**
+ * Fewest multiply-adds worth a conv range of its own: convolutions come one after another
+ * with little between them, so helpers are mostly still polling (about 50 us of work here).
+ */
+const MIN_RANGE_WORK = 1 << 21;
 /** How long past the caller's own block a helper's block may take before the caller computes it. */
 const HELPER_GRACE_MS = 1000;
 const HELPER_GRACE_FACTOR = 10;
@@ -84,17 +98,27 @@ function canBlock(): boolean {
   }
 }
 
-export class GemmPool {
+/** The caller's instance of the conv module on the memory the helpers share. */
+interface SharedConv {
+  readonly exports: ConvExports;
+  readonly instance: WasmConv;
+}
+
+export class GemmPool implements ConvSplitter {
   private broken = false;
   private readonly blocking = canBlock();
+  private convThreads = 1;
+  private readonly conv: SharedConv | undefined;
 
   private constructor(
     private readonly control: GemmControl,
     private readonly scratch: ScratchMemory,
     private readonly helpers: readonly WorkerHandle[],
     readonly variant: GemmVariant,
+    conv: ConvModule | undefined,
   ) {
     for (const helper of helpers) helper.onExit(() => this.breakDown());
+    this.conv = conv && { exports: conv.exports, instance: new WasmConv(conv, this) };
   }
 
   /** The caller and its helpers. */
@@ -111,16 +135,75 @@ export class GemmPool {
   static async start(helpers: number, start: WorkerStarter, variant: GemmVariant): Promise<GemmPool> {
     const control = GemmControl.allocate();
     const scratch = ScratchMemory.allocate();
+    const convVariant = convModule()?.variant;
+    const memory = convVariant && sharedConvMemory();
+    const callerConv = memory && convVariant ? instantiateSharedConv(convVariant, memory) : undefined;
+    const conv = memory && callerConv ? { memory, variant: callerConv.variant } : undefined;
     const handles: WorkerHandle[] = [];
+    let helpersConv: boolean[];
     try {
       for (let slot = 1; slot <= helpers; slot++) handles.push(start('gemm'));
-      await Promise.all(handles.map((handle, i) => startHelper(handle, { control: control.buffer, scratch: scratch.buffer, slot: i + 1, variant })));
+      helpersConv = await Promise.all(handles.map((handle, i) => startHelper(handle, { control: control.buffer, scratch: scratch.buffer, slot: i + 1, variant, conv })));
     } catch (error) {
       control.stop();
       await Promise.all(handles.map((handle) => handle.terminate()));
       throw error;
     }
-    return new GemmPool(control, scratch, handles, variant);
+    return new GemmPool(control, scratch, handles, variant, helpersConv.every(Boolean) ? callerConv : undefined);
+  }
+
+  /**
+   * The conv instance whose calls this pool cuts over up to `threads` threads, or undefined
+   * where it cannot now: no shared conv memory, or a helper given up on may still write in it.
+   */
+  convOn(threads: number): WasmConv | undefined {
+    if (!this.conv || this.broken || this.helperBusy()) return undefined;
+    this.convThreads = Math.min(threads, this.threads);
+    return this.conv.instance;
+  }
+
+  /** ConvSplitter: one range per thread, each of at least MIN_RANGE_WORK. */
+  parts(work: number): number {
+    return Math.max(1, Math.min(this.convThreads, MAX_BLOCKS, Math.floor(work / MIN_RANGE_WORK)));
+  }
+
+  /** ConvSplitter: range 0 here, the others on whichever thread claims them first. */
+  run(call: RangeCall, ranges: readonly OutputRange[]): boolean {
+    const conv = this.conv;
+    const count = ranges.length;
+    if (!conv || this.broken || count > MAX_BLOCKS || this.helperBusy()) return false;
+    const control = this.control;
+    const generation = control.nextGeneration();
+    control.writeCall(call, count);
+    for (let block = 1; block < count; block++) {
+      control.writeRange(block, ranges[block]);
+      control.setState(block, tag(generation, PENDING));
+    }
+    control.publish(generation);
+    const started = performance.now();
+    const computeHere = (range: OutputRange): void => runRange(conv.exports, call, { ...range, scratch: ranges[0].scratch });
+    try {
+      runRange(conv.exports, call, ranges[0]);
+    } catch (error) {
+      this.withdraw(generation, count);
+      throw error;
+    }
+    const ownMs = performance.now() - started;
+    const computedHere = new Array<boolean>(count).fill(false);
+    for (let block = count - 1; block >= 1; block--) {
+      if (!control.claim(block, tag(generation, PENDING), tag(generation, TAKEN))) continue;
+      computedHere[block] = true;
+      try {
+        computeHere(ranges[block]);
+      } finally {
+        control.setState(block, tag(generation, DONE));
+      }
+    }
+    const deadline = performance.now() + HELPER_GRACE_MS + HELPER_GRACE_FACTOR * ownMs;
+    for (let block = 1; block < count; block++) {
+      if (!computedHere[block] && this.awaitBlock(block, generation, deadline) !== tag(generation, DONE)) computeHere(ranges[block]);
+    }
+    return true;
   }
 
   /**
@@ -139,7 +222,7 @@ export class GemmPool {
     const count = split.blocks.length;
     if (count < 2) return false;
     const control = this.control;
-    for (let block = 1; block < MAX_BLOCKS; block++) if (statusOf(control.state(block)) === TAKEN) return false;
+    if (this.helperBusy()) return false;
     const staged = this.stage(op, split);
     if (!staged) return false;
 
@@ -188,6 +271,12 @@ export class GemmPool {
     this.broken = true;
     this.control.stop();
     await Promise.all(this.helpers.map((helper) => helper.terminate()));
+  }
+
+  /** Whether a helper still holds a block of an earlier job (one the caller gave up waiting for). */
+  private helperBusy(): boolean {
+    for (let block = 1; block < MAX_BLOCKS; block++) if (statusOf(this.control.state(block)) === TAKEN) return true;
+    return false;
   }
 
   private breakDown(): void {
@@ -260,19 +349,20 @@ function cView(op: GemmOperands, block: GemmBlock): View {
   return { offset: blockOperands(op, block).cOffset, rows: block.row1 - block.row0, cols: block.col1 - block.col0, ld: op.ldc };
 }
 
-/** Sends a helper its start message; resolves once it is ready to take jobs. */
-function startHelper(handle: WorkerHandle, start: GemmHelperStart): Promise<void> {
+/** Sends a helper its start message; resolves once it is ready to take jobs, to whether it runs conv ranges. */
+function startHelper(handle: WorkerHandle, start: GemmHelperStart): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new OnnxTsError(`a GEMM helper did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
-    const settle = (error?: Error): void => {
+    const settle = (error?: Error, conv = false): void => {
       clearTimeout(timer);
       handle.keepAlive(false);
       if (error) reject(error);
-      else resolve();
+      else resolve(conv);
     };
     handle.onMessage((message) => {
       const reply = message as GemmHelperReply;
-      settle(reply.kind === 'ready' ? undefined : new OnnxTsError(`a GEMM helper could not start: ${reply.reason}`));
+      if (reply.kind === 'ready') settle(undefined, reply.conv);
+      else settle(new OnnxTsError(`a GEMM helper could not start: ${reply.reason}`));
     });
     handle.onExit((reason) => settle(new OnnxTsError(`a GEMM helper stopped while starting: ${reason.message}`, { cause: reason })));
     handle.keepAlive(true);

@@ -12,10 +12,7 @@
  * larger side copies the least.
  */
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
-
-/** The micro-kernel's tile: 5 rows by 8 columns (wasm/assembly/layout.ts). */
-const MR = 5;
-const NR = 8;
+import { MR, NR } from '../wasm/micro-tile.js';
 
 /** Rows [row0, row1) by columns [col0, col1) of C. */
 export interface GemmBlock {

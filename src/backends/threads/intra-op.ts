@@ -1,6 +1,6 @@
 /**
- * Intra-op parallelism for this thread: one pool of GEMM helpers (gemm-pool.ts), shared by
- * every session, and how many threads the kernel running right now may use.
+ * Intra-op parallelism for this thread: one pool of GEMM and conv helpers (gemm-pool.ts),
+ * shared by every session, and how many threads the kernel running right now may use.
  *
  * Kernels call gemm() synchronously and know nothing of sessions, so the thread count travels
  * beside the call: the executor runs each kernel inside withIntraOpThreads(n, ...) with its
@@ -10,8 +10,9 @@
  *
  * The pool starts asynchronously (workers load), so sessions provide it when they are created;
  * until it is ready, and wherever it cannot exist (no SharedArrayBuffer: a page that is not
- * cross-origin isolated; no workers; WebAssembly off), gemm() runs on one thread as before.
+ * cross-origin isolated; no workers; WebAssembly off), gemm() and Conv run on one thread as before.
  */
+import { useThreadedConv } from '../wasm/wasm-conv.js';
 import { wasmGemmVariant } from '../wasm/wasm-gemm.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import type { WorkerStarter } from '../../platform/worker-handle.js';
@@ -21,6 +22,9 @@ import { GemmPool } from './gemm-pool.js';
 let pool: GemmPool | undefined;
 let starting: Promise<unknown> | undefined;
 let current = 1;
+
+// Convolutions ask for the pool's shared-memory instance whenever the running kernel has threads.
+useThreadedConv(() => (current > 1 ? pool?.convOn(current) : undefined));
 
 /** intraOpNumThreads as onnxruntime reads it: 0 or absent means one per core. */
 export function resolveIntraOpThreads(requested: number | undefined, cores: number): number {

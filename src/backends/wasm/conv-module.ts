@@ -6,7 +6,7 @@
  * (convModuleReady lets a session wait for it). Node and workers compile it synchronously on
  * first use.
  */
-import { convRelaxedSimdWasm, convSimdWasm } from './conv-wasm.generated.js';
+import { convRelaxedSimdWasm, convSharedRelaxedSimdWasm, convSharedSimdWasm, convSimdWasm } from './conv-wasm.generated.js';
 import { instantiateSync, validBuild, type ModuleBuilds, type SimdVariant } from './wasm-instance.js';
 
 /** The exports of wasm/assembly/conv.ts; addresses are byte offsets into `memory`, booleans are numbers. */
@@ -20,6 +20,8 @@ export interface ConvExports {
   setActivation(alpha: number, beta: number): void;
   imageSlack(): number;
   flushDenormals(at: number, count: number): void;
+  threadScratchBytes(): number;
+  setThreadScratch(at: number): void;
   padImage(x: number, channels: number, h: number, w: number, top: number, left: number, fill: number, out: number): void;
   fillTapOffsets(channels: number, table: number): void;
   packedWeightsLength(groups: number, m: number, k: number): number;
@@ -27,14 +29,16 @@ export interface ConvExports {
   packedPatchesLength(): number;
   convImage(
     x: number, groups: number, channels: number, m: number, pa: number, taps: number, bias: number,
-    y: number, pb: number, act: number, accumulate: number,
+    y: number, pb: number, act: number, accumulate: number, m0: number, m1: number, p0: number, p1: number,
   ): void;
   addResidual(y: number, z: number, count: number, act: number): void;
   winogradWeightsLength(c: number, m: number, tile: number): number;
   winogradWeights(w: number, c: number, m: number, scratch: number, out: number, tile: number): void;
   winogradScratchLength(c: number, m: number, tile: number): number;
+  tileCount(tile: number): number;
   winogradImage(
     x: number, c: number, m: number, u: number, bias: number, y: number, scratch: number, act: number, accumulate: number, tile: number,
+    first: number, last: number,
   ): void;
   depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
   poolScratchLength(): number;
@@ -48,6 +52,11 @@ export interface ConvModule {
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': convRelaxedSimdWasm, simd: convSimdWasm };
+const sharedBuilds: ModuleBuilds = { 'relaxed-simd': convSharedRelaxedSimdWasm, simd: convSharedSimdWasm };
+
+/** Pages a shared memory for instantiateSharedConv starts with; it grows as the host lays out calls. */
+const SHARED_INITIAL_PAGES = 64;
+const SHARED_MAXIMUM_PAGES = 65536;
 
 // undefined: not tried yet; null: none loaded (yet, while `pending` runs).
 let best: ConvModule | null | undefined;
@@ -70,6 +79,33 @@ export function instantiateConv(variant: SimdVariant): ConvModule | undefined {
   const bytes = validBuild(builds, variant);
   const exports = bytes && instantiateSync<ConvExports>(bytes);
   return exports && { exports, variant };
+}
+
+/**
+ * A shared memory for the conv module's shared-memory builds, or undefined where this engine has
+ * none (no SharedArrayBuffer: a page that is not cross-origin isolated).
+ */
+export function sharedConvMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An instance of one build that works in `memory` (from sharedConvMemory), compiled
+ * synchronously: every thread of the parallel convolution runs one on the same memory.
+ */
+export function instantiateSharedConv(variant: SimdVariant, memory: WebAssembly.Memory): ConvModule | undefined {
+  const bytes = validBuild(sharedBuilds, variant);
+  if (!bytes) return undefined;
+  try {
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    return { exports: exports as unknown as ConvExports, variant };
+  } catch {
+    return undefined;
+  }
 }
 
 function load(): void {

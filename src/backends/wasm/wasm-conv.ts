@@ -9,13 +9,19 @@
  * 3x3 stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), every other group by the
  * implicit GEMM, which packs the column matrix straight from the image. Bias, residual and
  * activation are applied as the output is stored.
+ *
+ * Each kernel call goes through conv-ranges.ts; with a ConvSplitter (an instance on a memory
+ * that helper threads share, backends/threads/gemm-pool.ts) it is cut into ranges of its output
+ * that run at the same time, bit-identical to one call.
  */
 import { env } from '../../config/env.js';
 import type { SlidingWindow } from '../../kernels/conv/sliding-window.js';
 import type { FloatArray } from '../../kernels/linalg/gemm-core.js';
 import { activationCode, type ConvActivation } from './conv-activation.js';
 import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
+import { cutRanges, RangeKernel, runRange, windowArguments, type OutputRange, type RangeCall } from './conv-ranges.js';
 import { LinearMemory } from './linear-memory.js';
+import { MR, NR } from './micro-tile.js';
 import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
 import type { SimdVariant } from './wasm-instance.js';
 
@@ -97,13 +103,24 @@ export function winogradApplies(plane: PlaneWindow, op: Pick<WasmConvOperands, '
 const WINOGRAD_MIN_CHANNELS = 8;
 const DEPTHWISE_MAX_MULTIPLIER = 8;
 
+/**
+ * Runs the ranges of one kernel call at the same time, on this thread and on helper threads
+ * whose instances of the module share this instance's memory (backends/threads/).
+ */
+export interface ConvSplitter {
+  /** How many ranges a call of `work` multiply-adds is worth cutting into; 1 runs it whole, here. */
+  parts(work: number): number;
+  /** Runs every range, the first on this thread, and returns once all are done; false (none run) where it cannot now. */
+  run(call: RangeCall, ranges: readonly OutputRange[]): boolean;
+}
+
 /** The conv entry points on one instance of the module, which owns that instance's memory. */
 export class WasmConv {
   private readonly exports: ConvExports;
   private readonly memory: LinearMemory;
   readonly variant: SimdVariant;
 
-  constructor(module: ConvModule) {
+  constructor(module: ConvModule, private readonly splitter?: ConvSplitter) {
     this.exports = module.exports;
     this.variant = module.variant;
     this.memory = new LinearMemory(module.exports.memory, module.exports.heapBase());
@@ -139,6 +156,9 @@ export class WasmConv {
     const slack = exports.imageSlack();
     // The implicit GEMM adds onto a residual copied into Y; depthwise kernels add it after.
     const residualApart = residual !== undefined && depthwise;
+    const positions = plane.outH * plane.outW;
+    const parts = this.splitter?.parts(depthwise ? outputSize * plane.kernelH * plane.kernelW : outputs * k * positions) ?? 1;
+    const patchesLength = alignedFloats(exports.threadScratchBytes() / 4 + (depthwise ? 0 : exports.packedPatchesLength()));
     const { offsets: [wAt, packedAt, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt, zAt], end } = memory.layout([
       prepacked ? 0 : w.length, // W as given
       depthwise ? 0 : exports.packedWeightsLength(op.group, op.outPerGroup, k), // W packed
@@ -147,7 +167,7 @@ export class WasmConv {
       imageSize + slack, // one image as given
       plane.padded ? channels * plane.planeH * plane.planeW + slack : 0, // the image padded
       outputSize, // one image's output
-      depthwise ? 0 : exports.packedPatchesLength(), // a block of packed patches
+      parts * patchesLength, // a block of packed patches per range
       residualApart ? outputSize : 0, // one image's residual
     ]);
     if (!memory.reserve(end)) return false;
@@ -160,18 +180,24 @@ export class WasmConv {
       exports.fillTapOffsets(op.inPerGroup, tapsAt);
     }
     const image = plane.padded ? paddedAt : xAt;
+    const window = windowArguments(plane);
+    const scratch = Array.from({ length: parts }, (_, i) => patchesAt + i * patchesLength * 4);
+    const biasArg = bias ? biasAt : 0;
     for (let n = 0; n < op.batch; n++) {
       heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
       if (plane.padded) exports.padImage(xAt, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
       if (z) heap.set(z, (residualApart ? zAt : yAt) / 4);
-      if (residualApart) {
-        exports.depthwise(image, channels, op.outPerGroup, wAt, bias ? biasAt : 0, yAt, 0);
-        exports.addResidual(yAt, zAt, outputSize, act.code);
-      } else if (depthwise) exports.depthwise(image, channels, op.outPerGroup, wAt, bias ? biasAt : 0, yAt, act.code);
-      else {
-        const accumulate = z ? 1 : 0;
-        exports.convImage(image, op.group, op.inPerGroup, op.outPerGroup, packedAt, tapsAt, bias ? biasAt : 0, yAt, patchesAt, act.code, accumulate);
+      if (depthwise) {
+        const args = [image, channels, op.outPerGroup, wAt, biasArg, yAt, residualApart ? 0 : act.code, residualApart ? zAt : 0, act.code];
+        this.runCall({ kernel: RangeKernel.depthwise, window, alpha: act.alpha, beta: act.beta, args }, channels, 1, scratch);
+      } else {
+        const args = [image, op.group, op.inPerGroup, op.outPerGroup, packedAt, tapsAt, biasArg, yAt, act.code, z ? 1 : 0];
+        // Cutting rows repeats the patch packing in every range, cutting positions reads all of W in each.
+        const byRows = op.outPerGroup >= positions;
+        const kernel = byRows ? RangeKernel.implicitGemmRows : RangeKernel.implicitGemmPositions;
+        const [total, unit] = byRows ? [op.outPerGroup, MR] : [positions, NR];
+        this.runCall({ kernel, window, alpha: act.alpha, beta: act.beta, args }, total, unit, scratch);
       }
       y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
     }
@@ -191,6 +217,9 @@ export class WasmConv {
     exports.setWindow(planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW);
     const act = activationCode(op.activation);
     exports.setActivation(act.alpha, act.beta);
+    const tiles = exports.tileCount(tile);
+    const parts = this.splitter?.parts(c * m * tiles * (tile + 2) ** 2) ?? 1;
+    const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + exports.winogradScratchLength(c, m, tile));
     const cached = cache?.winograd;
     const fits = cached && cached.inPerGroup === c && cached.outPerGroup === m && cached.tile === tile;
     const transformed = fits ? cached.transformed : undefined;
@@ -203,7 +232,7 @@ export class WasmConv {
       imageSize, // one image as given
       c * planeH * planeW, // the image padded
       outputSize, // one image's output
-      exports.winogradScratchLength(c, m, tile),
+      parts * scratchLength, // per range
     ]);
     if (!memory.reserve(end)) return false;
     const heap = memory.f32;
@@ -214,15 +243,25 @@ export class WasmConv {
       if (cache) cache.winograd = { inPerGroup: c, outPerGroup: m, tile, transformed: heap.slice(uAt / 4, uAt / 4 + transformedLength) };
     }
     if (bias) copyFlushed(exports, heap, bias, biasAt);
+    const window = [planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW];
+    const scratch = Array.from({ length: parts }, (_, i) => scratchAt + i * scratchLength * 4);
     for (let n = 0; n < op.batch; n++) {
       heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
       exports.padImage(xAt, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
       if (z) heap.set(z, yAt / 4);
-      exports.winogradImage(paddedAt, c, m, uAt, bias ? biasAt : 0, yAt, scratchAt, act.code, z ? 1 : 0, tile);
+      const args = [paddedAt, c, m, uAt, bias ? biasAt : 0, yAt, act.code, z ? 1 : 0, tile];
+      this.runCall({ kernel: RangeKernel.winograd, window, alpha: act.alpha, beta: act.beta, args }, tiles, 1, scratch);
       y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
     }
     return true;
+  }
+
+  /** Runs a call over [0, total) cut into one range per scratch buffer, through the splitter where there are several. */
+  private runCall(call: RangeCall, total: number, unit: number, scratch: readonly number[]): void {
+    const ranges = cutRanges(total, unit, scratch.length, scratch);
+    if (ranges.length > 1 && this.splitter?.run(call, ranges)) return;
+    runRange(this.exports, call, { start: 0, end: total, scratch: scratch[0] });
   }
 
   /** W ([group * outPerGroup, depth], depth = inPerGroup * kernel taps) as the implicit GEMM's panels, a copy; undefined for an empty W or memory that will not grow. */
@@ -248,7 +287,21 @@ function copyFlushed(exports: ConvExports, heap: Float32Array, values: FloatArra
   exports.flushDenormals(at, values.length);
 }
 
+/** Floats rounded up to whole cache lines, so ranges' scratch buffers never share one. */
+function alignedFloats(count: number): number {
+  return Math.ceil(count / 16) * 16;
+}
+
 let shared: WasmConv | undefined;
+let threaded: (() => WasmConv | undefined) | undefined;
+
+/**
+ * Sets where wasmConv2dF32 first looks for an instance that runs on several threads
+ * (backends/threads/intra-op.ts); it answers undefined where the running kernel has one thread.
+ */
+export function useThreadedConv(provider: (() => WasmConv | undefined) | undefined): void {
+  threaded = provider;
+}
 
 /** The instance Conv uses, unless the user turned WebAssembly kernels off (env.wasm.simd = false) or none is loaded. */
 function sharedConv(): WasmConv | undefined {
@@ -272,6 +325,8 @@ export function wasmConvVariant(): SimdVariant | undefined {
  * ConvWeightCache), W is packed or transformed on the first call only.
  */
 export function wasmConv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
-  return sharedConv()?.conv2dF32(op, win, cache) ?? false;
+  const conv = sharedConv();
+  const parallel = conv && threaded?.();
+  return (parallel ?? conv)?.conv2dF32(op, win, cache) ?? false;
 }
 
