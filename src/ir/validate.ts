@@ -19,8 +19,17 @@ export function outerScopeReads(node: Node): Set<string> {
   return reads;
 }
 
+/** Free names by graph: graphs are never modified (rewrites make new ones), and passes ask again and again. */
+const freeNamesByGraph = new WeakMap<Graph, ReadonlySet<string>>();
+
 /** Names a graph uses without defining them itself. */
-export function freeNamesOf(graph: Graph): Set<string> {
+export function freeNamesOf(graph: Graph): ReadonlySet<string> {
+  let free = freeNamesByGraph.get(graph);
+  if (!free) freeNamesByGraph.set(graph, (free = collectFreeNames(graph)));
+  return free;
+}
+
+function collectFreeNames(graph: Graph): Set<string> {
   const defined = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
   for (const n of graph.nodes) for (const o of n.outputs) if (o) defined.add(o);
   const free = new Set<string>();

@@ -44,21 +44,52 @@ export interface ExecuteOptions {
 
 type Frame = (Value | undefined)[];
 
-function elementTypeOf(value: Value | undefined): DataType | undefined {
-  return value?.kind === 'tensor' ? value.type : undefined;
+/** What the executor keeps per step of a plan between runs: facts of the plan, and the kernel last chosen. */
+interface StepState {
+  /** Whether an output may take over a dying input's storage (memory-plan.ts ELEMENTWISE). */
+  readonly inPlace: boolean;
+  /** Whether the step always runs its first candidate, whatever its input types. */
+  readonly fixed: boolean;
+  readonly opset: number;
+  /** The input element types the kernel below was chosen for. */
+  types: (DataType | undefined)[] | undefined;
+  chosen: PlannedKernel;
 }
 
-const selectionCache = new WeakMap<PlannedStep, { key: string; chosen: PlannedKernel }>();
+const stepStates = new WeakMap<ExecutionPlan, StepState[]>();
 
-function chooseKernel(step: PlannedStep, inputs: readonly (Value | undefined)[], registry: KernelRegistry): PlannedKernel {
-  if (step.candidates.length === 1 && !step.candidates[0].kernel.typeConstraints) return step.candidates[0];
-  const types = inputs.map(elementTypeOf);
-  const key = types.join(',');
-  const cached = selectionCache.get(step);
-  if (cached && cached.key === key) return cached.chosen;
+function stepStatesOf(plan: ExecutionPlan): StepState[] {
+  let states = stepStates.get(plan);
+  if (!states) {
+    states = plan.steps.map((step) => ({
+      inPlace: step.node.domain === '' && ELEMENTWISE.has(step.node.opType),
+      fixed: step.candidates.length === 1 && !step.candidates[0].kernel.typeConstraints,
+      opset: step.node.opset,
+      types: undefined,
+      chosen: step.candidates[0],
+    }));
+    stepStates.set(plan, states);
+  }
+  return states;
+}
+
+function sameTypes(types: readonly (DataType | undefined)[], inputs: readonly (Value | undefined)[]): boolean {
+  if (types.length !== inputs.length) return false;
+  for (let i = 0; i < types.length; i++) {
+    const value = inputs[i];
+    if (types[i] !== (value?.kind === 'tensor' ? value.type : undefined)) return false;
+  }
+  return true;
+}
+
+/** The candidate for these input types: the registry's choice, asked again only when the types change. */
+function chooseKernel(step: PlannedStep, state: StepState, inputs: readonly (Value | undefined)[], registry: KernelRegistry): PlannedKernel {
+  if (state.fixed || (state.types && sameTypes(state.types, inputs))) return state.chosen;
+  const types = inputs.map((value) => (value?.kind === 'tensor' ? value.type : undefined));
   const kernel: KernelDefinition = registry.select(step.candidates.map((c) => c.kernel), types, step.node);
   const chosen = step.candidates.find((c) => c.kernel === kernel) as PlannedKernel;
-  selectionCache.set(step, { key, chosen });
+  state.types = types;
+  state.chosen = chosen;
   return chosen;
 }
 
@@ -73,6 +104,45 @@ function constantsOf(plan: ExecutionPlan): WeakSet<Value> {
 
 function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+const NO_VALUES: readonly Value[] = [];
+
+/**
+ * The context of whichever step of one execute() call is running: one object per call, not per
+ * step, since steps run one after another and a kernel may not keep its context past its return.
+ */
+class StepContext implements KernelContext {
+  node: PlannedStep['node'];
+  opset: number;
+  step = 0;
+  private ordinal = 0;
+
+  constructor(
+    first: PlannedStep['node'],
+    private readonly memory: RunMemory | undefined,
+    private readonly frame: Frame,
+    private readonly subgraphOptions: ExecuteOptions,
+    readonly isConstant: (value: Value) => boolean,
+  ) {
+    this.node = first;
+    this.opset = first.opset;
+  }
+
+  enter(step: number, node: PlannedStep['node'], opset: number): void {
+    this.step = step;
+    this.node = node;
+    this.opset = opset;
+    this.ordinal = 0;
+  }
+
+  allocate(type: DataType, dims: Shape): DenseTensor {
+    return this.memory ? this.memory.allocate(this.step, this.ordinal++, type, dims) : DenseTensor.zeros(type, dims);
+  }
+
+  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]> {
+    return runSubgraph(handle as CompiledSubgraph, inputs, this.frame, this.subgraphOptions);
+  }
 }
 
 export async function execute(
@@ -91,54 +161,76 @@ export async function execute(
   const isOuterConstant = options.isOuterConstant;
   const isConstant = (value: Value): boolean => constants.has(value) || (isOuterConstant?.(value) ?? false);
   const subgraphOptions: ExecuteOptions = { ...options, memory: undefined, isOuterConstant: isConstant };
+  const { steps } = plan;
+  if (steps.length === 0) return finishRun(plan, frame, memory);
+  const states = stepStatesOf(plan);
+  const threads = options.intraOpThreads ?? 1;
+  const { observer, shouldStop, registry } = options;
+  const context = new StepContext(steps[0].node, memory, frame, subgraphOptions, isConstant);
 
-  for (let index = 0; index < plan.steps.length; index++) {
-    const step = plan.steps[index];
-    const stop = options.shouldStop?.();
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const state = states[index];
+    const stop = shouldStop?.();
     if (stop) throw stop;
-    const inputs = Array.from(step.inputs, (s) => (s < 0 ? undefined : frame[s]));
-    const chosen = chooseKernel(step, inputs, options.registry);
-    let ordinal = 0;
-    if (memory) {
-      const dying = Array.from(step.release, (slot) => frame[slot]).filter((v): v is Value => v !== undefined);
-      memory.beginStep(index, step.node.domain === '' && ELEMENTWISE.has(step.node.opType), dying);
-    }
-    const context: KernelContext = {
-      node: step.node,
-      opset: step.node.opset,
-      runSubgraph: (handle: SubgraphHandle, subInputs) => runSubgraph(handle as CompiledSubgraph, subInputs, frame, subgraphOptions),
-      allocate: memory
-        ? (type: DataType, dims: Shape) => memory.allocate(index, ordinal++, type, dims)
-        : (type: DataType, dims: Shape) => DenseTensor.zeros(type, dims),
-      isConstant,
-    };
-    const startMs = options.observer ? performance.now() : 0;
+    const inputs = valuesAt(frame, step.inputs);
+    const chosen = chooseKernel(step, state, inputs, registry);
+    if (memory) memory.beginStep(index, state.inPlace, state.inPlace ? dyingValues(frame, step.release) : NO_VALUES);
+    context.enter(index, step.node, state.opset);
+    const startMs = observer ? performance.now() : 0;
     let outputs: (Value | undefined)[];
     try {
-      const result = withIntraOpThreads(options.intraOpThreads ?? 1, () => chosen.kernel.run(inputs, chosen.attributes, context));
+      const result = withIntraOpThreads(threads, () => chosen.kernel.run(inputs, chosen.attributes, context));
       outputs = isPromise<(Value | undefined)[]>(result) ? await result : result;
     } catch (error) {
       throw asNodeError(error, step);
     }
-    options.observer?.onStep(step, inputs, outputs, startMs, performance.now());
-    for (let i = 0; i < step.outputs.length; i++) {
-      const slot = step.outputs[i];
+    observer?.onStep(step, inputs, outputs, startMs, performance.now());
+    const slots = step.outputs;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
       if (slot < 0) continue;
-      if (outputs[i] === undefined) {
+      const output = outputs[i];
+      if (output === undefined) {
         throw new NodeError(`the kernel produced no value for output ${i} ('${plan.slotNames[slot]}')`, step.node);
       }
-      frame[slot] = outputs[i];
-      memory?.hold(outputs[i] as Value);
+      frame[slot] = output;
+      memory?.hold(output);
     }
-    for (const slot of step.release) {
+    const release = step.release;
+    for (let i = 0; i < release.length; i++) {
+      const slot = release[i];
       const released = frame[slot];
       if (memory && released) memory.drop(released, index);
       frame[slot] = undefined;
     }
     memory?.endStep(index);
   }
+  return finishRun(plan, frame, memory);
+}
+
+function finishRun(plan: ExecutionPlan, frame: Frame, memory: RunMemory | undefined): (Value | undefined)[] {
   const outputs = plan.outputs.map((o) => frame[o.slot]);
   return memory ? memory.finish(outputs) : outputs;
+}
+
+/** The frame's values at `slots` (-1: an omitted input). */
+function valuesAt(frame: Frame, slots: Int32Array): (Value | undefined)[] {
+  const values = new Array<Value | undefined>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    values[i] = slot < 0 ? undefined : frame[slot];
+  }
+  return values;
+}
+
+function dyingValues(frame: Frame, slots: Int32Array): Value[] {
+  const values: Value[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const value = frame[slots[i]];
+    if (value !== undefined) values.push(value);
+  }
+  return values;
 }
 
 function runSubgraph(

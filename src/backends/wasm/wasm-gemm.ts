@@ -24,6 +24,16 @@ export interface PackedBF32 {
   readonly panels: Float32Array;
 }
 
+/** Panels of one view of a constant B (its offset, stride, orientation and size) in the heap. */
+interface ResidentPanels {
+  readonly bOffset: number;
+  readonly ldb: number;
+  readonly transB: boolean;
+  readonly k: number;
+  readonly n: number;
+  readonly region: HeapRegion;
+}
+
 /** Operand traffic of one instance, for measuring what the activation arena saves. */
 export interface GemmTraffic {
   /** Floats copied into or out of the heap. */
@@ -41,7 +51,7 @@ export class WasmGemm {
   readonly variant: GemmVariant;
   readonly traffic: GemmTraffic = { copiedFloats: 0, operandsInPlace: 0, residentB: 0 };
   /** Panels of constant B operands kept in the heap, by constant, then by the view of it packed. */
-  private readonly resident = new WeakMap<object, Map<string, HeapRegion>>();
+  private readonly resident = new WeakMap<object, ResidentPanels[]>();
   private readonly residentRelease = new FinalizationRegistry<HeapRegion>((region) => {
     this.heap.releaseRegion(region);
     this.residentBytes -= region.byteLength;
@@ -111,21 +121,23 @@ export class WasmGemm {
   private residentPanels(op: GemmOperands, b: Float32Array): number | undefined {
     const key = op.constantB;
     if (key === undefined) return undefined;
-    const { k, n, transB } = op;
-    const layout = `${op.bOffset} ${op.ldb} ${+transB} ${k} ${n}`;
-    let byLayout = this.resident.get(key);
-    const found = byLayout?.get(layout);
-    if (found) return found.byteOffset;
+    const { k, n, transB, bOffset, ldb } = op;
+    let views = this.resident.get(key);
+    if (views) {
+      for (const view of views) {
+        if (view.bOffset === bOffset && view.ldb === ldb && view.transB === transB && view.k === k && view.n === n) return view.region.byteOffset;
+      }
+    }
     const bytes = this.exports.packedBLength(k, n) * 4;
     if (this.residentBytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
     const region = this.heap.reserveRegion(bytes);
     if (!region) return undefined;
-    if (!this.packInto(region.byteOffset, b, op.bOffset, op.ldb, transB, k, n)) {
+    if (!this.packInto(region.byteOffset, b, bOffset, ldb, transB, k, n)) {
       this.heap.releaseRegion(region);
       return undefined;
     }
-    if (!byLayout) this.resident.set(key, (byLayout = new Map()));
-    byLayout.set(layout, region);
+    if (!views) this.resident.set(key, (views = []));
+    views.push({ bOffset, ldb, transB, k, n, region });
     this.residentBytes += region.byteLength;
     this.residentRelease.register(key, region);
     return region.byteOffset;

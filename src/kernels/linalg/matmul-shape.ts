@@ -21,24 +21,48 @@ export interface MatMulShape {
   readonly stackable: boolean;
 }
 
+const identity = (i: number): number => i;
+const first = (): number => 0;
+
+function sameDims(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function matmulShape(a: Shape, b: Shape): MatMulShape {
   if (a.length === 0 || b.length === 0) {
     throw new KernelInputError(`the matrix product needs inputs of rank >= 1, got A ${formatShape(a)} and B ${formatShape(b)}`);
   }
-  const [m, k] = a.length === 1 ? [1, a[0]] : a.slice(-2);
-  const [kb, n] = b.length === 1 ? [b[0], 1] : b.slice(-2);
+  const m = a.length === 1 ? 1 : a[a.length - 2];
+  const k = a[a.length - 1];
+  const kb = b.length === 1 ? b[0] : b[b.length - 2];
+  const n = b.length === 1 ? 1 : b[b.length - 1];
   if (k !== kb) {
     throw new KernelInputError(`A ${formatShape(a)} and B ${formatShape(b)} do not multiply: A has ${k} columns, B has ${kb} rows`);
   }
   const aBatch = a.slice(0, -2);
   const bBatch = b.slice(0, -2);
+  const outDims = (batch: readonly number[]): number[] => {
+    const dims = batch.slice();
+    if (a.length !== 1) dims.push(m);
+    if (b.length !== 1) dims.push(n);
+    return dims;
+  };
+  // The common cases need no index tables: a B without batch dims (a Linear layer), or equal batch dims.
+  if (bBatch.length === 0 || sizeOf(bBatch) === 1 && bBatch.length <= aBatch.length) {
+    return { m, k, n, outDims: outDims(aBatch), batches: sizeOf(aBatch), aMatrix: identity, bMatrix: first, stackable: true };
+  }
+  if (sameDims(aBatch, bBatch)) {
+    return { m, k, n, outDims: outDims(aBatch), batches: sizeOf(aBatch), aMatrix: identity, bMatrix: identity, stackable: false };
+  }
   const batch = broadcastShapes(aBatch, bBatch);
   const aIndex = broadcastIndex(aBatch, batch);
   const bIndex = broadcastIndex(bBatch, batch);
   const bShared = sizeOf(bBatch) === 1;
   return {
     m, k, n,
-    outDims: [...batch, ...(a.length === 1 ? [] : [m]), ...(b.length === 1 ? [] : [n])],
+    outDims: outDims(batch),
     batches: sizeOf(batch),
     aMatrix: (i) => aIndex?.[i] ?? i,
     bMatrix: (i) => (bShared ? 0 : bIndex?.[i] ?? i),

@@ -15,19 +15,18 @@ import { matmulShape } from './matmul-shape.js';
 
 const MATMUL_INT_TYPES: readonly DataType[] = ['int32', 'int64', 'uint32', 'uint64'];
 
-/** Element types whose results the GEMM writes straight into the output's storage. */
-const DIRECT_TYPES: readonly DataType[] = ['float32', 'float64'];
-
 /** With `context`, float32 and float64 results go to storage from its allocate() (the run's arena). */
 export function matmul(a: DenseTensor, b: DenseTensor, context?: KernelContext): DenseTensor {
   if (a.type !== b.type) throw new KernelInputError(`A is ${a.type} but B is ${b.type}; both must have one type`);
   const shape = matmulShape(a.dims, b.dims);
   const { m, k, n, batches } = shape;
+  const type = a.type;
+  // float32 and float64 results go straight into the output's storage.
+  const direct = type === 'float32' || type === 'float64' ? allocateOutput(context, type, shape.outDims) : undefined;
   const av = computeValues(a);
   const bv = computeValues(b);
-  const direct = DIRECT_TYPES.includes(a.type) ? allocateOutput(context, a.type, shape.outDims) : undefined;
-  const out = direct ? (direct.data as FloatArray) : computeBuffer(a.type, sizeOf(shape.outDims));
-  const isFloat = FLOAT_TYPES.includes(a.type);
+  const out = direct ? (direct.data as FloatArray) : computeBuffer(type, sizeOf(shape.outDims));
+  const isFloat = direct !== undefined || FLOAT_TYPES.includes(type);
   const constantB = context?.isConstant?.(b) ? b : undefined;
   const product = (rows: number, aOffset: number, bOffset: number, cOffset: number): void => {
     if (isFloat) {
@@ -45,7 +44,7 @@ export function matmul(a: DenseTensor, b: DenseTensor, context?: KernelContext):
   } else {
     for (let i = 0; i < batches; i++) product(m, shape.aMatrix(i) * m * k, shape.bMatrix(i) * k * n, i * m * n);
   }
-  return direct ?? tensorFromCompute(a.type, shape.outDims, out);
+  return direct ?? tensorFromCompute(type, shape.outDims, out);
 }
 
 function matmulKernel(sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[]): KernelDefinition {

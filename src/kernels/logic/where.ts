@@ -1,42 +1,106 @@
 /**
  * Where: condition ? X : Y with broadcasting over all three. It only moves elements, so it
  * copies storage as it is: every element type works (strings, encoded floats, complex pairs).
+ * The three inputs are walked by strides over the broadcast shape with its size-1 dims dropped
+ * and the dims all three walk alike merged, so a mask against a scalar is one flat loop and no
+ * per-element index arrays are built.
  */
 import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { ALL_TENSOR_TYPES, allocateStorage, slotsPerElement } from '../../tensor/element-type.js';
-import { sizeOf } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js';
+import { sizeOf, type Shape } from '../../tensor/shape.js';
+import { allocateOutput, kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
 import { wordsOf } from '../support/block-copy.js';
-import { broadcastIndex, broadcastShapes } from '../support/broadcast.js';
+import { broadcastShapes } from '../support/broadcast.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
 
-function where(condition: DenseTensor, x: DenseTensor, y: DenseTensor): DenseTensor {
+/**
+ * The broadcast shape as merged dims, outermost first, and each input's element stride along
+ * them (0 where it repeats). The innermost dim is `block`, along which every stride is 0 or 1.
+ */
+interface MergedWalk {
+  readonly outer: number[];
+  readonly strides: number[][];
+  readonly block: number;
+  readonly steps: number[];
+}
+
+/** Each shape's element strides along `dims` (right-aligned), 0 where it has size 1. */
+function stridesAlong(shape: Shape, dims: readonly number[]): number[] {
+  const strides = new Array<number>(dims.length).fill(0);
+  const offset = dims.length - shape.length;
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1) strides[offset + i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+function mergedWalk(shapes: readonly Shape[], dims: readonly number[]): MergedWalk {
+  const all = shapes.map((shape) => stridesAlong(shape, dims));
+  const outer: number[] = [];
+  const strides: number[][] = shapes.map(() => []);
+  for (let d = 0; d < dims.length; d++) {
+    if (dims[d] === 1) continue;
+    const last = outer.length - 1;
+    // Merging keeps every input's walk when its outer stride is its inner one times the inner extent.
+    if (last >= 0 && all.every((s, i) => strides[i][last] === s[d] * dims[d])) {
+      outer[last] *= dims[d];
+      all.forEach((s, i) => (strides[i][last] = s[d]));
+    } else {
+      outer.push(dims[d]);
+      all.forEach((s, i) => strides[i].push(s[d]));
+    }
+  }
+  const block = outer.pop() ?? 1;
+  const steps = strides.map((s) => ((s.pop() ?? 1) === 0 ? 0 : 1));
+  return { outer, strides, block, steps };
+}
+
+function where(condition: DenseTensor, x: DenseTensor, y: DenseTensor, context: KernelContext | undefined): DenseTensor {
   const type = requireSameType(x, y, 'X and Y');
   const dims = broadcastShapes(condition.dims, x.dims, y.dims);
   const size = sizeOf(dims);
-  const ic = broadcastIndex(condition.dims, dims);
-  const ix = broadcastIndex(x.dims, dims);
-  const iy = broadcastIndex(y.dims, dims);
+  const output = allocateOutput(context, type, dims);
+  if (size === 0) return output;
+  const { outer, strides, block, steps } = mergedWalk([condition.dims, x.dims, y.dims], dims);
+  const [cStrides, xStrides, yStrides] = strides;
+  const [cStep, xStep, yStep] = steps;
   const c = condition.data as Uint8Array;
   // Word views (block-copy.ts) keep the element accesses below from going megamorphic.
   const { data: xWords, width } = wordsOf(x.data);
   const xs = xWords as Int32Array;
   const ys = wordsOf(y.data).data as Int32Array;
-  const out = allocateStorage(type, size);
-  const o = wordsOf(out).data as Int32Array;
+  const o = wordsOf(output.data).data as Int32Array;
   const slots = slotsPerElement(type) * width;
-  if (slots === 1) {
-    for (let i = 0; i < size; i++) o[i] = c[ic ? ic[i] : i] ? xs[ix ? ix[i] : i] : ys[iy ? iy[i] : i];
-  } else {
-    // Complex elements are (real, imaginary) pairs of slots.
-    for (let i = 0; i < size; i++) {
-      const pick = c[ic ? ic[i] : i];
-      const from = pick ? xs : ys;
-      const at = pick ? (ix ? ix[i] : i) : iy ? iy[i] : i;
-      for (let s = 0; s < slots; s++) o[i * slots + s] = from[at * slots + s];
+  const counter = new Array<number>(outer.length).fill(0);
+  let ci = 0;
+  let xi = 0;
+  let yi = 0;
+  for (let at = 0; at < size; at += block) {
+    if (slots === 1) {
+      for (let j = 0; j < block; j++) o[at + j] = c[ci + j * cStep] ? xs[xi + j * xStep] : ys[yi + j * yStep];
+    } else {
+      // 8-byte elements are word pairs; complex elements (real, imaginary) pairs of slots.
+      for (let j = 0; j < block; j++) {
+        const pick = c[ci + j * cStep];
+        const from = pick ? xs : ys;
+        const element = pick ? xi + j * xStep : yi + j * yStep;
+        for (let s = 0; s < slots; s++) o[(at + j) * slots + s] = from[element * slots + s];
+      }
+    }
+    for (let d = outer.length - 1; d >= 0; d--) {
+      ci += cStrides[d];
+      xi += xStrides[d];
+      yi += yStrides[d];
+      if (++counter[d] < outer[d]) break;
+      ci -= cStrides[d] * outer[d];
+      xi -= xStrides[d] * outer[d];
+      yi -= yStrides[d] * outer[d];
+      counter[d] = 0;
     }
   }
-  return new DenseTensor(type, dims, out);
+  return output;
 }
 
 export const whereKernels: KernelDefinition[] = [
@@ -45,6 +109,8 @@ export const whereKernels: KernelDefinition[] = [
     opType: 'Where',
     sinceVersion: 9,
     typeConstraints: [{ input: 0, types: ['bool'] }, { input: 1, types: ALL_TENSOR_TYPES }, { input: 2, types: ALL_TENSOR_TYPES }],
-    run: (inputs) => [where(tensorInput(inputs, 0, 'condition'), tensorInput(inputs, 1, 'X'), tensorInput(inputs, 2, 'Y'))],
+    run: (inputs, _attributes, context) => [
+      where(tensorInput(inputs, 0, 'condition'), tensorInput(inputs, 1, 'X'), tensorInput(inputs, 2, 'Y'), context),
+    ],
   }),
 ];

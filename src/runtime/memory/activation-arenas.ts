@@ -8,6 +8,7 @@
 import type { HeapRegion, WasmHeap } from '../../backends/wasm/wasm-heap.js';
 import type { Value } from '../../tensor/value.js';
 import type { ActivationLayout } from './activation-layout.js';
+import { ArenaViews } from './arena-views.js';
 import { ArenaMemory, RecordingMemory, type ArenaBytes, type RunMemory } from './run-memory.js';
 import { forEachTensor } from './value-storage.js';
 
@@ -20,6 +21,8 @@ interface Arena {
   readonly heap?: WasmHeap;
   /** The ArrayBuffer an arena outside the heap has; heap arenas read the heap's current buffer per run. */
   readonly own?: ArrayBuffer;
+  /** The views its runs handed out, for the next run to hand out again. */
+  readonly views: ArenaViews;
 }
 
 interface SignatureArenas {
@@ -104,7 +107,7 @@ export class ActivationArenas {
     const { heap, region } = arena;
     heap?.begin();
     const bytes: ArenaBytes = heap && region ? { buffer: heap.buffer, base: region.byteOffset } : { buffer: arena.own as ArrayBuffer, base: 0 };
-    const memory = new ArenaMemory(layout, bytes);
+    const memory = new ArenaMemory(layout, bytes, arena.views);
     return {
       memory,
       close: () => {
@@ -122,7 +125,7 @@ export class ActivationArenas {
     const region = heap?.reserveRegion(bytes);
     this.stats.arenas++;
     if (region) this.stats.heapArenas++;
-    return heap && region ? { region, heap } : { own: new ArrayBuffer(bytes) };
+    return heap && region ? { region, heap, views: new ArenaViews() } : { own: new ArrayBuffer(bytes), views: new ArenaViews() };
   }
 
   private release(arena: Arena): void {

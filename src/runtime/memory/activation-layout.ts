@@ -31,6 +31,8 @@ export interface ArenaRange {
   readonly bytes: number;
   /** Whether it is the range of an input dying at its step, taken over in place. */
   readonly inPlace: boolean;
+  /** Which of the layout's placed allocations it is, from 0: where a run keeps what it knows of it. */
+  readonly index: number;
 }
 
 export interface ActivationLayout {
@@ -51,15 +53,15 @@ export function alignedBytes(bytes: number): number {
 /** `records` in the order the run made them. */
 export function layoutAllocations(records: readonly RecordedAllocation[]): ActivationLayout {
   const ranges = new RangeAllocator();
-  const byStep = new Map<number, (ArenaRange | undefined)[]>();
+  // Indexed by step (a dense array: steps are 0..n), then by ordinal.
+  const byStep: (ArenaRange | undefined)[][] = [];
   const placedAt: (ArenaRange | undefined)[] = [];
   const takenOver = new Set<number>();
   let live: { index: number; lastStep: number; offset: number; bytes: number }[] = [];
   let placed = 0;
   let bytesWithoutReuse = 0;
   records.forEach((record, index) => {
-    let slots = byStep.get(record.step);
-    if (!slots) byStep.set(record.step, (slots = []));
+    const slots = (byStep[record.step] ??= []);
     if (!Number.isFinite(record.lastStep)) return;
     // Storage last referred to by an earlier step is free by the time this step allocates.
     const stillLive: typeof live = [];
@@ -77,9 +79,9 @@ export function layoutAllocations(records: readonly RecordedAllocation[]): Activ
     if (partner !== undefined) {
       takenOver.add(partner);
       live = live.filter((l) => l.index !== partner);
-      range = { offset: (placedAt[partner] as ArenaRange).offset, bytes, inPlace: true };
+      range = { offset: (placedAt[partner] as ArenaRange).offset, bytes, inPlace: true, index: placed };
     } else {
-      range = { offset: ranges.allocate(bytes), bytes, inPlace: false };
+      range = { offset: ranges.allocate(bytes), bytes, inPlace: false, index: placed };
     }
     live.push({ index, lastStep: record.lastStep, offset: range.offset, bytes });
     placedAt[index] = range;
@@ -91,6 +93,6 @@ export function layoutAllocations(records: readonly RecordedAllocation[]): Activ
     totalBytes: ranges.peak,
     placed,
     bytesWithoutReuse,
-    rangeOf: (step, ordinal) => byStep.get(step)?.[ordinal],
+    rangeOf: (step, ordinal) => byStep[step]?.[ordinal],
   };
 }

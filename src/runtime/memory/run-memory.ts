@@ -17,6 +17,7 @@ import { slotsPerElement, storageConstructorOf, type DataType, type TensorStorag
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Value } from '../../tensor/value.js';
 import { layoutAllocations, type ActivationLayout, type ArenaRange, type RecordedAllocation } from './activation-layout.js';
+import { ArenaViews, type TypedArrayConstructor } from './arena-views.js';
 import { copyTensorsWhere, forEachTensor } from './value-storage.js';
 
 export interface RunMemory {
@@ -44,8 +45,6 @@ function storageBytes(type: DataType, dims: Shape): number | undefined {
   if (length === 0) return undefined;
   return length * typedStorageOf(type).BYTES_PER_ELEMENT;
 }
-
-type TypedArrayConstructor = Exclude<ReturnType<typeof storageConstructorOf>, ArrayConstructor>;
 
 function typedStorageOf(type: DataType): TypedArrayConstructor {
   return storageConstructorOf(type) as TypedArrayConstructor;
@@ -151,27 +150,42 @@ interface LiveEntry {
   readonly end: number;
   readonly elements: number;
   refs: number;
-  readonly step: number;
+  /** Whether it left `live` (nothing refers to it any more). */
+  gone: boolean;
+  /** References the running step's dying values hold (beginStep of an in-place step). */
+  dyingRefs: number;
 }
 
 export class ArenaMemory implements RunMemory {
   /** Allocations handed out and still referred to: [offset, end) in the arena, and references. */
   private live: LiveEntry[] = [];
-  /** The exact arrays handed out, so an in-place output and the input it overwrites are told apart. */
-  private readonly handedOut = new WeakMap<object, LiveEntry>();
-  /** References to live entries that the running step's dying values hold. */
-  private dyingRefs = new Map<LiveEntry, number>();
+  /** This run's entry per allocation of the layout (ArenaRange.index), found from a view through `views`. */
+  private readonly entries: (LiveEntry | undefined)[] = [];
+  /** Entries whose dyingRefs the running step set. */
+  private dying: LiveEntry[] = [];
+  /** Entries the running step allocated: the ones endStep frees where nothing holds them. */
+  private madeThisStep: LiveEntry[] = [];
   readonly counts: ArenaCounts = { fromArena: 0, onTheirOwn: 0 };
 
-  constructor(private readonly layout: ActivationLayout, private readonly bytes: ArenaBytes) {}
+  /**
+   * `views`: the arena's views from earlier runs (a fresh set where absent). Views tell the exact
+   * array an allocation got, so an in-place output and the input it overwrites are told apart.
+   */
+  constructor(
+    private readonly layout: ActivationLayout,
+    private readonly bytes: ArenaBytes,
+    private readonly views: ArenaViews = new ArenaViews(),
+  ) {}
 
   beginStep(_step: number, inPlace: boolean, dying: readonly Value[]): void {
-    this.dyingRefs.clear();
+    for (const entry of this.dying) entry.dyingRefs = 0;
+    this.dying.length = 0;
     if (!inPlace) return;
     for (const value of dying) {
       forEachTensor(value, (t) => {
         const entry = this.entryOf(t);
-        if (entry) this.dyingRefs.set(entry, (this.dyingRefs.get(entry) ?? 0) + 1);
+        if (!entry) return;
+        if (entry.dyingRefs++ === 0) this.dying.push(entry);
       });
     }
   }
@@ -185,15 +199,21 @@ export class ArenaMemory implements RunMemory {
       return fresh(type, dims);
     }
     this.counts.fromArena++;
-    const entry: LiveEntry = { offset: range.offset, end: range.offset + bytes, elements, refs: 0, step };
+    const entry: LiveEntry = { offset: range.offset, end: range.offset + bytes, elements, refs: 0, gone: false, dyingRefs: 0 };
     this.live.push(entry);
+    this.madeThisStep.push(entry);
+    this.entries[range.index] = entry;
     const Ctor = typedStorageOf(type);
-    const storage = new Ctor(this.bytes.buffer, this.bytes.base + range.offset, bytes / Ctor.BYTES_PER_ELEMENT);
-    this.handedOut.set(storage, entry);
+    const storage = this.views.view(this.bytes.buffer, range.index, this.bytes.base + range.offset, Ctor, bytes / Ctor.BYTES_PER_ELEMENT);
     return new DenseTensor(type, dims, storage);
   }
 
   hold(value: Value): void {
+    if (value.kind === 'tensor') {
+      const entry = this.entryOf(value);
+      if (entry) entry.refs++;
+      return;
+    }
     forEachTensor(value, (t) => {
       const entry = this.entryOf(t);
       if (entry) entry.refs++;
@@ -201,14 +221,16 @@ export class ArenaMemory implements RunMemory {
   }
 
   drop(value: Value): void {
-    forEachTensor(value, (t) => {
-      const entry = this.entryOf(t);
-      if (entry && --entry.refs === 0) this.live.splice(this.live.indexOf(entry), 1);
-    });
+    if (value.kind === 'tensor') {
+      this.release(this.entryOf(value));
+      return;
+    }
+    forEachTensor(value, (t) => this.release(this.entryOf(t)));
   }
 
-  endStep(step: number): void {
-    this.live = this.live.filter((entry) => entry.refs > 0 || entry.step !== step);
+  endStep(): void {
+    for (const entry of this.madeThisStep) if (entry.refs === 0 && !entry.gone) this.remove(entry);
+    this.madeThisStep.length = 0;
   }
 
   finish(outputs: readonly (Value | undefined)[]): (Value | undefined)[] {
@@ -220,12 +242,25 @@ export class ArenaMemory implements RunMemory {
    * the same bytes and elements this time too, and every reference to it one the step lets go of.
    */
   private isFree(range: ArenaRange, bytes: number, elements: number): boolean {
-    const end = range.offset + bytes;
-    return this.live.every((entry) => {
-      if (entry.end <= range.offset || end <= entry.offset) return true;
-      return range.inPlace && entry.offset === range.offset && entry.end === end && entry.elements === elements &&
-        entry.refs === this.dyingRefs.get(entry);
-    });
+    const start = range.offset;
+    const end = start + bytes;
+    for (const entry of this.live) {
+      if (entry.end <= start || end <= entry.offset) continue;
+      if (!(range.inPlace && entry.offset === start && entry.end === end && entry.elements === elements && entry.refs === entry.dyingRefs)) return false;
+    }
+    return true;
+  }
+
+  private release(entry: LiveEntry | undefined): void {
+    if (entry && --entry.refs === 0) this.remove(entry);
+  }
+
+  private remove(entry: LiveEntry): void {
+    entry.gone = true;
+    const live = this.live;
+    const at = live.lastIndexOf(entry);
+    // Order in `live` only matters to entryOf's newest-first search, which the removal keeps.
+    live.splice(at, 1);
   }
 
   private inArena(tensor: DenseTensor): boolean {
@@ -237,8 +272,9 @@ export class ArenaMemory implements RunMemory {
 
   /** The live entry whose storage `tensor` uses: by identity, else (a subarray) the newest whose range holds its start. */
   private entryOf(tensor: DenseTensor): LiveEntry | undefined {
-    const exact = this.handedOut.get(tensor.data);
-    if (exact) return this.live.includes(exact) ? exact : undefined;
+    const index = this.views.indexOf(tensor.data);
+    const exact = index === undefined ? undefined : this.entries[index];
+    if (exact) return exact.gone ? undefined : exact;
     if (!this.inArena(tensor)) return undefined;
     const at = (tensor.data as ArrayBufferView).byteOffset - this.bytes.base;
     for (let i = this.live.length - 1; i >= 0; i--) {

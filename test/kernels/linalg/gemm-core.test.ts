@@ -70,6 +70,8 @@ function check(c: Case, Ctor: Float32ArrayConstructor | Float64ArrayConstructor,
 const sizes: [number, number, number][] = [
   [1, 1, 1], [1, 7, 33], [7, 1, 65], [3, 3, 3], [4, 4, 4], [7, 33, 65], [33, 65, 7], [65, 33, 17],
   [130, 70, 300], [5, 2100, 4], [33, 5, 0], [0, 5, 3], [6, 0, 3],
+  // Under the WebAssembly threshold: the dot-product and row-update loops, both sides of DOT_MAX_N.
+  [5, 3, 9], [9, 2, 3], [2, 5, 6], [31, 1, 7], [3, 4, 5], [1, 9, 11],
 ];
 
 describe('gemm core against a naive triple loop', () => {

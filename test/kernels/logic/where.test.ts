@@ -10,7 +10,27 @@ const SHAPES: number[][][] = [
   [[0, 2], [2], [1]],
 ];
 
+/** Three shapes that broadcast together: a random target of rank 1 to 4 (odd sizes, 1s), each input a suffix of it with some dims set to 1. */
+function randomShapes(seed: number): number[][] {
+  let state = seed;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const rank = 1 + next(4);
+  const target = Array.from({ length: rank }, () => [1, 2, 3, 5, 7, 9][next(6)]);
+  return [0, 1, 2].map(() => target.slice(next(rank + 1)).map((d) => (next(3) === 0 ? 1 : d)));
+}
+
 describe('Where', () => {
+  it.each(Array.from({ length: 10 }, (_, i) => randomShapes(7 + 31 * i)))(
+    'random broadcast condition %j, X %j, Y %j matches onnxruntime for float32 and int64',
+    async (c, x, y) => {
+      await expectOpMatchesOrt('Where', [{ type: 'bool', shape: c }, { type: 'float32', shape: x }, { type: 'float32', shape: y }], { opset: 16, outType: 'float32' });
+      await expectOpMatchesOrt('Where', [{ type: 'bool', shape: c }, { type: 'int64', shape: x }, { type: 'int64', shape: y }], { opset: 16, outType: 'int64' });
+    },
+  );
+
   it.each(SHAPES)('condition %j, X %j, Y %j match onnxruntime', async (c, x, y) => {
     await expectOpMatchesOrt('Where', [{ type: 'bool', shape: c }, { type: 'float32', shape: x }, { type: 'float32', shape: y }], { opset: 16, outType: 'float32' });
   });

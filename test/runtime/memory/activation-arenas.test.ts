@@ -301,7 +301,7 @@ describe('arena layout and replay', () => {
       { step: 0, ordinal: 0, bytes: 64, elements: 16, lastStep: 1 },
       { step: 1, ordinal: 0, bytes: 64, elements: 16, lastStep: 2, inPlaceOf: [0] },
     ]);
-    expect(layout.rangeOf(1, 0)).toEqual({ offset: 0, bytes: 64, inPlace: true });
+    expect(layout.rangeOf(1, 0)).toEqual({ offset: 0, bytes: 64, inPlace: true, index: 1 });
     // A broadcast operand of the same byte size (fewer, wider elements) is never overwritten in place.
     const broadcast = layoutAllocations([
       { step: 0, ordinal: 0, bytes: 64, elements: 8, lastStep: 1 },
