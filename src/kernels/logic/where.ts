@@ -10,7 +10,7 @@ import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js'
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import { allocateOutput, kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
 import { wordsOf } from '../support/block-copy.js';
-import { broadcastShapes } from '../support/broadcast.js';
+import { alignedStrides, broadcastShapes } from '../support/broadcast.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
 
 /**
@@ -24,20 +24,8 @@ interface MergedWalk {
   readonly steps: number[];
 }
 
-/** Each shape's element strides along `dims` (right-aligned), 0 where it has size 1. */
-function stridesAlong(shape: Shape, dims: readonly number[]): number[] {
-  const strides = new Array<number>(dims.length).fill(0);
-  const offset = dims.length - shape.length;
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1) strides[offset + i] = stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
-
 function mergedWalk(shapes: readonly Shape[], dims: readonly number[]): MergedWalk {
-  const all = shapes.map((shape) => stridesAlong(shape, dims));
+  const all = shapes.map((shape) => alignedStrides(shape, dims));
   const outer: number[] = [];
   const strides: number[][] = shapes.map(() => []);
   for (let d = 0; d < dims.length; d++) {

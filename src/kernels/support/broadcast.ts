@@ -72,8 +72,8 @@ export interface BroadcastRuns {
   readonly bStrides: readonly number[];
 }
 
-/** Each input's strides along `dims` (right-aligned), 0 where it has size 1. */
-function alignedStrides(shape: Shape, dims: readonly number[]): number[] {
+/** A shape's element strides along `dims` (right-aligned), 0 where it has size 1. */
+export function alignedStrides(shape: Shape, dims: readonly number[]): number[] {
   const strides = new Array<number>(dims.length).fill(0);
   const offset = dims.length - shape.length;
   let stride = 1;
