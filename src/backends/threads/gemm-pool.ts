@@ -188,22 +188,35 @@ export class GemmPool implements ConvSplitter {
       this.withdraw(generation, count);
       throw error;
     }
-    const ownMs = performance.now() - started;
+    this.finishBlocks(generation, count, performance.now() - started, (block) => computeHere(ranges[block]), () => undefined);
+    return true;
+  }
+
+  /**
+   * After the caller's own block (which took `ownMs`): takes every block no helper has started,
+   * from the last down (helpers go up), then waits for the helpers' blocks until a deadline
+   * scaled by ownMs. A block a helper finished goes to `collect`; one that failed there, or
+   * still runs past the deadline, is computed here (it stays taken until it ends, and no job
+   * starts before then).
+   */
+  private finishBlocks(generation: number, count: number, ownMs: number, computeHere: (block: number) => void, collect: (block: number) => void): void {
+    const control = this.control;
     const computedHere = new Array<boolean>(count).fill(false);
     for (let block = count - 1; block >= 1; block--) {
       if (!control.claim(block, tag(generation, PENDING), tag(generation, TAKEN))) continue;
       computedHere[block] = true;
       try {
-        computeHere(ranges[block]);
+        computeHere(block);
       } finally {
         control.setState(block, tag(generation, DONE));
       }
     }
     const deadline = performance.now() + HELPER_GRACE_MS + HELPER_GRACE_FACTOR * ownMs;
     for (let block = 1; block < count; block++) {
-      if (!computedHere[block] && this.awaitBlock(block, generation, deadline) !== tag(generation, DONE)) computeHere(ranges[block]);
+      if (computedHere[block]) continue;
+      if (this.awaitBlock(block, generation, deadline) === tag(generation, DONE)) collect(block);
+      else computeHere(block);
     }
-    return true;
   }
 
   /**
@@ -240,29 +253,11 @@ export class GemmPool implements ConvSplitter {
       this.withdraw(generation, count);
       return false;
     }
-    const ownMs = performance.now() - started;
-    // Take what no helper has started, from the last block down (helpers go up).
-    const computedHere = new Array<boolean>(count).fill(false);
-    for (let block = count - 1; block >= 1; block--) {
-      if (!control.claim(block, tag(generation, PENDING), tag(generation, TAKEN))) continue;
-      computedHere[block] = true;
-      try {
-        this.computeHere(op, split.blocks[block]);
-      } finally {
-        control.setState(block, tag(generation, DONE));
-      }
-    }
-    const deadline = performance.now() + HELPER_GRACE_MS + HELPER_GRACE_FACTOR * ownMs;
-    for (let block = 1; block < count; block++) {
-      if (computedHere[block]) continue;
-      if (this.awaitBlock(block, generation, deadline) === tag(generation, DONE)) {
-        copyFromScratch(this.scratch.f32, staged[block - 1].cAt, c, cView(op, split.blocks[block]));
-      } else {
-        // Failed in the helper, or still running past the deadline: the block stays taken
-        // until it ends, and no job starts before then.
-        this.computeHere(op, split.blocks[block]);
-      }
-    }
+    this.finishBlocks(
+      generation, count, performance.now() - started,
+      (block) => this.computeHere(op, split.blocks[block]),
+      (block) => copyFromScratch(this.scratch.f32, staged[block - 1].cAt, c, cView(op, split.blocks[block])),
+    );
     return true;
   }
 
