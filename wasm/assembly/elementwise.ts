@@ -1,14 +1,18 @@
 /**
  * Entry of the f32 elementwise module: unary activations and broadcasting binary arithmetic on
- * float32 arrays in this module's memory. The host (src/backends/wasm/elementwise-host.ts)
- * copies operands in, calls one export, and copies the result out. Loops run whole vectors
- * only: the host pads every buffer to a multiple of 4 floats plus one vector, and what lands
- * past a run's end is either overwritten by the next run or never read back.
+ * float32 arrays in this module's memory, and softmax and layer normalization over rows
+ * (softmax-rows.ts, normalize-rows.ts). The host (src/backends/wasm/elementwise-host.ts) copies
+ * operands in, calls one export, and copies the result out. The unary and binary loops run whole
+ * vectors only: the host pads their buffers to a multiple of 4 floats plus one vector, and what
+ * lands past a run's end is either overwritten by the next run or never read back.
  *
  * Each export switches on the op once and then runs a loop specialised to it (the op argument
  * of the inlined helpers is a constant in every case, so the optimizer folds the switch away).
  */
 import { erf4, exp4, expm14, log1pNonNegative4, log4, sigmoid4, tanh4 } from './elementwise-math';
+
+export { normalizeRows } from './normalize-rows';
+export { softmaxRows } from './softmax-rows';
 
 /** Where the host may start placing buffers: after this module's static data. */
 export function heapBase(): usize {

@@ -1,7 +1,7 @@
 /**
- * Float32 elementwise ops on the elementwise WebAssembly module: operands are copied into its
- * memory, one export runs over them, and the result is copied out. Where the module is not
- * loaded, WebAssembly kernels are off (env.wasm.simd = false), or the arrays are too small for
+ * Float32 elementwise ops, softmax rows and row normalizations on the elementwise WebAssembly
+ * module: operands are copied into its memory, one export runs over them, and the result is
+ * copied out. Where the module is not loaded, WebAssembly kernels are off (env.wasm.simd = false), or the arrays are too small for
  * the copies to pay, these return false and the caller runs its TypeScript loop.
  * This file is the only one that lays out the module's memory.
  */
@@ -10,6 +10,26 @@ import type { BroadcastRuns } from '../../kernels/support/broadcast.js';
 import { forEachRun } from '../../kernels/support/broadcast.js';
 import { elementwiseModule, type ElementwiseExports } from './elementwise-module.js';
 import { LinearMemory } from './linear-memory.js';
+
+/**
+ * Rows of `length` floats normalized as LayerNormalization (centered) or RMS normalization, with
+ * Scale (and beta) one value per row element; the skip forms add skip (indexed by element mod its
+ * length) and bias first, and may ask for that sum. mean and invStdDev get one double per row.
+ */
+export interface RowNormalization {
+  readonly x: Float32Array;
+  readonly skip?: Float32Array;
+  readonly bias?: Float32Array;
+  readonly scale: Float32Array;
+  readonly beta?: Float32Array;
+  readonly out: Float32Array;
+  readonly sum?: Float32Array;
+  readonly mean: Float64Array;
+  readonly invStdDev: Float64Array;
+  readonly length: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+}
 
 /** The module's op codes (the constants of wasm/assembly/elementwise.ts). */
 export const WASM_UNARY = {
@@ -26,6 +46,9 @@ const MIN_UNARY = 64;
 const MIN_BINARY = 256;
 /** Shorter runs waste most of each vector; the TypeScript loop takes them. */
 const MIN_RUN = 16;
+/** Softmax and normalized rows shorter than this spend more on per-row scalar tails than the vectors save. */
+const MIN_SOFTMAX_ROW = 8;
+const MIN_NORMALIZED_ROW = 8;
 /** Floats processed per pass: small enough that copy in, compute and copy out stay in L2. */
 const CHUNK = 1 << 16;
 /** Operands larger than this (floats) stay in TypeScript rather than grow the module's memory. */
@@ -88,6 +111,58 @@ class ElementwiseHost {
     }
     return true;
   }
+
+  /** Softmax (or LogSoftmax) of each row in place in the module's memory, in chunks of whole rows. */
+  softmaxRows(x: Float32Array, out: Float32Array, rows: number, length: number, log: boolean): boolean {
+    const chunkRows = Math.min(Math.max(1, Math.floor(CHUNK / length)), rows);
+    const { offsets: [at], end } = this.memory.layout([chunkRows * length]);
+    if (!this.memory.reserve(end)) return false;
+    const heap = this.memory.f32;
+    for (let first = 0; first < rows; first += chunkRows) {
+      const start = first * length;
+      const n = Math.min(chunkRows, rows - first) * length;
+      heap.set(x.subarray(start, start + n), at / 4);
+      this.exports.softmaxRows(at, at, n / length, length, log ? 1 : 0);
+      out.set(heap.subarray(at / 4, at / 4 + n), start);
+    }
+    return true;
+  }
+
+  /** One normalization in chunks of whole rows; the skip, bias, scale and beta are copied in whole. */
+  normalizeRows(n: RowNormalization): boolean {
+    const { x, length } = n;
+    const rows = x.length / length;
+    const chunkRows = Math.min(Math.max(1, Math.floor(CHUNK / length)), rows);
+    const absent = 0;
+    const { offsets: [xAt, outAt, statsAt, lowAt, skipAt, biasAt, scaleAt, betaAt], end } = this.memory.layout([
+      chunkRows * length, chunkRows * length, 4 * chunkRows, n.skip ? chunkRows * length : 0,
+      n.skip?.length ?? 0, n.bias ? length : 0, length, n.beta ? length : 0,
+    ]);
+    if (!this.memory.reserve(end)) return false;
+    const heap = this.memory.f32;
+    if (n.skip) heap.set(n.skip, skipAt / 4);
+    if (n.bias) heap.set(n.bias, biasAt / 4);
+    heap.set(n.scale, scaleAt / 4);
+    if (n.beta) heap.set(n.beta, betaAt / 4);
+    const stats = new Float64Array(heap.buffer, statsAt, 2 * chunkRows);
+    for (let first = 0; first < rows; first += chunkRows) {
+      const count = Math.min(chunkRows, rows - first);
+      const start = first * length;
+      const size = count * length;
+      heap.set(x.subarray(start, start + size), xAt / 4);
+      this.exports.normalizeRows(
+        xAt, n.skip ? skipAt : absent, n.skip?.length ?? 0, n.bias ? biasAt : absent, lowAt, scaleAt, n.beta ? betaAt : absent,
+        outAt, statsAt, first, count, length, n.epsilon, n.centered ? 1 : 0,
+      );
+      n.out.set(heap.subarray(outAt / 4, outAt / 4 + size), start);
+      n.sum?.set(heap.subarray(xAt / 4, xAt / 4 + size), start);
+      for (let r = 0; r < count; r++) {
+        n.mean[first + r] = stats[2 * r];
+        n.invStdDev[first + r] = stats[2 * r + 1];
+      }
+    }
+    return true;
+  }
 }
 
 /** The fewest equal parts of at most CHUNK floats a run of `block` splits into (1 where no divisor serves). */
@@ -112,6 +187,26 @@ function host(): ElementwiseHost | undefined {
 export function wasmUnaryF32(op: WasmUnaryOp, x: Float32Array, out: Float32Array, p0 = 0, p1 = 0): boolean {
   if (x.length < MIN_UNARY || x.length > MAX_OPERANDS) return false;
   return host()?.unary(op, x, out, p0, p1) ?? false;
+}
+
+/**
+ * Softmax (or LogSoftmax, `log`) of each of `rows` contiguous rows of `length` floats of x, into
+ * out; false where it stays in TypeScript. Within 1e-6 relative of the double-summing TypeScript
+ * loop: the exponentials are float32, the row sums doubles.
+ */
+export function wasmSoftmaxRowsF32(x: Float32Array, out: Float32Array, rows: number, length: number, log: boolean): boolean {
+  if (x.length < MIN_UNARY || length < MIN_SOFTMAX_ROW || x.length > MAX_OPERANDS) return false;
+  return host()?.softmaxRows(x, out, rows, length, log) ?? false;
+}
+
+/**
+ * The normalization `n` describes in the module; false where it stays in TypeScript. Within 1e-5
+ * of the double-precision TypeScript loops (float32 values, double sums and statistics).
+ */
+export function wasmNormalizeRowsF32(n: RowNormalization): boolean {
+  const size = n.x.length + (n.skip?.length ?? 0);
+  if (n.x.length < MIN_UNARY || n.length < MIN_NORMALIZED_ROW || size > MAX_OPERANDS) return false;
+  return host()?.normalizeRows(n) ?? false;
 }
 
 /** out = op(a, b) with a and b broadcast as `runs` describes; false where it stays in TypeScript. */

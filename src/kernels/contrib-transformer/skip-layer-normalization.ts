@@ -3,13 +3,16 @@
  * normalization) over the last dimension of input + skip (+ bias). Skip may lack the batch
  * dimension and is then shared by every batch entry. The optional outputs are the per-row
  * mean (0 for the RMS form, which centres nothing) and inverse standard deviation, always
- * float32 as onnxruntime declares them, and the sum that was normalized.
+ * float32 as onnxruntime declares them, and the sum that was normalized. Float32 rows run in
+ * WebAssembly SIMD where it is on (normalization/wasm-rows.ts).
  */
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { floatTensor } from '../normalization/float-tensor.js';
+import type { Moments } from '../normalization/moments.js';
+import { normalizeRowsInWasm } from '../normalization/wasm-rows.js';
 import { optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
 import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { HALF_AND_SINGLE, MS_DOMAIN } from './element-types.js';
@@ -78,6 +81,22 @@ function skipNormalize(inputs: KernelInputs, epsilon: number, simplified: boolea
   const rows = hidden === 0 ? 0 : x.size / hidden;
   const y = computeOutput(context, x.type, x.dims) as NumberArray;
   const sum = outputs > 3 ? (computeOutput(context, x.type, x.dims) as NumberArray) : undefined;
+  const inWasm = normalizeRowsInWasm({ x: xv, out: y, scale: gamma, beta, skip, bias, sum, rows, length: hidden, epsilon, centered: !simplified });
+  const { mean, invStdDev } = inWasm ?? normalizeInTypeScript(xv, y, sum, { skip, gamma, beta, bias, hidden }, rows, epsilon, simplified);
+  const statsDims = [...x.dims.slice(0, -1), 1];
+  return [
+    tensorFromCompute(x.type, x.dims, y),
+    outputs > 1 ? floatTensor('float32', statsDims, mean) : undefined,
+    outputs > 2 ? floatTensor('float32', statsDims, invStdDev) : undefined,
+    sum && tensorFromCompute(x.type, x.dims, sum),
+  ];
+}
+
+/** The rows normalized in doubles (the reference for the module), into y and sum; returns their moments. */
+function normalizeInTypeScript(
+  xv: NumberArray, y: NumberArray, sum: NumberArray | undefined, { skip, gamma, beta, bias, hidden }: Omit<SkipNormOperands, 'x'>,
+  rows: number, epsilon: number, simplified: boolean,
+): Moments {
   const mean = new Float64Array(rows);
   const invStdDev = new Float64Array(rows);
   const row = new Float64Array(hidden);
@@ -94,13 +113,7 @@ function skipNormalize(inputs: KernelInputs, epsilon: number, simplified: boolea
     if (beta) for (let h = 0; h < hidden; h++) y[at + h] = (row[h] - mu) * inv * gamma[h] + beta[h];
     else for (let h = 0; h < hidden; h++) y[at + h] = (row[h] - mu) * inv * gamma[h];
   }
-  const statsDims = [...x.dims.slice(0, -1), 1];
-  return [
-    tensorFromCompute(x.type, x.dims, y),
-    outputs > 1 ? floatTensor('float32', statsDims, mean) : undefined,
-    outputs > 2 ? floatTensor('float32', statsDims, invStdDev) : undefined,
-    sum && tensorFromCompute(x.type, x.dims, sum),
-  ];
+  return { mean, invStdDev };
 }
 
 function skipNormKernel(opType: string, simplified: boolean): KernelDefinition {

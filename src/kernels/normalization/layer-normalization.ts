@@ -2,18 +2,20 @@
  * LayerNormalization (opset 17): standardizes X over the dimensions [axis, rank) and applies
  * Scale and B, each broadcast one way to X. The optional Mean and InvStdDev outputs have X's
  * leading dimensions followed by ones, in the `stash_type` element type. Stage one runs in
- * doubles whatever `stash_type` says, at least as precise as any type it can name.
+ * doubles whatever `stash_type` says, at least as precise as any type it can name. Float32 rows
+ * with row-shaped Scale and B run in WebAssembly SIMD where it is on (wasm-rows.ts).
  */
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
 import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
-import { broadcastParameter, parameterAt } from './broadcast-parameter.js';
+import { broadcastParameter, parameterAt, type BroadcastParameter } from './broadcast-parameter.js';
 import { floatTensor } from './float-tensor.js';
 import { groupMoments } from './moments.js';
 import { rowParameter } from './row-parameter.js';
 import { stashTypeOf } from './stash-type.js';
+import { normalizeRowsInWasm } from './wasm-rows.js';
 
 interface LayerNormAttributes {
   readonly axis: number;
@@ -30,6 +32,20 @@ function normalizeRows(
     const inv = invStdDev[g];
     if (bias) for (let j = 0; j < inner; j++) y[at + j] = (x[at + j] - mu) * inv * scale[j] + bias[j];
     else for (let j = 0; j < inner; j++) y[at + j] = (x[at + j] - mu) * inv * scale[j];
+  }
+}
+
+/** normalizeRows for Scale and B of any one-way broadcast. */
+function normalizeBroadcast(
+  x: NumberArray, y: NumberArray, mean: Float64Array, invStdDev: Float64Array, inner: number, scale: BroadcastParameter, bias: BroadcastParameter | undefined,
+): void {
+  for (let g = 0, i = 0; g < mean.length; g++) {
+    const mu = mean[g];
+    const inv = invStdDev[g];
+    for (let j = 0; j < inner; j++, i++) {
+      const normalized = (x[i] - mu) * inv;
+      y[i] = normalized * parameterAt(scale, i) + (bias ? parameterAt(bias, i) : 0);
+    }
   }
 }
 
@@ -56,20 +72,15 @@ export const layerNormalizationKernels: KernelDefinition[] = [
       const scale = broadcastParameter(scaleTensor, x.dims, 'Scale');
       const bias = biasTensor && broadcastParameter(biasTensor, x.dims, 'B');
       const xv = computeValues(x) as NumberArray;
-      const { mean, invStdDev } = groupMoments(xv, outer, inner, epsilon);
       const y = computeOutput(context, x.type, x.dims) as NumberArray;
       const scaleRow = rowParameter(scale, inner);
       const biasRow = bias && rowParameter(bias, inner);
-      if (scaleRow && (!bias || biasRow)) normalizeRows(xv, y, mean, invStdDev, inner, scaleRow, biasRow);
-      else {
-        for (let g = 0, i = 0; g < outer; g++) {
-          const mu = mean[g];
-          const inv = invStdDev[g];
-          for (let j = 0; j < inner; j++, i++) {
-            const normalized = (xv[i] - mu) * inv;
-            y[i] = normalized * parameterAt(scale, i) + (bias ? parameterAt(bias, i) : 0);
-          }
-        }
+      const rowWise = scaleRow !== undefined && (!bias || biasRow !== undefined);
+      const inWasm = rowWise ? normalizeRowsInWasm({ x: xv, out: y, scale: scaleRow, beta: biasRow, rows: outer, length: inner, epsilon, centered: true }) : undefined;
+      const { mean, invStdDev } = inWasm ?? groupMoments(xv, outer, inner, epsilon);
+      if (!inWasm) {
+        if (rowWise) normalizeRows(xv, y, mean, invStdDev, inner, scaleRow, biasRow);
+        else normalizeBroadcast(xv, y, mean, invStdDev, inner, scale, bias);
       }
       const statsDims = x.dims.map((d, i) => (i < a ? d : 1));
       return [

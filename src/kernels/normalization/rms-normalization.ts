@@ -1,7 +1,8 @@
 /**
  * RMSNormalization (opset 23): X divided by the root mean square over the dimensions
  * [axis, rank) (plus epsilon under the root), times `scale` broadcast one way to X. Y takes
- * scale's element type, which may differ from X's.
+ * scale's element type, which may differ from X's. Float32 rows with a row-shaped scale run in
+ * WebAssembly SIMD where it is on (wasm-rows.ts).
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES } from '../../tensor/element-type.js';
@@ -12,6 +13,7 @@ import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } fro
 import { broadcastParameter, parameterAt } from './broadcast-parameter.js';
 import { rowParameter } from './row-parameter.js';
 import { stashTypeOf } from './stash-type.js';
+import { normalizeRowsInWasm } from './wasm-rows.js';
 
 interface RmsNormAttributes {
   readonly axis: number;
@@ -33,8 +35,10 @@ export function rmsNormalize(x: DenseTensor, scaleTensor: DenseTensor, axis: num
   const scale = broadcastParameter(scaleTensor, x.dims, 'scale');
   const xv = computeValues(x) as NumberArray;
   const y = computeBuffer(scaleTensor.type, x.size) as NumberArray;
-  const invRms = new Float64Array(outer);
   const scaleRow = rowParameter(scale, inner);
+  const inWasm = scaleRow && normalizeRowsInWasm({ x: xv, out: y, scale: scaleRow, rows: outer, length: inner, epsilon, centered: false });
+  if (inWasm) return { y: tensorFromCompute(scaleTensor.type, x.dims, y), invRms: inWasm.invStdDev, axis: a };
+  const invRms = new Float64Array(outer);
   for (let g = 0; g < outer; g++) {
     const start = g * inner;
     const end = start + inner;

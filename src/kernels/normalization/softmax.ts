@@ -4,7 +4,10 @@
  * runs along the single dimension `axis` (default -1). Softmax and LogSoftmax subtract the
  * row maximum before exponentiating so large inputs neither overflow nor lose precision.
  * Their exponentials are fastExp's (~1e-13 relative): below any float type's resolution.
+ * Float32 rows along the last axis run in WebAssembly SIMD where it is on (float32 exponentials,
+ * double sums: within 1e-6 relative of this file's loops, which stay the fallback and reference).
  */
+import { wasmSoftmaxRowsF32 } from '../../backends/wasm/elementwise-host.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -88,7 +91,9 @@ function softmaxOp(log: boolean): AxisOp {
   return (x, outer, length, context) => {
     const inner = outer * length === 0 ? 0 : x.size / (outer * length);
     const y = computeOutput(context, x.type, x.dims) as NumberArray;
-    softmaxAlong(computeValues(x) as NumberArray, y, outer, length, inner, log);
+    const values = computeValues(x) as NumberArray;
+    const rowsInWasm = inner === 1 && values instanceof Float32Array && y instanceof Float32Array && wasmSoftmaxRowsF32(values, y, outer, length, log);
+    if (!rowsInWasm) softmaxAlong(values, y, outer, length, inner, log);
     return tensorFromCompute(x.type, x.dims, y);
   };
 }
