@@ -4,6 +4,7 @@
  * outputs, reads from inside subgraphs) count as uses, so values with them are never dropped.
  */
 import type { Graph, Node } from '../ir/graph.js';
+import { hasSubgraphs } from '../ir/subgraphs.js';
 import { outerScopeReads } from '../ir/validate.js';
 import type { Dim, ValueType } from '../ir/value-type.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
@@ -11,35 +12,79 @@ import type { DataType } from '../tensor/element-type.js';
 
 export type TensorType = Extract<ValueType, { kind: 'tensor' }>;
 
+const tensorTypes = new WeakMap<DenseTensor, TensorType>();
+
+/** One object per tensor, so scopes built again from unchanged graphs compare equal by identity. */
 export function tensorTypeOf(tensor: DenseTensor): TensorType {
-  return { kind: 'tensor', elementType: tensor.type, shape: tensor.dims };
+  let type = tensorTypes.get(tensor);
+  if (!type) tensorTypes.set(tensor, (type = { kind: 'tensor', elementType: tensor.type, shape: tensor.dims }));
+  return type;
+}
+
+/** What an index knows from its graph alone. */
+interface GraphFacts {
+  readonly producers: ReadonlyMap<string, Node>;
+  readonly readers: ReadonlyMap<string, readonly Node[]>;
+  readonly implicitReads: ReadonlySet<string>;
+  readonly outputNames: ReadonlySet<string>;
+  readonly inputNames: ReadonlySet<string>;
+  /** The graph's own declarations; outer scope types are looked up where these say nothing. */
+  readonly declared: ReadonlyMap<string, ValueType>;
+}
+
+/** Graphs are immutable and passes index the same graph again and again (every pass, every round). */
+const factsByGraph = new WeakMap<Graph, GraphFacts>();
+
+function factsOf(graph: Graph): GraphFacts {
+  let facts = factsByGraph.get(graph);
+  if (!facts) factsByGraph.set(graph, (facts = collectFacts(graph)));
+  return facts;
+}
+
+function collectFacts(graph: Graph): GraphFacts {
+  const producers = new Map<string, Node>();
+  const readers = new Map<string, Node[]>();
+  const implicitReads = new Set<string>();
+  for (const node of graph.nodes) {
+    for (const o of node.outputs) if (o) producers.set(o, node);
+    for (const i of new Set(node.inputs)) {
+      if (!i) continue;
+      const list = readers.get(i);
+      if (list) list.push(node);
+      else readers.set(i, [node]);
+    }
+    if (hasSubgraphs(node)) for (const name of outerScopeReads(node)) implicitReads.add(name);
+  }
+  const declared = new Map<string, ValueType>();
+  for (const [name, tensor] of graph.initializers) declared.set(name, tensorTypeOf(tensor));
+  for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) declared.set(v.name, v.type);
+  for (const [name, type] of graph.valueInfo) declared.set(name, type);
+  return {
+    producers,
+    readers,
+    implicitReads,
+    outputNames: new Set(graph.outputs.map((o) => o.name)),
+    inputNames: new Set(graph.inputs.map((i) => i.name)),
+    declared,
+  };
 }
 
 export class GraphIndex {
-  private readonly producers = new Map<string, Node>();
-  private readonly readers = new Map<string, Node[]>();
-  private readonly implicitReads = new Set<string>();
+  private readonly producers: ReadonlyMap<string, Node>;
+  private readonly readers: ReadonlyMap<string, readonly Node[]>;
+  private readonly implicitReads: ReadonlySet<string>;
   private readonly outputNames: ReadonlySet<string>;
   private readonly inputNames: ReadonlySet<string>;
-  private readonly declared = new Map<string, ValueType>();
+  private readonly declared: ReadonlyMap<string, ValueType>;
 
-  constructor(readonly graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined> = new Map()) {
-    this.outputNames = new Set(graph.outputs.map((o) => o.name));
-    this.inputNames = new Set(graph.inputs.map((i) => i.name));
-    for (const node of graph.nodes) {
-      for (const o of node.outputs) if (o) this.producers.set(o, node);
-      for (const i of new Set(node.inputs)) {
-        if (!i) continue;
-        const list = this.readers.get(i);
-        if (list) list.push(node);
-        else this.readers.set(i, [node]);
-      }
-      for (const name of outerScopeReads(node)) this.implicitReads.add(name);
-    }
-    for (const [name, type] of outerTypes) if (type) this.declared.set(name, type);
-    for (const [name, tensor] of graph.initializers) this.declared.set(name, tensorTypeOf(tensor));
-    for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) this.declared.set(v.name, v.type);
-    for (const [name, type] of graph.valueInfo) this.declared.set(name, type);
+  constructor(readonly graph: Graph, private readonly outerTypes: ReadonlyMap<string, ValueType | undefined> = new Map()) {
+    const facts = factsOf(graph);
+    this.producers = facts.producers;
+    this.readers = facts.readers;
+    this.implicitReads = facts.implicitReads;
+    this.outputNames = facts.outputNames;
+    this.inputNames = facts.inputNames;
+    this.declared = facts.declared;
   }
 
   producer(name: string): Node | undefined {
@@ -86,11 +131,11 @@ export class GraphIndex {
   }
 
   type(name: string): ValueType | undefined {
-    return this.declared.get(name);
+    return this.declared.get(name) ?? this.outerTypes.get(name);
   }
 
   tensorType(name: string): TensorType | undefined {
-    const type = this.declared.get(name);
+    const type = this.type(name);
     return type?.kind === 'tensor' ? type : undefined;
   }
 

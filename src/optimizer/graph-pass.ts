@@ -47,7 +47,7 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
         const result = spec.rewrite(graph, scope);
         const current = result?.graph ?? graph;
         rewrites += result?.rewrites ?? 0;
-        if (!current.nodes.some(hasSubgraphs)) return current;
+        if (!holdsSubgraphs(current)) return current;
         const inner = typesVisibleInside(current, outerTypes);
         let changed = false;
         const nodes = current.nodes.map((node) => {
@@ -57,7 +57,7 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
         });
         return changed ? { ...current, nodes } : current;
       };
-      const graph = visit(model.graph, new Map());
+      const graph = visit(model.graph, NO_OUTER_SCOPE);
       if (graph === model.graph) return 'unchanged';
       context.fired(rewrites);
       const domain = spec.addsDomain;
@@ -67,8 +67,44 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
   };
 }
 
-/** What a subgraph of `graph` can read: the outer scope plus this graph's own values. */
-function typesVisibleInside(graph: Graph, outer: ReadonlyMap<string, ValueType | undefined>): Map<string, ValueType | undefined> {
+const NO_OUTER_SCOPE: ReadonlyMap<string, ValueType | undefined> = new Map();
+
+const subgraphPresence = new WeakMap<Graph, boolean>();
+
+function holdsSubgraphs(graph: Graph): boolean {
+  let holds = subgraphPresence.get(graph);
+  if (holds === undefined) subgraphPresence.set(graph, (holds = graph.nodes.some(hasSubgraphs)));
+  return holds;
+}
+
+interface VisibleTypes {
+  readonly outer: ReadonlyMap<string, ValueType | undefined>;
+  readonly inside: ReadonlyMap<string, ValueType | undefined>;
+}
+
+const cachedVisibleTypes = new WeakMap<Graph, VisibleTypes>();
+
+/**
+ * What a subgraph of `graph` can read: the outer scope plus this graph's own values. Built
+ * again only when either changes: every pass visits every subgraph every round.
+ */
+function typesVisibleInside(graph: Graph, outer: ReadonlyMap<string, ValueType | undefined>): ReadonlyMap<string, ValueType | undefined> {
+  const cached = cachedVisibleTypes.get(graph);
+  if (cached && sameEntries(cached.outer, outer)) return cached.inside;
+  const inside = collectVisibleTypes(graph, outer);
+  cachedVisibleTypes.set(graph, { outer, inside });
+  return inside;
+}
+
+/** Same keys mapped to the same (identical) values. */
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value || (value === undefined && !b.has(key))) return false;
+  return true;
+}
+
+function collectVisibleTypes(graph: Graph, outer: ReadonlyMap<string, ValueType | undefined>): Map<string, ValueType | undefined> {
   const types = new Map(outer);
   for (const [name, tensor] of graph.initializers) types.set(name, tensorTypeOf(tensor));
   for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) types.set(v.name, v.type);

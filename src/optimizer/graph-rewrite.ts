@@ -9,6 +9,7 @@ import type { ValueType } from '../ir/value-type.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
 import type { GraphIndex } from './graph-index.js';
 import { mapSubgraphs, namesIn } from '../ir/subgraphs.js';
+import { freeNamesOf } from '../ir/validate.js';
 
 export class GraphRewrite {
   private readonly removed = new Set<Node>();
@@ -114,14 +115,23 @@ export class GraphRewrite {
     if (this.renames.size === 0) return node;
     const inputs = node.inputs.map(target);
     const outputs = node.outputs.map(target);
-    const withSubgraphs = mapSubgraphs(node, (g) => renameFreeNames(g, target, new Set()));
+    const withSubgraphs = mapSubgraphs(node, (g) => renameFreeNames(g, target, new Set(), this.renames));
     const same = inputs.every((n, i) => n === node.inputs[i]) && outputs.every((n, i) => n === node.outputs[i]);
     return same && withSubgraphs === node ? node : { ...withSubgraphs, inputs, outputs };
   }
 }
 
-/** Renames the names `graph` reads from enclosing scopes; names it defines itself shadow them. */
-function renameFreeNames(graph: Graph, target: (name: string) => string, shadowed: ReadonlySet<string>): Graph {
+/**
+ * Renames the names `graph` reads from enclosing scopes; names it defines itself shadow them.
+ * A graph that reads none of the renamed names is left as it is without a walk.
+ */
+function renameFreeNames(
+  graph: Graph,
+  target: (name: string) => string,
+  shadowed: ReadonlySet<string>,
+  renames: ReadonlyMap<string, string>,
+): Graph {
+  if (!readsAny(graph, renames)) return graph;
   const local = new Set(shadowed);
   for (const v of graph.inputs) local.add(v.name);
   for (const name of graph.initializers.keys()) local.add(name);
@@ -130,7 +140,7 @@ function renameFreeNames(graph: Graph, target: (name: string) => string, shadowe
   let changed = false;
   const nodes = graph.nodes.map((n) => {
     const inputs = n.inputs.map(rename);
-    const withSubgraphs = mapSubgraphs(n, (g) => renameFreeNames(g, target, local));
+    const withSubgraphs = mapSubgraphs(n, (g) => renameFreeNames(g, target, local, renames));
     if (withSubgraphs === n && inputs.every((name, i) => name === n.inputs[i])) return n;
     changed = true;
     return { ...withSubgraphs, inputs };
@@ -138,4 +148,9 @@ function renameFreeNames(graph: Graph, target: (name: string) => string, shadowe
   const outputs = graph.outputs.map((o) => (rename(o.name) === o.name ? o : { ...o, name: rename(o.name) }));
   changed ||= outputs.some((o, i) => o !== graph.outputs[i]);
   return changed ? { ...graph, nodes, outputs } : graph;
+}
+
+function readsAny(graph: Graph, names: ReadonlyMap<string, string>): boolean {
+  for (const name of freeNamesOf(graph)) if (names.has(name)) return true;
+  return false;
 }

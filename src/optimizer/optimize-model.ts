@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../errors/errors.js';
 import type { Model } from '../ir/graph.js';
 import { validateAndOrder } from '../ir/validate.js';
 import type { KernelRegistry } from '../kernels/registry.js';
-import { PASS_LEVELS, type PassLevel } from './pass.js';
+import { PASS_LEVELS, type OptimizerPass, type PassLevel } from './pass.js';
 import { ALL_PASSES } from './passes.js';
 
 export type OptimizationLevel = 'disabled' | PassLevel | 'all';
@@ -60,9 +60,12 @@ export function optimizeModel(model: Model, options: OptimizeOptions): OptimizeR
   // Passes visit nodes in list order; start from a topological one.
   let current: Model = { ...model, graph: { ...model.graph, nodes: validateAndOrder(model.graph) } };
   let rounds = 0;
+  // Passes are deterministic: one that left this very model unchanged would again.
+  const leftUnchanged = new Map<OptimizerPass, Model>();
   for (let changed = true; changed && rounds < MAX_ROUNDS; rounds++) {
     changed = false;
     for (const pass of passes) {
+      if (leftUnchanged.get(pass) === current) continue;
       const context = {
         registry: options.registry,
         freeDimensionOverrides: overrides,
@@ -70,7 +73,10 @@ export function optimizeModel(model: Model, options: OptimizeOptions): OptimizeR
         fired: (count: number) => fired.set(pass.name, (fired.get(pass.name) ?? 0) + count),
       };
       const result = pass.run(current, context);
-      if (result === 'unchanged') continue;
+      if (result === 'unchanged') {
+        leftUnchanged.set(pass, current);
+        continue;
+      }
       current = result;
       changed = true;
     }

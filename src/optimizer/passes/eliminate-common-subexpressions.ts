@@ -9,6 +9,7 @@ import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { NONDETERMINISTIC_OPS } from '../nondeterministic-ops.js';
 import { hasSubgraphs } from '../../ir/subgraphs.js';
+import { tensorContentKey } from '../tensor-content-key.js';
 
 const PURE_DOMAINS = new Set(['', 'ai.onnx.ml', 'com.microsoft']);
 /** Tensor attributes larger than this are compared by identity, not by content. */
@@ -21,17 +22,27 @@ function numberKey(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
 
+/** Keys of compared tensors, built once per tensor: tensors are immutable and met every round. */
+const tensorKeys = new WeakMap<DenseTensor, string>();
+
 function tensorKey(t: DenseTensor): string {
   if (t.size > MAX_COMPARED_ELEMENTS) {
     let id = tensorIds.get(t);
     if (id === undefined) tensorIds.set(t, (id = ++lastTensorId));
     return `tensor#${id}`;
   }
-  const data = Array.from(t.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'number' ? numberKey(v) : JSON.stringify(String(v))));
-  return `${t.type}[${t.dims.join(',')}](${data.join(',')})`;
+  let key = tensorKeys.get(t);
+  if (key === undefined) tensorKeys.set(t, (key = tensorContentKey(t)));
+  return key;
 }
 
-function attributeKey(a: Attribute): string {
+/** Texts joined after this stay apart whatever characters they hold (tensor keys are raw bytes). */
+function lengthPrefixed(text: string): string {
+  return `${text.length}:${text}`;
+}
+
+/** Undefined for attributes that are not compared. */
+function attributeKey(a: Attribute): string | undefined {
   switch (a.type) {
     case 'float':
     case 'int':
@@ -48,19 +59,42 @@ function attributeKey(a: Attribute): string {
       return `${a.type}:${tensorKey(a.value)}`;
     case 'tensors':
     case 'sparse-tensors':
-      return `${a.type}:${a.value.map(tensorKey).join(';')}`;
+      return `${a.type}:${a.value.map((t) => lengthPrefixed(tensorKey(t))).join('')}`;
     default:
       // Types, references and graphs are not compared: such nodes never merge.
-      return `${a.type}:unique`;
+      return undefined;
   }
+}
+
+/**
+ * The attributes as one text, null when some attribute is not compared. Kept per attribute
+ * map, which a node keeps through rewrites that rename its inputs, so each is spelled once.
+ */
+const attributesKeys = new WeakMap<ReadonlyMap<string, Attribute>, string | null>();
+
+function attributesKey(attributes: ReadonlyMap<string, Attribute>): string | null {
+  let key = attributesKeys.get(attributes);
+  if (key === undefined) {
+    const attrs: string[] = [];
+    for (const [name, a] of [...attributes].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      const value = attributeKey(a);
+      if (value === undefined) break;
+      attrs.push(`${name}=${value}`);
+    }
+    // Not JSON: it would escape the bytes of tensor keys one by one.
+    key = attrs.length === attributes.size ? attrs.map(lengthPrefixed).join('') : null;
+    attributesKeys.set(attributes, key);
+  }
+  return key;
 }
 
 function nodeKey(node: Node, inputs: readonly string[]): string | undefined {
   if (!PURE_DOMAINS.has(node.domain) || NONDETERMINISTIC_OPS.has(node.opType) || hasSubgraphs(node)) return undefined;
-  const attrs = [...node.attributes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, a]) => `${name}=${attributeKey(a)}`);
-  if (attrs.some((a) => a.endsWith(':unique'))) return undefined;
+  const attrs = attributesKey(node.attributes);
+  if (attrs === null) return undefined;
   const outputs = node.outputs.map((o) => (o === '' ? '-' : '+')).join('');
-  return JSON.stringify([node.domain, node.opType, inputs, outputs, attrs]);
+  // A JSON array ends where its brackets close, so the attributes' text cannot run into it.
+  return JSON.stringify([node.domain, node.opType, inputs, outputs]) + attrs;
 }
 
 export const eliminateCommonSubexpressions = graphPass({
