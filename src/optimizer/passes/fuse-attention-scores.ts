@@ -5,11 +5,21 @@
  * constant, which becomes the fused node's unidirectional flag.
  */
 import type { Node } from '../../ir/graph.js';
+import type { Dim } from '../../ir/value-type.js';
 import type { GraphIndex } from '../graph-index.js';
 import { floatAttribute, intAttribute } from '../node-values.js';
 import { isOp, otherInput, scalarValue } from '../patterns.js';
 import { computeValues } from '../../kernels/support/numeric.js';
 import { soleProducer } from './fuse-attention-heads.js';
+
+/** The [batch, heads, seq, total] shape of the scores when `softmax` is a Softmax over their last (key) axis. */
+export function softmaxOverKeys(softmax: Node, index: GraphIndex, opset: number): readonly Dim[] | undefined {
+  if (!isOp(softmax, 'Softmax')) return undefined;
+  const shape = index.shape(softmax.inputs[0]);
+  if (!shape || shape.length !== 4) return undefined;
+  const axis = intAttribute(softmax, 'axis', opset >= 13 ? -1 : 1);
+  return (axis < 0 ? axis + 4 : axis) === 3 ? shape : undefined;
+}
 
 export interface ScaledScores {
   readonly q: string;

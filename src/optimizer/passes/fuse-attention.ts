@@ -24,9 +24,8 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { GraphIndex } from '../graph-index.js';
 import { graphPass, type GraphRewriter, type GraphScope } from '../graph-pass.js';
 import { GraphRewrite } from '../graph-rewrite.js';
-import { intAttribute } from '../node-values.js';
 import { isOp, otherInput, registryRuns } from '../patterns.js';
-import { causallyMasked, scaledScores } from './fuse-attention-scores.js';
+import { causallyMasked, scaledScores, softmaxOverKeys } from './fuse-attention-scores.js';
 import { concatLast, hasPerm, keyHeads, packingsComplete, queryOrValueHeads, sameDim, sameShape, soleProducer, soleReader, type Projection } from './fuse-attention-heads.js';
 
 interface AttentionMatch {
@@ -47,11 +46,8 @@ interface AttentionMatch {
 
 /** From the Softmax of the attention probabilities. */
 function matchAttention(softmax: Node, index: GraphIndex, opset: number): AttentionMatch | undefined {
-  if (!isOp(softmax, 'Softmax')) return undefined;
-  const scoresShape = index.shape(softmax.inputs[0]);
-  if (!scoresShape || scoresShape.length !== 4) return undefined;
-  const axis = intAttribute(softmax, 'axis', opset >= 13 ? -1 : 1);
-  if ((axis < 0 ? axis + 4 : axis) !== 3) return undefined;
+  const scoresShape = softmaxOverKeys(softmax, index, opset);
+  if (!scoresShape) return undefined;
   const [batch, heads, seq, total] = scoresShape;
   if (typeof heads !== 'number' || !sameDim(seq, total)) return undefined;
 

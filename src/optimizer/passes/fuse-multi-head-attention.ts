@@ -16,10 +16,9 @@ import type { Dim } from '../../ir/value-type.js';
 import { GraphIndex } from '../graph-index.js';
 import { graphPass, type GraphRewriter, type GraphScope } from '../graph-pass.js';
 import { GraphRewrite } from '../graph-rewrite.js';
-import { intAttribute } from '../node-values.js';
 import { isOp, registryRuns } from '../patterns.js';
 import { hasPerm, sameDim, sameShape, soleProducer, soleReader } from './fuse-attention-heads.js';
-import { scaledScores } from './fuse-attention-scores.js';
+import { scaledScores, softmaxOverKeys } from './fuse-attention-scores.js';
 
 interface SplitHeads {
   /** The projected [B, seq, H·D] value the heads are cut from. */
@@ -63,11 +62,8 @@ interface CrossAttentionMatch {
 
 /** From the Softmax of the attention probabilities. */
 function matchCrossAttention(softmax: Node, index: GraphIndex, opset: number): CrossAttentionMatch | undefined {
-  if (!isOp(softmax, 'Softmax')) return undefined;
-  const scoresShape = index.shape(softmax.inputs[0]);
-  if (!scoresShape || scoresShape.length !== 4) return undefined;
-  const axis = intAttribute(softmax, 'axis', opset >= 13 ? -1 : 1);
-  if ((axis < 0 ? axis + 4 : axis) !== 3) return undefined;
+  const scoresShape = softmaxOverKeys(softmax, index, opset);
+  if (!scoresShape) return undefined;
   const [batch, heads, seq, total] = scoresShape;
   const scaled = scaledScores(index, softmax.inputs[0], softmax);
   if (!scaled || scaled.scale === 0 || typeof heads !== 'number') return undefined;
