@@ -13,8 +13,8 @@ import { WasmConv, wasmConv2dF32, wasmConvVariant, type ConvWeightCache, type Wa
 import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
 import { slideWindow, type SlidingWindow } from '../../src/kernels/conv/sliding-window.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
-import type { WorkerStarter } from '../../src/platform/worker-handle.js';
 import { Rng } from '../support/random.js';
+import { watchedStallingStarter } from './support/stalling-starter.js';
 import { workerScripts } from './support/worker-scripts.js';
 
 const gemmVariant = wasmGemmVariant();
@@ -146,17 +146,7 @@ describe('parallel f32 Conv', () => {
   });
 
   it('survives a helper that dies in the middle of its range', async () => {
-    const exits: string[] = [];
-    const base = createNodeWorkerStarter(new URL('stalling/', scripts));
-    const watching: WorkerStarter = (role) => {
-      const handle = base(role);
-      const onExit = handle.onExit.bind(handle);
-      handle.onExit = (listener) => onExit((reason) => {
-        exits.push(reason.message);
-        listener(reason);
-      });
-      return handle;
-    };
+    const { starter: watching, exits } = watchedStallingStarter(scripts);
     const stalling = await GemmPool.start(1, watching, gemmVariant!);
     const c = CASES[4];
     const win = windowOf(c);

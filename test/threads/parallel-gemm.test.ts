@@ -15,6 +15,7 @@ import {
   closeIntraOpThreads, parallelGemmF32, provideIntraOpThreads, resolveIntraOpThreads, withIntraOpThreads,
 } from '../../src/backends/threads/intra-op.js';
 import { Rng } from '../support/random.js';
+import { watchedStallingStarter } from './support/stalling-starter.js';
 import { workerScripts } from './support/worker-scripts.js';
 
 const variant = wasmGemmVariant();
@@ -169,17 +170,7 @@ describe.skipIf(!variant)('GemmPool', () => {
   });
 
   it('survives a helper that dies in the middle of its block', async () => {
-    const exits: string[] = [];
-    const base = createNodeWorkerStarter(new URL('stalling/', scripts));
-    const watching: WorkerStarter = (role) => {
-      const handle = base(role);
-      const onExit = handle.onExit.bind(handle);
-      handle.onExit = (listener) => onExit((reason) => {
-        exits.push(reason.message);
-        listener(reason);
-      });
-      return handle;
-    };
+    const { starter: watching, exits } = watchedStallingStarter(scripts);
     const stalling = await GemmPool.start(1, watching, variant!);
     const { op, before } = randomCase(new Rng(2), 600, 600, 600);
     const expected = withFreshC(op, before);
