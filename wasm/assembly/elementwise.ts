@@ -1,10 +1,11 @@
 /**
  * Entry of the f32 elementwise module: unary activations and broadcasting binary arithmetic on
  * float32 arrays in this module's memory, and softmax and layer normalization over rows
- * (softmax-rows.ts, normalize-rows.ts). The host (src/backends/wasm/elementwise-host.ts) copies
- * operands in, calls one export, and copies the result out. The unary and binary loops run whole
- * vectors only: the host pads their buffers to a multiple of 4 floats plus one vector, and what
- * lands past a run's end is either overwritten by the next run or never read back.
+ * (softmax-rows.ts, normalize-rows.ts), and 2-D resizing (resize-planes.ts). The module runs
+ * in the GEMM module's memory, imported: operands that live there (a run's activations) are
+ * addressed where they are, others the host (src/backends/wasm/elementwise-host.ts) copies into
+ * scratch. So every loop stays inside its operands: whole vectors, then the tail one lane at a
+ * time, and nothing past an output's end is written (it may be the next activation).
  *
  * Each export switches on the op once and then runs a loop specialised to it (the op argument
  * of the inlined helpers is a constant in every case, so the optimizer folds the switch away).
@@ -12,9 +13,14 @@
 import { erf4, exp4, expm14, log1pNonNegative4, log4, sigmoid4, tanh4 } from './elementwise-math';
 
 export { normalizeRows } from './normalize-rows';
+export { resizeNearestPlanes, resizeTapsPlanes } from './resize-planes';
 export { softmaxRows } from './softmax-rows';
 
-/** Where the host may start placing buffers: after this module's static data. */
+@inline function lane0(v: v128): f32 {
+  return f32x4.extract_lane(v, 0);
+}
+
+/** Where static data ends: the build keeps this module free of it (0), so it never writes the imported memory unasked. */
 export function heapBase(): usize {
   return __heap_base;
 }
@@ -105,13 +111,18 @@ const SOFTPLUS_LINEAR: f32 = 20;
 @inline function unaryLoop(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
   const v0 = f32x4.splat(p0);
   const v1 = f32x4.splat(p1);
-  for (let i = 0; i < n; i += 4) {
+  const whole = n & ~3;
+  for (let i = 0; i < whole; i += 4) {
     const at = <usize>i << 2;
     v128.store(out + at, unary4(op, v128.load(x + at), v0, v1));
   }
+  for (let i = whole; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(out + at, lane0(unary4(op, f32x4.splat(load<f32>(x + at)), v0, v1)));
+  }
 }
 
-/** out[i] = op(x[i]) for i < n (rounded up to whole vectors); out may be x. */
+/** out[i] = op(x[i]) for i < n; out may be x. */
 export function unary(op: i32, x: usize, out: usize, n: i32, p0: f32, p1: f32): void {
   switch (op) {
     case RELU: unaryLoop(RELU, x, out, n, p0, p1); break;
@@ -162,29 +173,43 @@ export const PRELU: i32 = 6;
 
 /**
  * Run r writes out[r * block, (r + 1) * block) from A at element offset runs[2r] and B at
- * runs[2r + 1]; an operand with step 0 holds one value over the run.
+ * runs[2r + 1]; an operand with step 0 holds one value over the run. out may be A or B where
+ * that operand is not broadcast (each element is read before it is written).
  */
 @inline function binaryLoop(op: i32, a: usize, b: usize, out: usize, block: i32, aStep: i32, bStep: i32, runs: usize, count: i32): void {
+  const whole = block & ~3;
   for (let r = 0; r < count; r++) {
     const ar = a + (<usize>load<i32>(runs + (<usize>r << 3)) << 2);
     const br = b + (<usize>load<i32>(runs + (<usize>r << 3) + 4) << 2);
     const or = out + (<usize>(r * block) << 2);
     if (aStep && bStep) {
-      for (let i = 0; i < block; i += 4) {
+      for (let i = 0; i < whole; i += 4) {
         const at = <usize>i << 2;
         v128.store(or + at, binary4(op, v128.load(ar + at), v128.load(br + at)));
       }
+      for (let i = whole; i < block; i++) {
+        const at = <usize>i << 2;
+        store<f32>(or + at, lane0(binary4(op, f32x4.splat(load<f32>(ar + at)), f32x4.splat(load<f32>(br + at)))));
+      }
     } else if (aStep) {
       const s = v128.load32_splat(br);
-      for (let i = 0; i < block; i += 4) {
+      for (let i = 0; i < whole; i += 4) {
         const at = <usize>i << 2;
         v128.store(or + at, binary4(op, v128.load(ar + at), s));
       }
+      for (let i = whole; i < block; i++) {
+        const at = <usize>i << 2;
+        store<f32>(or + at, lane0(binary4(op, f32x4.splat(load<f32>(ar + at)), s)));
+      }
     } else {
       const s = v128.load32_splat(ar);
-      for (let i = 0; i < block; i += 4) {
+      for (let i = 0; i < whole; i += 4) {
         const at = <usize>i << 2;
         v128.store(or + at, binary4(op, s, v128.load(br + at)));
+      }
+      for (let i = whole; i < block; i++) {
+        const at = <usize>i << 2;
+        store<f32>(or + at, lane0(binary4(op, s, f32x4.splat(load<f32>(br + at)))));
       }
     }
   }

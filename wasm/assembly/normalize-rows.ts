@@ -27,11 +27,11 @@
 }
 
 /**
- * With a skip (address 0: none), x + skip (+ bias) as hi + lo: hi written back over x, lo (the
- * rounding errors, which a row far from zero cannot drop) into low. Returns the row's sum in
- * doubles.
+ * With a skip (address 0: none), x + skip (+ bias) as hi + lo: hi written to sum (which may be
+ * x), lo (the rounding errors, which a row far from zero cannot drop) into low. Returns the
+ * row's sum in doubles.
  */
-@inline function addRow(x: usize, skip: usize, bias: usize, low: usize, length: i32): f64 {
+@inline function addRow(x: usize, skip: usize, bias: usize, sum: usize, low: usize, length: i32): f64 {
   const whole = length & ~3;
   let sumLow = f64x2.splat(0);
   let sumHigh = f64x2.splat(0);
@@ -49,7 +49,7 @@
         lo = f32x4.add(lo, sumError(v, c, t));
         v = t;
       }
-      v128.store(x + at, v);
+      v128.store(sum + at, v);
       v128.store(low + at, lo);
       sumLow = f64x2.add(sumLow, f64x2.promote_low_f32x4(lo));
       sumHigh = f64x2.add(sumHigh, highHalf(lo));
@@ -57,7 +57,7 @@
     sumLow = f64x2.add(sumLow, f64x2.promote_low_f32x4(v));
     sumHigh = f64x2.add(sumHigh, highHalf(v));
   }
-  let sum = widenedSum(sumLow, sumHigh);
+  let total = widenedSum(sumLow, sumHigh);
   for (let i = whole; i < length; i++) {
     const at = <usize>i << 2;
     let v = load<f32>(x + at);
@@ -72,13 +72,13 @@
         lo += sumError1(v, c, t);
         v = t;
       }
-      store<f32>(x + at, v);
+      store<f32>(sum + at, v);
       store<f32>(low + at, lo);
-      sum += <f64>lo;
+      total += <f64>lo;
     }
-    sum += <f64>v;
+    total += <f64>v;
   }
-  return sum;
+  return total;
 }
 
 /** x (+ low, address 0: none) - hi - lo, with x - hi exact where x is near the mean. */
@@ -135,22 +135,23 @@
 
 /**
  * Normalizes `rows` rows of `length` floats at x into out. With a skip (address 0: none), row r
- * is first x + skip (+ bias), left in x (the skip forms' sum output) with its rounding errors in
- * low (room for `rows` rows); the skip holds skipLength floats and row r, numbered from
+ * is first x + skip (+ bias), left in sum (the skip forms' sum output; it may be x) with its
+ * rounding errors in low (room for `rows` rows); the skip holds skipLength floats and row r, numbered from
  * firstRow, uses those at (row * length) mod skipLength. centered 1: LayerNormalization
  * (x - mean); 0: RMS (mean taken as 0). stats gets each row's mean and
  * 1 / sqrt(variance + epsilon) as a pair of doubles.
  */
 export function normalizeRows(
-  x: usize, skip: usize, skipLength: i32, bias: usize, low: usize, scale: usize, beta: usize, out: usize, stats: usize,
+  x: usize, skip: usize, skipLength: i32, bias: usize, sum: usize, low: usize, scale: usize, beta: usize, out: usize, stats: usize,
   firstRow: i32, rows: i32, length: i32, epsilon: f64, centered: i32,
 ): void {
   const stride = <usize>length << 2;
   for (let r = 0; r < rows; r++) {
-    const row = x + <usize>r * stride;
+    const xRow = x + <usize>r * stride;
+    const row = skip ? sum + <usize>r * stride : xRow;
     const rowLow = skip ? low + <usize>r * stride : 0;
     const skipRow = skip ? skip + (<usize>((<i64>(firstRow + r) * <i64>length) % <i64>skipLength) << 2) : 0;
-    const total = addRow(row, skipRow, bias, rowLow, length);
+    const total = addRow(xRow, skipRow, bias, row, rowLow, length);
     const mean: f64 = centered ? total / <f64>length : 0;
     const hi = <f32>mean;
     const lo = <f32>(mean - <f64>hi);

@@ -5,6 +5,7 @@
  * shift in doubles, as the TypeScript reference does. Rows need not be whole vectors: the tail
  * of each runs one lane at a time, so no row reads or writes past its end.
  */
+import { logF64 } from './elementwise-log64';
 import { exp4 } from './elementwise-math';
 
 const NEG_INFINITY: f32 = -Infinity;
@@ -73,7 +74,7 @@ const NEG_INFINITY: f32 = -Infinity;
 
 @inline function logSoftmaxRow(x: usize, out: usize, length: i32): void {
   const m = rowMax(x, length);
-  const shift = <f64>m + Math.log(expSum(x, out, length, m, false));
+  const shift = <f64>m + logF64(expSum(x, out, length, m, false));
   const s = f64x2.splat(shift);
   const whole = length & ~3;
   for (let i = 0; i < whole; i += 4) {

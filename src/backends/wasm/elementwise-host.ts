@@ -1,15 +1,18 @@
 /**
  * Float32 elementwise ops, softmax rows and row normalizations on the elementwise WebAssembly
- * module: operands are copied into its memory, one export runs over them, and the result is
- * copied out. Where the module is not loaded, WebAssembly kernels are off (env.wasm.simd = false), or the arrays are too small for
- * the copies to pay, these return false and the caller runs its TypeScript loop.
- * This file is the only one that lays out the module's memory.
+ * module, which runs in the GEMM heap's memory: an operand or output that lies there (a run's
+ * activation) is passed by address, and only the others (initializers, feeds, values outside
+ * the arena) are copied into scratch and back, in chunks that stay in cache. Where the heap
+ * cannot give scratch during a run (it may not grow then), a second instance on a memory of
+ * its own copies everything, as does the only instance where there is no GEMM heap. Where the
+ * module is not loaded, WebAssembly kernels are off (env.wasm.simd = false), or the arrays are
+ * too small for the call to pay, these return false and the caller runs its TypeScript loop.
  */
-import { env } from '../../config/env.js';
 import type { BroadcastRuns } from '../../kernels/support/broadcast.js';
 import { forEachRun } from '../../kernels/support/broadcast.js';
-import { elementwiseModule, type ElementwiseExports } from './elementwise-module.js';
-import { LinearMemory } from './linear-memory.js';
+import { inElementwiseModule } from './elementwise-instances.js';
+import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
+import type { ElementwiseExports } from './elementwise-module.js';
 
 /**
  * Rows of `length` floats normalized as LayerNormalization (centered) or RMS normalization, with
@@ -41,7 +44,7 @@ export type WasmUnaryOp = keyof typeof WASM_UNARY;
 export const WASM_BINARY = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, prelu: 6 } as const;
 export type WasmBinaryOp = keyof typeof WASM_BINARY;
 
-/** Below these the call and copies cost more than the TypeScript loop. */
+/** Below these the call costs more than the TypeScript loop. */
 const MIN_UNARY = 64;
 const MIN_BINARY = 256;
 /** Shorter runs waste most of each vector; the TypeScript loop takes them. */
@@ -51,48 +54,53 @@ const MIN_SOFTMAX_ROW = 8;
 const MIN_NORMALIZED_ROW = 8;
 /** Floats processed per pass: small enough that copy in, compute and copy out stay in L2. */
 const CHUNK = 1 << 16;
-/** Operands larger than this (floats) stay in TypeScript rather than grow the module's memory. */
+/** Operands larger than this (floats) stay in TypeScript rather than grow scratch so far. */
 const MAX_OPERANDS = 1 << 24;
-/** The module's loops run whole vectors: every buffer gets room for one more. */
-const VECTOR = 4;
 
+/** The ops on one instance of the module and the memory it runs in. */
 class ElementwiseHost {
-  private readonly memory: LinearMemory;
+  constructor(
+    private readonly exports: ElementwiseExports,
+    private readonly memory: ElementwiseMemory,
+  ) {}
 
-  constructor(private readonly exports: ElementwiseExports) {
-    this.memory = new LinearMemory(exports.memory, exports.heapBase());
-  }
-
-  /** out = op(x) in chunks, each computed in place in the module's memory. */
+  /** out = op(x), in chunks where x or out has to be copied. */
   unary(op: WasmUnaryOp, x: Float32Array, out: Float32Array, p0: number, p1: number): boolean {
-    const chunk = Math.min(CHUNK, x.length);
-    const { offsets: [at], end } = this.memory.layout([chunk + VECTOR]);
-    if (!this.memory.reserve(end)) return false;
+    const xHere = this.memory.holds(x);
+    const outHere = this.memory.holds(out);
+    const chunk = xHere && outHere ? x.length : Math.min(CHUNK, x.length);
+    const offsets = this.memory.scratch([xHere && outHere ? 0 : chunk]);
+    if (!offsets) return false;
+    const [at] = offsets;
     const heap = this.memory.f32;
     const code = WASM_UNARY[op];
     for (let start = 0; start < x.length; start += chunk) {
       const n = Math.min(chunk, x.length - start);
-      heap.set(x.subarray(start, start + n), at / 4);
-      this.exports.unary(code, at, at, n, p0, p1);
-      out.set(heap.subarray(at / 4, at / 4 + n), start);
+      const xAt = xHere ? addressOf(x, start) : copyIn(heap, at, x, start, n);
+      const outAt = outHere ? addressOf(out, start) : at;
+      this.exports.unary(code, xAt, outAt, n, p0, p1);
+      if (!outHere) copyOut(heap, outAt, out, start, n);
     }
+    traffic.operandsInPlace += +xHere + +outHere;
     return true;
   }
 
-  /** out = op(a, b) over broadcast runs: A and B are copied in whole, the output in chunks of whole runs. */
+  /** out = op(a, b) over broadcast runs: A and B copied in whole where they must be, the output in chunks of whole runs. */
   binary(op: WasmBinaryOp, runs: BroadcastRuns, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
     // Runs longer than a chunk are cut into equal parts, so each chunk of output stays in cache.
     const parts = partsOf(runs.block);
     const block = runs.block / parts;
     const total = (runs.size / runs.block) * parts;
-    const chunkRuns = Math.min(Math.max(1, Math.floor(CHUNK / block)), total);
-    const { offsets: [aAt, bAt, tableAt, outAt], end } = this.memory.layout([
-      a.length + VECTOR, b.length + VECTOR, 2 * total, chunkRuns * block + VECTOR,
-    ]);
-    if (!this.memory.reserve(end)) return false;
+    const aHere = this.memory.holds(a);
+    const bHere = this.memory.holds(b);
+    const outHere = this.memory.holds(out);
+    const chunkRuns = outHere ? total : Math.min(Math.max(1, Math.floor(CHUNK / block)), total);
+    const offsets = this.memory.scratch([aHere ? 0 : a.length, bHere ? 0 : b.length, 2 * total, outHere ? 0 : chunkRuns * block]);
+    if (!offsets) return false;
+    const [aScratch, bScratch, tableAt, outScratch] = offsets;
     const heap = this.memory.f32;
-    heap.set(a, aAt / 4);
-    heap.set(b, bAt / 4);
+    const aAt = aHere ? addressOf(a, 0) : copyIn(heap, aScratch, a, 0, a.length);
+    const bAt = bHere ? addressOf(b, 0) : copyIn(heap, bScratch, b, 0, b.length);
     const table = new Int32Array(heap.buffer, tableAt, 2 * total);
     const aPart = block * runs.aStep;
     const bPart = block * runs.bStep;
@@ -106,61 +114,82 @@ class ElementwiseHost {
     const code = WASM_BINARY[op];
     for (let first = 0; first < total; first += chunkRuns) {
       const count = Math.min(chunkRuns, total - first);
+      const outAt = outHere ? addressOf(out, first * block) : outScratch;
       this.exports.binary(code, aAt, bAt, outAt, block, runs.aStep, runs.bStep, tableAt + first * 8, count);
-      out.set(heap.subarray(outAt / 4, outAt / 4 + count * block), first * block);
+      if (!outHere) copyOut(heap, outAt, out, first * block, count * block);
     }
+    traffic.operandsInPlace += +aHere + +bHere + +outHere;
     return true;
   }
 
-  /** Softmax (or LogSoftmax) of each row in place in the module's memory, in chunks of whole rows. */
+  /** Softmax (or LogSoftmax) of each row, in chunks of whole rows where x or out has to be copied. */
   softmaxRows(x: Float32Array, out: Float32Array, rows: number, length: number, log: boolean): boolean {
-    const chunkRows = Math.min(Math.max(1, Math.floor(CHUNK / length)), rows);
-    const { offsets: [at], end } = this.memory.layout([chunkRows * length]);
-    if (!this.memory.reserve(end)) return false;
+    const xHere = this.memory.holds(x);
+    const outHere = this.memory.holds(out);
+    const chunkRows = xHere && outHere ? rows : Math.min(Math.max(1, Math.floor(CHUNK / length)), rows);
+    const offsets = this.memory.scratch([xHere && outHere ? 0 : chunkRows * length]);
+    if (!offsets) return false;
+    const [at] = offsets;
     const heap = this.memory.f32;
     for (let first = 0; first < rows; first += chunkRows) {
       const start = first * length;
       const n = Math.min(chunkRows, rows - first) * length;
-      heap.set(x.subarray(start, start + n), at / 4);
-      this.exports.softmaxRows(at, at, n / length, length, log ? 1 : 0);
-      out.set(heap.subarray(at / 4, at / 4 + n), start);
+      const xAt = xHere ? addressOf(x, start) : copyIn(heap, at, x, start, n);
+      const outAt = outHere ? addressOf(out, start) : at;
+      this.exports.softmaxRows(xAt, outAt, n / length, length, log ? 1 : 0);
+      if (!outHere) copyOut(heap, outAt, out, start, n);
     }
+    traffic.operandsInPlace += +xHere + +outHere;
     return true;
   }
 
-  /** One normalization in chunks of whole rows; the skip, bias, scale and beta are copied in whole. */
+  /**
+   * One normalization in chunks of whole rows. The skip, bias, scale and beta are copied in
+   * whole where they must be; with a skip, x + skip + bias goes to the sum output where it lies
+   * here, else over x's copy, else to scratch.
+   */
   normalizeRows(n: RowNormalization): boolean {
-    const { x, length } = n;
+    const { x, skip, sum, length } = n;
+    const memory = this.memory;
     const rows = x.length / length;
     const chunkRows = Math.min(Math.max(1, Math.floor(CHUNK / length)), rows);
-    const absent = 0;
-    const { offsets: [xAt, outAt, statsAt, lowAt, skipAt, biasAt, scaleAt, betaAt], end } = this.memory.layout([
-      chunkRows * length, chunkRows * length, 4 * chunkRows, n.skip ? chunkRows * length : 0,
-      n.skip?.length ?? 0, n.bias ? length : 0, length, n.beta ? length : 0,
+    const chunk = chunkRows * length;
+    const xHere = memory.holds(x);
+    const outHere = memory.holds(n.out);
+    const skipHere = skip !== undefined && memory.holds(skip);
+    const sumHere = sum !== undefined && memory.holds(sum);
+    const offsets = memory.scratch([
+      xHere ? 0 : chunk, skip && xHere && !sumHere ? chunk : 0, outHere ? 0 : chunk, 4 * chunkRows, skip ? chunk : 0,
+      skip && !skipHere ? skip.length : 0, n.bias ? length : 0, length, n.beta ? length : 0,
     ]);
-    if (!this.memory.reserve(end)) return false;
-    const heap = this.memory.f32;
-    if (n.skip) heap.set(n.skip, skipAt / 4);
-    if (n.bias) heap.set(n.bias, biasAt / 4);
-    heap.set(n.scale, scaleAt / 4);
-    if (n.beta) heap.set(n.beta, betaAt / 4);
+    if (!offsets) return false;
+    const [xScratch, sumScratch, outScratch, statsAt, lowAt, skipScratch, biasScratch, scaleScratch, betaScratch] = offsets;
+    const heap = memory.f32;
+    const absent = 0;
+    const skipAt = !skip ? absent : skipHere ? addressOf(skip, 0) : copyIn(heap, skipScratch, skip, 0, skip.length);
+    const biasAt = n.bias ? copyIn(heap, biasScratch, n.bias, 0, length) : absent;
+    const scaleAt = copyIn(heap, scaleScratch, n.scale, 0, length);
+    const betaAt = n.beta ? copyIn(heap, betaScratch, n.beta, 0, length) : absent;
     const stats = new Float64Array(heap.buffer, statsAt, 2 * chunkRows);
     for (let first = 0; first < rows; first += chunkRows) {
       const count = Math.min(chunkRows, rows - first);
       const start = first * length;
       const size = count * length;
-      heap.set(x.subarray(start, start + size), xAt / 4);
+      const xAt = xHere ? addressOf(x, start) : copyIn(heap, xScratch, x, start, size);
+      const sumAt = !skip ? absent : sumHere ? addressOf(sum, start) : xHere ? sumScratch : xAt;
+      const outAt = outHere ? addressOf(n.out, start) : outScratch;
       this.exports.normalizeRows(
-        xAt, n.skip ? skipAt : absent, n.skip?.length ?? 0, n.bias ? biasAt : absent, lowAt, scaleAt, n.beta ? betaAt : absent,
+        xAt, skipAt, skip?.length ?? 0, biasAt, sumAt, lowAt, scaleAt, betaAt,
         outAt, statsAt, first, count, length, n.epsilon, n.centered ? 1 : 0,
       );
-      n.out.set(heap.subarray(outAt / 4, outAt / 4 + size), start);
-      n.sum?.set(heap.subarray(xAt / 4, xAt / 4 + size), start);
+      if (!outHere) copyOut(heap, outAt, n.out, start, size);
+      if (sum && !sumHere) copyOut(heap, sumAt, sum, start, size);
       for (let r = 0; r < count; r++) {
         n.mean[first + r] = stats[2 * r];
         n.invStdDev[first + r] = stats[2 * r + 1];
       }
     }
+    traffic.operandsInPlace += +xHere + +outHere + +skipHere + +sumHere;
     return true;
   }
 }
@@ -173,20 +202,21 @@ function partsOf(block: number): number {
   return 1;
 }
 
-let shared: ElementwiseHost | undefined;
+const hosts = new WeakMap<ElementwiseExports, ElementwiseHost>();
 
-function host(): ElementwiseHost | undefined {
-  if (env.wasm.simd === false) return undefined;
-  if (shared) return shared;
-  const module = elementwiseModule();
-  if (module) shared = new ElementwiseHost(module);
-  return shared;
+/** Runs `call` on the GEMM heap's instance, else on the copying one; false where neither can. */
+function inWasm(call: (host: ElementwiseHost) => boolean): boolean {
+  return inElementwiseModule((exports, memory) => {
+    let host = hosts.get(exports);
+    if (!host) hosts.set(exports, (host = new ElementwiseHost(exports, memory)));
+    return call(host);
+  });
 }
 
 /** out = op(x) elementwise with parameters p0, p1 (see WASM_UNARY); false where it stays in TypeScript. */
 export function wasmUnaryF32(op: WasmUnaryOp, x: Float32Array, out: Float32Array, p0 = 0, p1 = 0): boolean {
   if (x.length < MIN_UNARY || x.length > MAX_OPERANDS) return false;
-  return host()?.unary(op, x, out, p0, p1) ?? false;
+  return inWasm((host) => host.unary(op, x, out, p0, p1));
 }
 
 /**
@@ -196,7 +226,7 @@ export function wasmUnaryF32(op: WasmUnaryOp, x: Float32Array, out: Float32Array
  */
 export function wasmSoftmaxRowsF32(x: Float32Array, out: Float32Array, rows: number, length: number, log: boolean): boolean {
   if (x.length < MIN_UNARY || length < MIN_SOFTMAX_ROW || x.length > MAX_OPERANDS) return false;
-  return host()?.softmaxRows(x, out, rows, length, log) ?? false;
+  return inWasm((host) => host.softmaxRows(x, out, rows, length, log));
 }
 
 /**
@@ -205,12 +235,12 @@ export function wasmSoftmaxRowsF32(x: Float32Array, out: Float32Array, rows: num
  */
 export function wasmNormalizeRowsF32(n: RowNormalization): boolean {
   const size = n.x.length + (n.skip?.length ?? 0);
-  if (n.x.length < MIN_UNARY || n.length < MIN_NORMALIZED_ROW || size > MAX_OPERANDS) return false;
-  return host()?.normalizeRows(n) ?? false;
+  if (n.x.length < MIN_UNARY || n.length < MIN_NORMALIZED_ROW || size > MAX_OPERANDS || (n.sum && !n.skip)) return false;
+  return inWasm((host) => host.normalizeRows(n));
 }
 
 /** out = op(a, b) with a and b broadcast as `runs` describes; false where it stays in TypeScript. */
 export function wasmBinaryF32(op: WasmBinaryOp, runs: BroadcastRuns, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
   if (runs.size < MIN_BINARY || runs.block < MIN_RUN || a.length + b.length > MAX_OPERANDS) return false;
-  return host()?.binary(op, runs, a, b, out) ?? false;
+  return inWasm((host) => host.binary(op, runs, a, b, out));
 }

@@ -8,26 +8,13 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { allocateStorage, isBigIntType, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { computeBuffer, computeValues, isBigIntArray, tensorFromCompute } from '../support/numeric.js';
-import { coordinateMap, extrapolates, nearestIndex } from './coordinate-transform.js';
 import { gatherIndexMaps } from './index-map-gather.js';
 import { applyTaps, interpolationTaps, isIdentity } from './interpolation-taps.js';
+import { nearestMap } from './nearest-map.js';
+import { resizePlanesInWasm } from './resize-planes.js';
 import type { KernelContext } from '../kernel.js';
 import type { ResizeAttributes } from './resize-attributes.js';
 import type { AxisResize } from './resize-target.js';
-
-/** For each output index on one dim, the input index it copies, or -1 to extrapolate. */
-function nearestMap(axis: AxisResize, attrs: ResizeAttributes): Int32Array {
-  const map = coordinateMap(attrs.coordinateMode, axis);
-  const downsampling = axis.scale < 1;
-  const out = new Int32Array(axis.outLength);
-  for (let o = 0; o < axis.outLength; o++) {
-    const x = map(o);
-    out[o] = extrapolates(attrs.coordinateMode, x, axis.inLength)
-      ? -1
-      : Math.min(Math.max(nearestIndex(attrs.nearestMode, x, downsampling), 0), axis.inLength - 1);
-  }
-  return out;
-}
 
 function resizeNearest(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes, context?: KernelContext): DenseTensor {
   return gatherIndexMaps(x, axes.map((a) => nearestMap(a, attrs)), attrs.extrapolationValue, context);
@@ -76,7 +63,13 @@ function resizeInterpolated(x: DenseTensor, axes: readonly AxisResize[], attrs: 
   return tensorFromFloat64(x.type, outDims, values);
 }
 
-/** Nearest-mode results take storage from the run's arena where `context` has one. */
+/**
+ * Float32 images resized over their last two dims run on the WebAssembly module where it loads;
+ * everything else, and those where it does not, in these loops. Nearest-mode results (and the
+ * module's) take storage from the run's arena where `context` has one.
+ */
 export function resample(x: DenseTensor, axes: readonly AxisResize[], attrs: ResizeAttributes, context?: KernelContext): DenseTensor {
+  const inWasm = resizePlanesInWasm(x, axes, attrs, context);
+  if (inWasm) return inWasm;
   return attrs.mode === 'nearest' ? resizeNearest(x, axes, attrs, context) : resizeInterpolated(x, axes, attrs);
 }
