@@ -28,6 +28,7 @@ const modules = [
     entry: 'wasm/assembly/elementwise.ts', outfile: 'src/backends/wasm/elementwise-wasm.generated.ts', name: 'elementwise',
     what: 'The f32 elementwise and resize module, on the imported GEMM memory,', importsMemory: true,
   },
+  { entry: 'wasm/assembly/nhwc-module.ts', outfile: 'src/backends/wasm/nhwc-wasm.generated.ts', name: 'nhwc', what: 'The f32 NHWC convolution module, on the imported GEMM memory,', importsMemory: true },
   { entry: 'wasm/assembly/int8-gemm.ts', outfile: 'src/backends/wasm/int8-gemm-wasm.generated.ts', name: 'int8Gemm', what: 'The int8 (int32-accumulating) GEMM module' },
 ];
 

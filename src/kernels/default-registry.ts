@@ -13,6 +13,7 @@ import { lossKernels } from './loss/index.js';
 import { elementwiseKernels } from './math/index.js';
 import { miscKernels } from './misc/index.js';
 import { mlKernels } from './ml/index.js';
+import { nhwcKernels } from './nhwc/index.js';
 import { normalizationKernels } from './normalization/index.js';
 import { recurrentKernels } from './recurrent/index.js';
 import { quantKernels } from './quant/index.js';
@@ -57,6 +58,7 @@ export function defaultRegistry(): KernelRegistry {
     ...transformerKernels,
     ...miscKernels,
     ...imageKernels,
+    ...nhwcKernels,
   );
   return registry;
 }

@@ -3,11 +3,13 @@
  * activations onnxruntime's FusedConv does not know (HardSwish, QuickGelu); such a node is
  * written out as Conv, the Add of its residual Z when it has one, and the activation as its
  * own node: ai.onnx HardSwish (x · HardSigmoid(x, 1/6, 1/2) below opset 14) or com.microsoft
- * QuickGelu. Everything else is left as it is.
+ * QuickGelu. Channels-last convolutions (the layout level's) go back to planar ones first
+ * (passes/layout-export.ts). Everything else is left as it is.
  */
 import type { Attribute, Graph, Model, Node } from '../ir/graph.js';
 import { mapSubgraphs, namesIn } from '../ir/subgraphs.js';
 import { floatsAttribute, stringAttribute } from './node-values.js';
+import { planarLayout } from './passes/layout-export.js';
 
 /** The activations onnxruntime's FusedConv (MLAS) applies. */
 const ONNXRUNTIME_FUSED_CONV_ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'Tanh', 'Sigmoid', 'LeakyRelu', 'Clip', 'HardSigmoid']);
@@ -74,6 +76,7 @@ function exportGraph(graph: Graph, opset: number, taken: Set<string>): Graph {
 }
 
 export function modelForOnnxruntime(model: Model): Model {
-  const graph = exportGraph(model.graph, model.opsetImports.get('') ?? 1, namesIn(model.graph));
-  return graph === model.graph ? model : { ...model, graph };
+  const planar = planarLayout(model);
+  const graph = exportGraph(planar.graph, planar.opsetImports.get('') ?? 1, namesIn(planar.graph));
+  return graph === planar.graph ? planar : { ...planar, graph };
 }

@@ -31,6 +31,7 @@ import { fuseQdqMaxPool } from './passes/fuse-qdq-pool.js';
 import { fuseHardSwish, fuseQuickGelu } from './passes/fuse-sigmoid-gates.js';
 import { fuseSkipLayerNormalization } from './passes/fuse-skip-layer-normalization.js';
 import { foldSqueezeUnsqueeze } from './passes/fold-squeeze-unsqueeze.js';
+import { layoutNhwc } from './passes/layout-nhwc.js';
 import { mergeReshapes } from './passes/merge-reshapes.js';
 import { mergeTransposes } from './passes/merge-transposes.js';
 import { inferShapes } from './shapes/infer-shapes.js';
@@ -91,7 +92,7 @@ export const EXTENDED_PASSES: readonly OptimizerPass[] = [
   fuseGemmActivation,
 ];
 
-/** Layout rewrites (NCHWc blocking and the like) pay off for native SIMD kernels, not these: none yet. */
-export const LAYOUT_PASSES: readonly OptimizerPass[] = [];
+/** Convolution chains channels-last where the NHWC kernels run them faster (docs/optimizer-layout.md). */
+export const LAYOUT_PASSES: readonly OptimizerPass[] = [layoutNhwc];
 
 export const ALL_PASSES: readonly OptimizerPass[] = [...BASIC_PASSES, ...EXTENDED_PASSES, ...LAYOUT_PASSES];

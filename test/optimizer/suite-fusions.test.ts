@@ -32,6 +32,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   FuseConvAddActivation: 'resnet50',
   FuseConvActivation: 'yolox_nano_nms',
   FreezeInitializerInputs: 'mnist_onnxjs',
+  LayoutNhwc: 'mobilenet_v2',
 };
 
 describe('fusions across the standard suite', () => {

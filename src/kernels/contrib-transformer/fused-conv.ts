@@ -27,7 +27,7 @@ const ACTIVATIONS: Record<string, readonly [number, (p: readonly number[]) => Co
   HardSigmoid: [2, ([alpha, beta]) => ({ kind: 'HardSigmoid', alpha, beta })],
 };
 
-function activationOf(attrs: AttributeReader): ConvActivation | undefined {
+export function activationOf(attrs: AttributeReader): ConvActivation | undefined {
   const name = attrs.string('activation');
   if (name === undefined) return undefined;
   const spec = ACTIVATIONS[name];

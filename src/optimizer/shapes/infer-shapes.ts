@@ -14,13 +14,14 @@ import { tensorTypeOf, type TensorType } from '../graph-index.js';
 import { graphPass, type GraphScope } from '../graph-pass.js';
 import { numbersOf } from '../node-values.js';
 import { elementwiseShapeRules } from './elementwise-shapes.js';
+import { layoutShapeRules } from './layout-shapes.js';
 import { nnShapeRules } from './nn-shapes.js';
 import type { ShapeInput, ShapeRule } from './shape-rule.js';
 import { elementsOfOutput, MAX_TRACKED_ELEMENTS } from './shape-values.js';
 import { tensorShapeRules } from './tensor-shapes.js';
 
 const RULES = new Map<string, ShapeRule>(
-  [...elementwiseShapeRules, ...tensorShapeRules, ...nnShapeRules].map(([op, rule]) => [op.includes(':') ? op : `:${op}`, rule]),
+  [...elementwiseShapeRules, ...tensorShapeRules, ...nnShapeRules, ...layoutShapeRules].map(([op, rule]) => [op.includes(':') ? op : `:${op}`, rule]),
 );
 
 const INTEGER_TYPES = new Set(['int64', 'int32']);
