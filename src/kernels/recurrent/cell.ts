@@ -2,7 +2,7 @@
  * What the recurrence driver asks of a cell (RNN, GRU, LSTM): how B enters the input
  * projection and how one step advances the states, plus the pieces the cells share.
  */
-import { wasmGemmF32 } from '../../backends/wasm/wasm-gemm.js';
+import { wasmGemmF32, type PackedBF32 } from '../../backends/wasm/wasm-gemm.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { Activation } from './activations.js';
 import { packedB, type WeightPacking } from './packed-weights.js';
@@ -10,10 +10,8 @@ import type { RecurrentShape } from './recurrent-inputs.js';
 
 /** One time step of one direction. */
 export interface Step {
-  /** The input projection X·W^T + bias, to be completed in place; this step's row for batch entry b starts at offset + b * stride. */
-  readonly gates: FloatArray;
+  /** Where this step's rows of DirectionContext.gates start: batch entry b's at offset + b * gateStride. */
   readonly offset: number;
-  readonly stride: number;
   /** 1 for batch entries whose sequence includes this step; the others keep their states. */
   readonly active: Uint8Array;
 }
@@ -37,6 +35,10 @@ export interface DirectionContext {
   readonly states: readonly FloatArray[];
   /** How the step products reach R packed (see packed-weights.ts); shared by the directions. */
   readonly packedR: WeightPacking;
+  /** The input projection X·W^T + bias of every step, which the steps complete in place. */
+  readonly gates: FloatArray;
+  /** Elements between the rows of two batch entries of one step in `gates`. */
+  readonly gateStride: number;
 }
 
 export interface Cell {
@@ -61,31 +63,42 @@ export function clamp(x: number, bound: number): number {
   return x > bound ? bound : x < -bound ? -bound : x;
 }
 
+type MutableOperands = { -readonly [K in keyof GemmOperands]: GemmOperands[K] };
+
 /**
  * target[b, 0 .. gateCount*hidden) = beta * target + source[b, :] · R[gates firstGate ..]^T for
- * every batch row, with target's rows `targetStride` apart from `targetOffset`, on R packed
- * where the context has it so.
+ * every batch row, target's rows `targetStride` apart from targetBase plus the offset run() is
+ * given, on R packed where the context has it so. Built once per direction, so a step neither
+ * allocates operands nor looks its packed R up again.
  */
-export function recurrentProduct(
-  context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number,
-  target: FloatArray, targetOffset: number, targetStride: number, beta: 0 | 1,
-): void {
-  const { batch, hidden, r, rOffset } = context;
-  const op: GemmOperands = {
-    m: batch, n: gateCount * hidden, k: hidden,
-    a: source, aOffset: 0, lda: hidden, transA: false,
-    b: r, bOffset: rOffset + firstGate * hidden * hidden, ldb: hidden, transB: true,
-    c: target, cOffset: targetOffset, ldc: targetStride,
-    alpha: 1, beta, constantB: context.packedR.constant,
-  };
-  const { blocks } = context.packedR;
-  const packed = blocks && packedB(blocks, op.bOffset * 8 + gateCount, op);
-  if (!packed || !wasmGemmF32(op, packed)) gemm(op);
+export class RecurrentProduct {
+  private readonly op: MutableOperands;
+  private readonly packed: PackedBF32 | null;
+
+  constructor(
+    context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number,
+    target: FloatArray, private readonly targetBase: number, targetStride: number, beta: 0 | 1,
+  ) {
+    const { batch, hidden, r, rOffset } = context;
+    this.op = {
+      m: batch, n: gateCount * hidden, k: hidden,
+      a: source, aOffset: 0, lda: hidden, transA: false,
+      b: r, bOffset: rOffset + firstGate * hidden * hidden, ldb: hidden, transB: true,
+      c: target, cOffset: 0, ldc: targetStride,
+      alpha: 1, beta, constantB: context.packedR.constant,
+    };
+    const { blocks } = context.packedR;
+    this.packed = blocks ? packedB(blocks, this.op.bOffset * 8 + gateCount, this.op) : null;
+  }
+
+  run(targetOffset: number): void {
+    const op = this.op;
+    op.cOffset = this.targetBase + targetOffset;
+    if (!this.packed || !wasmGemmF32(op, this.packed)) gemm(op);
+  }
 }
 
-/** Adds source · R[gates firstGate ..]^T into the step's projected inputs of those gates. */
-export function addRecurrentProduct(
-  context: DirectionContext, step: Step, source: FloatArray, firstGate: number, gateCount: number,
-): void {
-  recurrentProduct(context, source, firstGate, gateCount, step.gates, step.offset + firstGate * context.hidden, step.stride, 1);
+/** Adds source · R[gates firstGate ..]^T into a step's projected inputs of those gates: run(step.offset). */
+export function gateProduct(context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number): RecurrentProduct {
+  return new RecurrentProduct(context, source, firstGate, gateCount, context.gates, firstGate * context.hidden, context.gateStride, 1);
 }

@@ -8,7 +8,8 @@
  */
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { KernelDefinition } from '../kernel.js';
-import { addRecurrentProduct, clamp, recurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
+import { fastSigmoid, fastTanh } from '../support/fast-math.js';
+import { clamp, gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels, type OpsetRange } from './recurrent-kernel.js';
 
 interface GruOpsetRange extends OpsetRange {
@@ -42,21 +43,33 @@ function gruDirection(context: DirectionContext, linearBeforeReset: boolean): (s
 
 /** h = g(Xt·Wh^T + r (.) (Ht-1·Rh^T + Rbh) + Wbh): one product covers all three gates. */
 function linearBeforeResetDirection(context: DirectionContext): (step: Step) => void {
-  const { batch, hidden, clip, b: bias, bOffset } = context;
+  const { batch, hidden, clip, b: bias, bOffset, gates, gateStride } = context;
   const [f, g] = context.activations;
   const [h] = context.states;
   const width = 3 * hidden;
   // Ht-1·R^T for the z, r and h gates: [batch, 3 * hidden].
   const product: FloatArray = h instanceof Float32Array ? new Float32Array(batch * width) : new Float64Array(batch * width);
+  const recurrent = new RecurrentProduct(context, h, 0, 3, product, 0, width, 0);
   const recurrentHBias = bias ? bias.subarray(bOffset + 5 * hidden, bOffset + 6 * hidden) : new Float64Array(hidden);
+  // Without clip the clamps vanish; with the default functions called by name, V8 inlines them into the loop.
+  const plain = clip === Infinity && f === fastSigmoid && g === fastTanh;
   return (step) => {
-    const { gates, active } = step;
-    recurrentProduct(context, h, 0, 3, product, 0, width, 0);
+    const { active } = step;
+    recurrent.run(0);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
-      const row = step.offset + b * step.stride;
+      const row = step.offset + b * gateStride;
       const p = b * width;
       const s = b * hidden;
+      if (plain) {
+        for (let j = 0; j < hidden; j++) {
+          const z = fastSigmoid(gates[row + j] + product[p + j]);
+          const r = fastSigmoid(gates[row + hidden + j] + product[p + hidden + j]);
+          const candidate = fastTanh(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]));
+          h[s + j] = (1 - z) * candidate + z * h[s + j];
+        }
+        continue;
+      }
       for (let j = 0; j < hidden; j++) {
         const z = f(clamp(gates[row + j] + product[p + j], clip));
         const r = f(clamp(gates[row + hidden + j] + product[p + hidden + j], clip));
@@ -69,17 +82,19 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
 
 /** h = g(Xt·Wh^T + (r (.) Ht-1)·Rh^T + Rbh + Wbh): the h gate's product waits for r. */
 function resetBeforeLinearDirection(context: DirectionContext): (step: Step) => void {
-  const { batch, hidden, clip } = context;
+  const { batch, hidden, clip, gates, gateStride } = context;
   const [f, g] = context.activations;
   const [h] = context.states;
   // r (.) Ht-1: [batch, hidden] like the state.
   const scratch: FloatArray = h.slice();
+  const updateAndReset = gateProduct(context, h, 0, 2);
+  const candidateProduct = gateProduct(context, scratch, 2, 1);
   return (step) => {
-    const { gates, active } = step;
-    addRecurrentProduct(context, step, h, 0, 2);
+    const { active } = step;
+    updateAndReset.run(step.offset);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
-      const row = step.offset + b * step.stride;
+      const row = step.offset + b * gateStride;
       const s = b * hidden;
       for (let j = 0; j < hidden; j++) {
         const z = f(clamp(gates[row + j], clip));
@@ -88,10 +103,10 @@ function resetBeforeLinearDirection(context: DirectionContext): (step: Step) => 
         scratch[s + j] = r * h[s + j];
       }
     }
-    addRecurrentProduct(context, step, scratch, 2, 1);
+    candidateProduct.run(step.offset);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
-      const row = step.offset + b * step.stride;
+      const row = step.offset + b * gateStride;
       const s = b * hidden;
       for (let j = 0; j < hidden; j++) {
         const z = gates[row + j];

@@ -10,7 +10,7 @@
  */
 import type { AttributeReader } from '../attributes.js';
 import type { KernelDefinition } from '../kernel.js';
-import { addRecurrentProduct, clamp, summedBias, type Cell } from './cell.js';
+import { clamp, gateProduct, summedBias, type Cell } from './cell.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
 function lstmCell(inputForget: boolean): Cell {
@@ -18,17 +18,18 @@ function lstmCell(inputForget: boolean): Cell {
     shape: { gates: 4, states: 2 },
     projectionBias: (b, offset, hidden) => summedBias(b, offset, 4 * hidden),
     direction(context) {
-      const { batch, hidden, clip, p, pOffset } = context;
+      const { batch, hidden, clip, p, pOffset, gates, gateStride } = context;
       const [f, g, hOut] = context.activations;
       const [h, c] = context.states;
       // Without peepholes the P terms vanish, and without clip so does the clamp.
       const plain = p === undefined && clip === Infinity && !inputForget;
+      const product = gateProduct(context, h, 0, 4);
       return (step) => {
-        addRecurrentProduct(context, step, h, 0, 4);
-        const { gates, active } = step;
+        product.run(step.offset);
+        const { active } = step;
         for (let b = 0; b < batch; b++) {
           if (!active[b]) continue;
-          const row = step.offset + b * step.stride;
+          const row = step.offset + b * gateStride;
           const s = b * hidden;
           if (plain) {
             for (let j = 0; j < hidden; j++) {

@@ -24,7 +24,10 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   const { seqLength, batch, directions, hidden } = layout;
   const width = cell.shape.gates * hidden;
   const y = computeBuffer(type, seqLength * directions * batch * hidden) as FloatArray;
-  const finalStates = io.initialStates.map(() => computeBuffer(type, directions * batch * hidden) as FloatArray);
+  // Built by push, not map(): map()'s results came with maps that differed from call to call,
+  // and each mismatch deoptimized this function.
+  const finalStates: FloatArray[] = [];
+  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(computeBuffer(type, directions * batch * hidden) as FloatArray);
   const projection = computeBuffer(type, seqLength * batch * width) as FloatArray;
   const active = new Uint8Array(batch);
   const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context);
@@ -33,7 +36,8 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
 
   for (let d = 0; d < directions; d++) {
     projectInputs(io, cell, d, width, projection, constantW);
-    const states = io.initialStates.map((initial) => loadState(initial, layout, d, type));
+    const states: FloatArray[] = [];
+    for (let k = 0; k < io.initialStates.length; k++) states.push(loadState(io.initialStates[k], layout, d, type));
     const step = cell.direction({
       batch,
       hidden,
@@ -47,27 +51,26 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
       clip: attrs.clip,
       states,
       packedR,
+      gates: projection,
+      gateStride: layout.batchRowStride * width,
     });
     const reverse = attrs.direction === 'reverse' || d === 1;
     const h = states[0];
-    const stepInput = { gates: projection, offset: 0, stride: layout.batchRowStride * width, active };
+    const stepInput = { offset: 0, active };
     for (let s = 0; s < seqLength; s++) {
       const t = reverse ? seqLength - 1 - s : s;
       for (let b = 0; b < batch; b++) active[b] = t < io.lengths[b] ? 1 : 0;
       stepInput.offset = layout.xRow(t, 0) * width;
       step(stepInput);
       for (let b = 0; b < batch; b++) {
-        if (!active[b]) continue;
-        const to = layout.yOffset(t, d, b);
-        for (let j = 0, from = b * hidden; j < hidden; j++) y[to + j] = h[from + j];
+        if (active[b]) copyVector(h, b * hidden, y, layout.yOffset(t, d, b), hidden);
       }
     }
-    states.forEach((state, k) => storeState(state, finalStates[k], layout, d, io.lengths));
+    for (let k = 0; k < states.length; k++) storeState(states[k], finalStates[k], layout, d, io.lengths);
   }
-  return [
-    tensorFromCompute(type, layout.yDims, y),
-    ...finalStates.map((state) => tensorFromCompute(type, layout.stateDims, state)),
-  ];
+  const outputs = [tensorFromCompute(type, layout.yDims, y)];
+  for (let k = 0; k < finalStates.length; k++) outputs.push(tensorFromCompute(type, layout.stateDims, finalStates[k]));
+  return outputs;
 }
 
 /**
@@ -94,10 +97,7 @@ function loadState(initial: FloatArray | undefined, layout: SequenceLayout, d: n
   const { batch, hidden } = layout;
   const state = computeBuffer(type, batch * hidden) as FloatArray;
   if (initial) {
-    for (let b = 0; b < batch; b++) {
-      const from = layout.stateOffset(d, b);
-      state.set(initial.subarray(from, from + hidden), b * hidden);
-    }
+    for (let b = 0; b < batch; b++) copyVector(initial, layout.stateOffset(d, b), state, b * hidden, hidden);
   }
   return state;
 }
@@ -105,6 +105,11 @@ function loadState(initial: FloatArray | undefined, layout: SequenceLayout, d: n
 function storeState(state: FloatArray, target: FloatArray, layout: SequenceLayout, d: number, lengths: readonly number[]): void {
   const { batch, hidden } = layout;
   for (let b = 0; b < batch; b++) {
-    if (lengths[b] > 0) target.set(state.subarray(b * hidden, (b + 1) * hidden), layout.stateOffset(d, b));
+    if (lengths[b] > 0) copyVector(state, b * hidden, target, layout.stateOffset(d, b), hidden);
   }
+}
+
+/** A plain loop: state vectors are short, and a subarray per vector would cost more than the copy. */
+function copyVector(source: FloatArray, from: number, target: FloatArray, to: number, length: number): void {
+  for (let j = 0; j < length; j++) target[to + j] = source[from + j];
 }

@@ -1,21 +1,22 @@
 /** RNN: Ht = f(Xt·W^T + Ht-1·R^T + Wb + Rb), f defaulting to Tanh. */
 import type { KernelDefinition } from '../kernel.js';
-import { addRecurrentProduct, clamp, summedBias, type Cell } from './cell.js';
+import { clamp, gateProduct, summedBias, type Cell } from './cell.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
 const rnnCell: Cell = {
   shape: { gates: 1, states: 1 },
   projectionBias: (b, offset, hidden) => summedBias(b, offset, hidden),
   direction(context) {
-    const { batch, hidden, clip } = context;
+    const { batch, hidden, clip, gates, gateStride } = context;
     const [f] = context.activations;
     const [h] = context.states;
+    const product = gateProduct(context, h, 0, 1);
     return (step) => {
-      addRecurrentProduct(context, step, h, 0, 1);
-      const { gates, active } = step;
+      product.run(step.offset);
+      const { active } = step;
       for (let b = 0; b < batch; b++) {
         if (!active[b]) continue;
-        const row = step.offset + b * step.stride;
+        const row = step.offset + b * gateStride;
         const s = b * hidden;
         for (let j = 0; j < hidden; j++) h[s + j] = f(clamp(gates[row + j], clip));
       }

@@ -7,19 +7,34 @@ import { kernel, type KernelContext } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { gatherStrided } from './strided-copy.js';
 
-function checkedPerm(perm: readonly number[] | undefined, rank: number): number[] {
+/** The perm to apply: the attribute's, checked against the input's rank without allocating (this runs on every call), or the reversal. */
+function checkedPerm(perm: readonly number[] | undefined, rank: number): readonly number[] {
   if (perm === undefined) return Array.from({ length: rank }, (_, i) => rank - 1 - i);
-  const sorted = [...perm].sort((a, b) => a - b);
-  if (perm.length !== rank || sorted.some((p, i) => p !== i)) {
+  if (!isPermutation(perm, rank)) {
     throw new KernelInputError(`perm [${perm.join(',')}] is not a permutation of the ${rank} axes of the input`);
   }
-  return [...perm];
+  return perm;
+}
+
+function isPermutation(perm: readonly number[], rank: number): boolean {
+  if (perm.length !== rank) return false;
+  for (let i = 0; i < rank; i++) {
+    const p = perm[i];
+    if (!Number.isInteger(p) || p < 0 || p >= rank || perm.indexOf(p) !== i) return false;
+  }
+  return true;
 }
 
 /** Moving only size-1 axes leaves the storage order unchanged, so a relabel suffices. */
 function keepsOrder(data: DenseTensor, perm: readonly number[]): boolean {
-  const moved = perm.filter((p) => data.dims[p] !== 1);
-  return moved.every((p, i) => i === 0 || moved[i - 1] < p);
+  let last = -1;
+  for (let i = 0; i < perm.length; i++) {
+    const p = perm[i];
+    if (data.dims[p] === 1) continue;
+    if (p < last) return false;
+    last = p;
+  }
+  return true;
 }
 
 function transpose(data: DenseTensor, perm: readonly number[], context: KernelContext): DenseTensor {

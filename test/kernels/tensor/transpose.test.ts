@@ -35,6 +35,14 @@ describe('Transpose', () => {
     }
   });
 
+  it.each(['float32', 'uint8', 'int16', 'string'] as DataType[])('%s tiled copies with partial tiles and row groups match onnxruntime', async (type) => {
+    // Contiguous runs of 190, 35 and 33 source rows: whole and partial 32-row tiles, and groups of four rows with 1-3 left over.
+    for (const [shape, perm] of [[[2, 45, 5, 38], [0, 2, 3, 1]], [[3, 35, 66], [0, 2, 1]], [[33, 70], [1, 0]]] as const) {
+      const model = singleNodeModel('Transpose', [{ name: 'x', type, shape }], [{ name: 'y', type }], { opset: 13, attributes: { perm: attr.ints(perm) } });
+      await expectMatchesOnnxruntime(model, { x: randomTensor(type, shape, rng) }, undefined, `${type} ${JSON.stringify(shape)} perm ${perm}`);
+    }
+  });
+
   it.each(['complex64', 'int4', 'float8e4m3fn', 'uint2', 'complex128'] as DataType[])('moves %s elements like the index-by-index reference', async (type) => {
     const x = randomDense(type, [3, 4, 5], rng, 0, 3);
     for (const perm of permutations(3)) {
