@@ -21,19 +21,28 @@ export function tensorTypeOf(tensor: DenseTensor): TensorType {
   return type;
 }
 
-/** What an index knows from its graph alone. */
-interface GraphFacts {
+/** What an index knows from a graph's node list alone. */
+interface NodeFacts {
   readonly producers: ReadonlyMap<string, Node>;
   readonly readers: ReadonlyMap<string, readonly Node[]>;
   readonly implicitReads: ReadonlySet<string>;
+}
+
+/** What an index knows from its graph alone. */
+interface GraphFacts extends NodeFacts {
   readonly outputNames: ReadonlySet<string>;
   readonly inputNames: ReadonlySet<string>;
-  /** The graph's own declarations; outer scope types are looked up where these say nothing. */
-  readonly declared: ReadonlyMap<string, ValueType>;
+  /** Types the graph's inputs and outputs declare. */
+  readonly ioTypes: ReadonlyMap<string, ValueType>;
 }
 
 /** Graphs are immutable and passes index the same graph again and again (every pass, every round). */
 const factsByGraph = new WeakMap<Graph, GraphFacts>();
+/**
+ * Node lists outlive their graphs: a pass that only records types (InferShapes) or rewrites
+ * nothing in a graph's nodes makes a new graph around the same list.
+ */
+const factsByNodes = new WeakMap<readonly Node[], NodeFacts>();
 
 function factsOf(graph: Graph): GraphFacts {
   let facts = factsByGraph.get(graph);
@@ -41,31 +50,39 @@ function factsOf(graph: Graph): GraphFacts {
   return facts;
 }
 
-function collectFacts(graph: Graph): GraphFacts {
+function nodeFactsOf(nodes: readonly Node[]): NodeFacts {
+  let facts = factsByNodes.get(nodes);
+  if (!facts) factsByNodes.set(nodes, (facts = collectNodeFacts(nodes)));
+  return facts;
+}
+
+function collectNodeFacts(nodes: readonly Node[]): NodeFacts {
   const producers = new Map<string, Node>();
   const readers = new Map<string, Node[]>();
   const implicitReads = new Set<string>();
-  for (const node of graph.nodes) {
+  for (const node of nodes) {
     for (const o of node.outputs) if (o) producers.set(o, node);
-    for (const i of new Set(node.inputs)) {
-      if (!i) continue;
+    node.inputs.forEach((i, at) => {
+      // Each reader once, however many of its inputs name the value.
+      if (!i || node.inputs.indexOf(i) !== at) return;
       const list = readers.get(i);
       if (list) list.push(node);
       else readers.set(i, [node]);
-    }
+    });
     if (hasSubgraphs(node)) for (const name of outerScopeReads(node)) implicitReads.add(name);
   }
-  const declared = new Map<string, ValueType>();
-  for (const [name, tensor] of graph.initializers) declared.set(name, tensorTypeOf(tensor));
-  for (const v of [...graph.inputs, ...graph.outputs]) if (v.type) declared.set(v.name, v.type);
-  for (const [name, type] of graph.valueInfo) declared.set(name, type);
+  return { producers, readers, implicitReads };
+}
+
+function collectFacts(graph: Graph): GraphFacts {
+  const ioTypes = new Map<string, ValueType>();
+  for (const v of graph.inputs) if (v.type) ioTypes.set(v.name, v.type);
+  for (const v of graph.outputs) if (v.type) ioTypes.set(v.name, v.type);
   return {
-    producers,
-    readers,
-    implicitReads,
+    ...nodeFactsOf(graph.nodes),
     outputNames: new Set(graph.outputs.map((o) => o.name)),
     inputNames: new Set(graph.inputs.map((i) => i.name)),
-    declared,
+    ioTypes,
   };
 }
 
@@ -75,7 +92,7 @@ export class GraphIndex {
   private readonly implicitReads: ReadonlySet<string>;
   private readonly outputNames: ReadonlySet<string>;
   private readonly inputNames: ReadonlySet<string>;
-  private readonly declared: ReadonlyMap<string, ValueType>;
+  private readonly ioTypes: ReadonlyMap<string, ValueType>;
 
   constructor(readonly graph: Graph, private readonly outerTypes: ReadonlyMap<string, ValueType | undefined> = new Map()) {
     const facts = factsOf(graph);
@@ -84,7 +101,7 @@ export class GraphIndex {
     this.implicitReads = facts.implicitReads;
     this.outputNames = facts.outputNames;
     this.inputNames = facts.inputNames;
-    this.declared = facts.declared;
+    this.ioTypes = facts.ioTypes;
   }
 
   producer(name: string): Node | undefined {
@@ -130,8 +147,13 @@ export class GraphIndex {
     return this.inputNames.has(name) ? undefined : this.graph.initializers.get(name);
   }
 
+  /** The graph's own declarations first (value_info, then inputs and outputs, then initializers), the outer scope's after. */
   type(name: string): ValueType | undefined {
-    return this.declared.get(name) ?? this.outerTypes.get(name);
+    const { graph } = this;
+    const own = graph.valueInfo.get(name) ?? this.ioTypes.get(name);
+    if (own) return own;
+    const initializer = graph.initializers.get(name);
+    return initializer ? tensorTypeOf(initializer) : this.outerTypes.get(name);
   }
 
   tensorType(name: string): TensorType | undefined {

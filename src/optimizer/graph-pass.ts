@@ -6,6 +6,7 @@
 import type { Graph, Model, Node } from '../ir/graph.js';
 import type { ValueType } from '../ir/value-type.js';
 import type { KernelRegistry } from '../kernels/registry.js';
+import type { DenseTensor } from '../tensor/dense-tensor.js';
 import { GraphIndex, tensorTypeOf } from './graph-index.js';
 import { GraphRewrite } from './graph-rewrite.js';
 import type { OptimizerPass, PassContext, PassLevel } from './pass.js';
@@ -18,6 +19,8 @@ export interface GraphScope {
   readonly freeDimensionOverrides: ReadonlyMap<string, number>;
   /** Every value of the enclosing graphs this graph can read, with its type where known. */
   readonly outerTypes: ReadonlyMap<string, ValueType | undefined>;
+  /** The constant (an initializer no feed overrides) an enclosing graph holds under `name`, if any. */
+  outerConstant(name: string): DenseTensor | undefined;
 }
 
 /** The rewritten graph and how many rewrites it took, or undefined when nothing applies. */
@@ -37,27 +40,29 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
     level: spec.level,
     run(model: Model, context: PassContext): Model | 'unchanged' {
       let rewrites = 0;
-      const visit = (graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined>): Graph => {
+      const visit = (graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined>, enclosing: readonly Graph[]): Graph => {
         const scope: GraphScope = {
           registry: context.registry,
           opsets: model.opsetImports,
           freeDimensionOverrides: context.freeDimensionOverrides,
           outerTypes,
+          outerConstant: (name) => constantIn(enclosing, name),
         };
         const result = spec.rewrite(graph, scope);
         const current = result?.graph ?? graph;
         rewrites += result?.rewrites ?? 0;
         if (!holdsSubgraphs(current)) return current;
         const inner = typesVisibleInside(current, outerTypes);
+        const innerEnclosing = [current, ...enclosing];
         let changed = false;
         const nodes = current.nodes.map((node) => {
-          const next = mapSubgraphs(node, (g) => visit(g, inner));
+          const next = mapSubgraphs(node, (g) => visit(g, inner, innerEnclosing));
           changed ||= next !== node;
           return next;
         });
         return changed ? { ...current, nodes } : current;
       };
-      const graph = visit(model.graph, NO_OUTER_SCOPE);
+      const graph = visit(model.graph, NO_OUTER_SCOPE, []);
       if (graph === model.graph) return 'unchanged';
       context.fired(rewrites);
       const domain = spec.addsDomain;
@@ -68,6 +73,21 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
 }
 
 const NO_OUTER_SCOPE: ReadonlyMap<string, ValueType | undefined> = new Map();
+
+/**
+ * What `name` holds in the innermost of `graphs` (innermost first) that defines it: its
+ * initializer, or nothing where that graph computes it or takes it as an input (a feed may
+ * override an initializer listed as one).
+ */
+function constantIn(graphs: readonly Graph[], name: string): DenseTensor | undefined {
+  for (const graph of graphs) {
+    const index = new GraphIndex(graph);
+    if (index.producer(name) || index.isGraphInput(name)) return undefined;
+    const tensor = graph.initializers.get(name);
+    if (tensor) return tensor;
+  }
+  return undefined;
+}
 
 const subgraphPresence = new WeakMap<Graph, boolean>();
 

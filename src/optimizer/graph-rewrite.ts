@@ -88,15 +88,22 @@ export class GraphRewrite {
       if (this.removed.has(node)) continue;
       for (const n of this.replaced.get(node) ?? [node]) nodes.push(this.renamed(n, target));
     }
-    const initializers = new Map([...this.graph.initializers].filter(([name]) => !this.dropped.has(name)));
-    for (const [name, tensor] of this.added) initializers.set(name, tensor);
-    const produced = new Set(nodes.flatMap((n) => n.outputs));
+    const produced = new Set<string>();
+    for (const n of nodes) for (const o of n.outputs) produced.add(o);
     const valueInfo = new Map<string, ValueType>();
     for (const [name, type] of this.graph.valueInfo) {
       const to = target(name);
       if (produced.has(to) && !valueInfo.has(to)) valueInfo.set(to, type);
     }
-    return { ...this.graph, nodes, initializers, valueInfo };
+    return { ...this.graph, nodes, initializers: this.initializers(), valueInfo };
+  }
+
+  /** The graph's own map when no initializer comes or goes: maps are never modified, only replaced. */
+  private initializers(): ReadonlyMap<string, DenseTensor> {
+    if (this.added.size === 0 && this.dropped.size === 0) return this.graph.initializers;
+    const initializers = new Map([...this.graph.initializers].filter(([name]) => !this.dropped.has(name)));
+    for (const [name, tensor] of this.added) initializers.set(name, tensor);
+    return initializers;
   }
 
   /** Follows rename chains (a -> b -> c) to their end. */

@@ -40,7 +40,11 @@ export function stringAttributeOf(value: string): Attribute {
 /** A tensor's elements as numbers (int64 through Number, encoded floats decoded); undefined for strings. */
 export function numbersOf(tensor: DenseTensor): number[] | undefined {
   if (tensor.type === 'string' || tensor.type === 'complex64' || tensor.type === 'complex128') return undefined;
-  return Array.from(computeValues(tensor) as ArrayLike<number | bigint>, Number);
+  const values = computeValues(tensor) as ArrayLike<number | bigint>;
+  const numbers = new Array<number>(values.length);
+  // A plain loop: Array.from with a mapping function is several times slower on typed arrays.
+  for (let i = 0; i < values.length; i++) numbers[i] = Number(values[i]);
+  return numbers;
 }
 
 /** The elements of input `i` when it is a constant (an omitted input gives undefined). */

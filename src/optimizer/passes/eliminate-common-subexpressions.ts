@@ -97,6 +97,17 @@ function nodeKey(node: Node, inputs: readonly string[]): string | undefined {
   return JSON.stringify([node.domain, node.opType, inputs, outputs]) + attrs;
 }
 
+/** Keys of nodes read on their own inputs: nodes are immutable and the pass meets most of them every round. */
+const ownInputKeys = new WeakMap<Node, string | null>();
+
+function keyOn(node: Node, alias: ReadonlyMap<string, string>): string | undefined {
+  const inputs = alias.size === 0 ? node.inputs : node.inputs.map((i) => alias.get(i) ?? i);
+  if (inputs.some((name, i) => name !== node.inputs[i])) return nodeKey(node, inputs);
+  let key = ownInputKeys.get(node);
+  if (key === undefined) ownInputKeys.set(node, (key = nodeKey(node, node.inputs) ?? null));
+  return key ?? undefined;
+}
+
 export const eliminateCommonSubexpressions = graphPass({
   name: 'EliminateCommonSubexpressions',
   level: 'basic',
@@ -106,7 +117,7 @@ export const eliminateCommonSubexpressions = graphPass({
     const alias = new Map<string, string>();
     return nodeRewriter((node, index, rewrite) => {
       if (node.outputs.length === 0) return false;
-      const key = nodeKey(node, node.inputs.map((i) => alias.get(i) ?? i));
+      const key = keyOn(node, alias);
       if (key === undefined) return false;
       const first = seen.get(key);
       if (!first || node.outputs.some((o) => o !== '' && index.isGraphOutput(o))) {

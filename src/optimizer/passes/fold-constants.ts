@@ -1,7 +1,8 @@
 /**
- * Constant folding through the kernels: a node whose inputs are all constants is run once by
- * its kernel from the registry and its outputs become initializers. So are Shape and Size of
- * values whose shape inference knows statically. Never folded: random ops, nodes with
+ * Constant folding through the kernels: a node whose inputs are all constants (its graph's own
+ * or, in a subgraph, an enclosing graph's) is run once by its kernel from the registry and its
+ * outputs become initializers of its graph. So are Shape and Size of values whose shape
+ * inference knows statically. Never folded: random ops, nodes with
  * subgraphs, nodes producing a graph output (the graph would lose the node that names it),
  * DequantizeLinear (folding would expand quantized weights to floats), and nodes whose
  * outputs would grow the model by more than MAX_GROWTH elements.
@@ -11,7 +12,7 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { evaluateNode } from '../evaluate-node.js';
 import type { GraphIndex } from '../graph-index.js';
-import { graphPass, nodeRewriter } from '../graph-pass.js';
+import { graphPass, nodeRewriter, type GraphScope } from '../graph-pass.js';
 import { NONDETERMINISTIC_OPS } from '../nondeterministic-ops.js';
 import { shapeRange } from '../shapes/shape-values.js';
 import { hasSubgraphs } from '../../ir/subgraphs.js';
@@ -29,6 +30,11 @@ function foldFromShape(node: Node, index: GraphIndex): DenseTensor | undefined {
   return new DenseTensor('int64', [dims.length], BigInt64Array.from(dims, BigInt));
 }
 
+/** A constant of an enclosing graph, where this graph does not define `name` itself. */
+function outerConstant(name: string, index: GraphIndex, scope: GraphScope): DenseTensor | undefined {
+  return index.producer(name) || index.isGraphInput(name) || index.graph.initializers.has(name) ? undefined : scope.outerConstant(name);
+}
+
 export const foldConstants = graphPass({
   name: 'FoldConstants',
   level: 'basic',
@@ -43,7 +49,7 @@ export const foldConstants = graphPass({
       if (fromShape) {
         outputs = [fromShape];
       } else {
-        const inputs = node.inputs.map((name) => (name ? folded.get(name) ?? index.constant(name) : undefined));
+        const inputs = node.inputs.map((name) => (name ? folded.get(name) ?? index.constant(name) ?? outerConstant(name, index, scope) : undefined));
         if (node.inputs.some((name, i) => name !== '' && inputs[i] === undefined)) return false;
         outputs = evaluateNode(node, inputs, scope.registry, scope.opsets.get(node.domain) ?? 1);
         const grown = (outputs ?? []).reduce((n, t) => n + (t?.size ?? 0), 0) - inputs.reduce((n, t) => n + (t?.size ?? 0), 0);

@@ -48,14 +48,48 @@ function mergeTypes(inferred: TensorType | undefined, declared: ValueType | unde
   return { kind: 'tensor', elementType: inferred.elementType ?? declared.elementType, shape };
 }
 
+/** Per tensor: tensors are immutable, and one array per tensor lets the node memo below compare by identity. */
+const constantElements = new WeakMap<DenseTensor, Dim[] | null>();
+
 function elementsOfConstant(tensor: DenseTensor): Dim[] | undefined {
-  return INTEGER_TYPES.has(tensor.type) && tensor.rank <= 1 && tensor.size <= MAX_TRACKED_ELEMENTS ? numbersOf(tensor) : undefined;
+  let elements = constantElements.get(tensor);
+  if (elements === undefined) {
+    const tracked = INTEGER_TYPES.has(tensor.type) && tensor.rank <= 1 && tensor.size <= MAX_TRACKED_ELEMENTS;
+    constantElements.set(tensor, (elements = (tracked ? numbersOf(tensor) : undefined) ?? null));
+  }
+  return elements ?? undefined;
 }
 
 function sameType(a: ValueType | undefined, b: ValueType | undefined): boolean {
+  if (a === b) return true;
   if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return JSON.stringify(a) === JSON.stringify(b);
   if (a.elementType !== b.elementType || (a.shape === undefined) !== (b.shape === undefined)) return false;
   return !a.shape || (a.shape.length === b.shape?.length && a.shape.every((d, i) => d === b.shape?.[i]));
+}
+
+/** What a node's rule (or its Constant value) gave for one set of inputs. */
+interface NodeInference {
+  readonly opset: number;
+  readonly inputs: readonly ShapeInput[];
+  readonly inferred: readonly (TensorType | undefined)[];
+  readonly constant: DenseTensor | undefined;
+  /** The first output's elements; absent until asked for. */
+  elements?: Dim[] | null;
+}
+
+/**
+ * The last inference per node. Nodes are immutable and InferShapes runs every round over
+ * graphs that mostly did not change; a node whose inputs are the very same objects as last
+ * time gets the same results back, which keeps types identical downstream as well.
+ */
+const inferences = new WeakMap<Node, NodeInference>();
+
+function sameInputs(a: readonly ShapeInput[], b: readonly ShapeInput[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].type !== b[i].type || a[i].value !== b[i].value || a[i].elements !== b[i].elements) return false;
+  }
+  return true;
 }
 
 class ShapeWalk {
@@ -67,12 +101,12 @@ class ShapeWalk {
 
   input(name: string): ShapeInput {
     if (!name) return NOTHING;
-    const type = this.types.get(name);
+    const type = this.types.has(name) ? this.types.get(name) : this.bind(this.scope.outerTypes.get(name));
     return { type: type?.kind === 'tensor' ? type : undefined, value: this.constants.get(name), elements: this.elements.get(name) };
   }
 
+  /** The graph's own inputs and initializers; outer-scope types are looked up as inputs need them. */
   seed(inputs: readonly ValueInfo[]): void {
-    for (const [name, type] of this.scope.outerTypes) this.types.set(name, this.bind(type));
     const fed = new Set(inputs.map((i) => i.name));
     for (const input of inputs) this.types.set(input.name, this.bind(input.type));
     for (const [name, tensor] of this.graph.initializers) {
@@ -91,29 +125,43 @@ class ShapeWalk {
   visit(node: Node): void {
     const opset = this.scope.opsets.get(node.domain) ?? 1;
     const inputs = node.inputs.map((name) => this.input(name));
-    let inferred: readonly (TensorType | undefined)[] = [];
-    if (node.opType === 'Constant' && node.domain === '') {
-      const value = evaluateNode(node, [], this.scope.registry, opset)?.[0];
-      if (value) {
-        this.constants.set(node.outputs[0], value);
-        inferred = [tensorTypeOf(value)];
-      }
-    } else {
-      try {
-        inferred = RULES.get(`${node.domain}:${node.opType}`)?.(node, inputs, opset) ?? [];
-      } catch {
-        // A node a rule cannot make sense of is invalid; its kernel will say why when it runs.
-      }
+    let inference = inferences.get(node);
+    if (!inference || inference.opset !== opset || !sameInputs(inference.inputs, inputs)) {
+      inference = this.infer(node, inputs, opset);
+      inferences.set(node, inference);
     }
+    const { inferred, constant } = inference;
+    if (constant) this.constants.set(node.outputs[0], constant);
     node.outputs.forEach((name, i) => {
-      if (name) this.types.set(name, mergeTypes(inferred[i], this.bind(this.graph.valueInfo.get(name))));
+      if (!name) return;
+      const declared = this.bind(this.graph.valueInfo.get(name));
+      const merged = mergeTypes(inferred[i], declared);
+      // The declared object where nothing changed, so types stay identical from round to round.
+      this.types.set(name, declared && sameType(merged, declared) ? declared : merged);
     });
     const out = node.outputs[0];
     const outType = out ? this.types.get(out) : undefined;
-    const constant = out ? this.constants.get(out) : undefined;
-    const elements = constant ? elementsOfConstant(constant) : outType?.kind === 'tensor' && INTEGER_TYPES.has(outType.elementType ?? '')
-      ? elementsOfOutput(node, inputs, opset) : undefined;
+    let elements: Dim[] | undefined;
+    if (constant) elements = elementsOfConstant(constant);
+    else if (outType?.kind === 'tensor' && INTEGER_TYPES.has(outType.elementType ?? '')) {
+      if (inference.elements === undefined) inference.elements = elementsOfOutput(node, inputs, opset) ?? null;
+      elements = inference.elements ?? undefined;
+    }
     if (elements) this.elements.set(out, elements);
+  }
+
+  private infer(node: Node, inputs: readonly ShapeInput[], opset: number): NodeInference {
+    if (node.opType === 'Constant' && node.domain === '') {
+      const value = evaluateNode(node, [], this.scope.registry, opset)?.[0];
+      return { opset, inputs, inferred: value ? [tensorTypeOf(value)] : [], constant: value };
+    }
+    let inferred: readonly (TensorType | undefined)[] = [];
+    try {
+      inferred = RULES.get(`${node.domain}:${node.opType}`)?.(node, inputs, opset) ?? [];
+    } catch {
+      // A node a rule cannot make sense of is invalid; its kernel will say why when it runs.
+    }
+    return { opset, inputs, inferred, constant: undefined };
   }
 }
 
