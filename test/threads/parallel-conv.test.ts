@@ -1,13 +1,15 @@
 /**
  * The parallel convolution against the one-thread WebAssembly Conv: bit-identical Y for every
- * kernel (implicit GEMM cut by rows and by positions, Winograd F(2x2) and F(4x4) cut by tiles,
- * depthwise cut by channels) on odd sizes, groups, strides, pads, residuals and activations;
- * and a helper that dies holding its range costing time, never a hang or a wrong result.
+ * kernel (implicit GEMM cut by rows and by positions, Winograd F(2x2) and F(4x4) cut by tiles
+ * and by output channels, depthwise cut by channels) on odd sizes, groups, strides, pads,
+ * residuals and activations; and a helper that dies holding its range costing time, never a
+ * hang or a wrong result.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
 import { closeIntraOpThreads, provideIntraOpThreads, withIntraOpThreads } from '../../src/backends/threads/intra-op.js';
 import type { ConvActivation } from '../../src/backends/wasm/conv-activation.js';
+import { RangeKernel } from '../../src/backends/wasm/conv-ranges.js';
 import { instantiateConv } from '../../src/backends/wasm/conv-module.js';
 import { WasmConv, wasmConv2dF32, wasmConvVariant, type ConvWeightCache, type WasmConvOperands } from '../../src/backends/wasm/wasm-conv.js';
 import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
@@ -47,6 +49,8 @@ interface Case {
   readonly pads?: readonly number[];
   readonly residual?: boolean;
   readonly activation?: ConvActivation;
+  /** The kernel every cut call must run, where the case is there to test one. */
+  readonly cut?: RangeKernel;
 }
 
 function windowOf(c: Case): SlidingWindow {
@@ -94,9 +98,10 @@ const CASES: readonly Case[] = [
   { name: '1x1 cut by positions', batch: 2, group: 1, inPerGroup: 67, outPerGroup: 45, spatial: [61, 59], kernel: [1, 1], residual: true },
   { name: '3x3 stride 2, padded, 2 groups', batch: 1, group: 2, inPerGroup: 24, outPerGroup: 37, spatial: [41, 37], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 0, 1], residual: true, activation: relu },
   { name: '1-D, dilated', batch: 1, group: 1, inPerGroup: 53, outPerGroup: 61, spatial: [701], kernel: [5], dilations: [2], pads: [3, 1] },
-  { name: 'Winograd F(2x2)', batch: 1, group: 1, inPerGroup: 64, outPerGroup: 67, spatial: [19, 17], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu },
-  { name: 'Winograd F(2x2), few tiles', batch: 1, group: 1, inPerGroup: 256, outPerGroup: 251, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1] },
-  { name: 'Winograd F(4x4)', batch: 2, group: 1, inPerGroup: 48, outPerGroup: 53, spatial: [29, 23], kernel: [3, 3], pads: [1, 0, 1, 2], activation: { kind: 'LeakyRelu', alpha: 0.1 } },
+  { name: 'Winograd F(2x2) cut by tiles', batch: 1, group: 1, inPerGroup: 30, outPerGroup: 31, spatial: [40, 39], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winograd },
+  { name: 'Winograd F(2x2) cut by channels (few tiles)', batch: 1, group: 1, inPerGroup: 256, outPerGroup: 251, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], cut: RangeKernel.winogradRows },
+  { name: 'Winograd F(4x4) cut by tiles', batch: 2, group: 1, inPerGroup: 36, outPerGroup: 33, spatial: [41, 39], kernel: [3, 3], pads: [1, 0, 1, 2], activation: { kind: 'LeakyRelu', alpha: 0.1 }, cut: RangeKernel.winograd },
+  { name: 'Winograd F(4x4) cut by channels', batch: 2, group: 1, inPerGroup: 128, outPerGroup: 67, spatial: [14, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winogradRows },
   { name: 'depthwise 5x5 dilated, with Z', batch: 1, group: 97, inPerGroup: 1, outPerGroup: 2, spatial: [57, 45], kernel: [5, 5], dilations: [2, 2], pads: [4, 4, 4, 4], residual: true, activation: relu },
   { name: 'depthwise 3x3 stride 2', batch: 2, group: 193, inPerGroup: 1, outPerGroup: 1, spatial: [113, 111], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
 ];
@@ -123,6 +128,7 @@ describe('parallel f32 Conv', () => {
         expectBitIdentical(actual.y as Float32Array, expected.y as Float32Array, `${c.name}, ${threads} threads`);
         expect(run.mock.calls.length, 'calls cut into ranges').toBeGreaterThan(0);
         expect(run.mock.calls.every(([, ranges]) => ranges.length <= threads)).toBe(true);
+        if (c.cut) expect(run.mock.calls.every(([call]) => call.kernel === c.cut), 'the kernel cut').toBe(true);
         const again = withFreshY(op);
         expect(conv.conv2dF32(again, win, cache)).toBe(true);
         expectBitIdentical(again.y as Float32Array, expected.y as Float32Array, `${c.name}, ${threads} threads, cached W`);

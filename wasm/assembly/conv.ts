@@ -16,5 +16,5 @@ export { setThreadScratch, threadScratchBytes } from './thread-scratch';
 export { fillTapOffsets, imageSlack } from './patch-pack';
 export { convImage, packWeights, packedPatchesLength, packedWeightsLength } from './implicit-gemm';
 export { depthwise } from './depthwise';
-export { tileCount, winogradImage, winogradScratchLength, winogradWeights, winogradWeightsLength } from './winograd';
+export { tileCount, winogradImage, winogradScratchLength, winogradWeights, winogradWeightsLength, winogradWeightsScratchLength } from './winograd';
 export { averagePool, maxPool, poolScratchLength } from './pool';

@@ -25,10 +25,15 @@ export function packedWeightsLength(groups: i32, m: i32, k: i32): i32 {
  * within the block, so any MC rows of a block are contiguous.
  */
 export function packWeights(w: usize, groups: i32, m: i32, k: i32, out: usize): void {
+  packGroups(w, m * k, groups, m, k, out);
+}
+
+/** As packWeights, with group g of W at w + g * groupStride floats. */
+export function packGroups(w: usize, groupStride: i32, groups: i32, m: i32, k: i32, out: usize): void {
   const mPad = roundUp(m, MR);
   for (let g = 0; g < groups; g++) {
     for (let pc = 0; pc < k; pc += KC) {
-      packA(w + bytes(g * m * k), k, false, 0, m, pc, min(KC, k - pc), out + bytes(g * mPad * k + pc * mPad));
+      packA(w + bytes(g * groupStride), k, false, 0, m, pc, min(KC, k - pc), out + bytes(g * mPad * k + pc * mPad));
     }
   }
 }

@@ -115,14 +115,14 @@ function transformOne(at: usize, dst: usize, stride: usize): void {
   store<f32>(at + stride * 3, f32x4.extract_lane(v, 3));
 }
 
-/** Y = A^T M A for tiles t0..t0+count of every output channel, bias, residual and activation applied. */
+/** Y = A^T M A for tiles t0..t0+count of output channels [m0, m1), bias, residual and activation applied. */
 export function transformOutput2(
-  products: usize, m: i32, mPad: i32, nt: i32, t0: i32, count: i32, bias: usize, y: usize, act: i32, accumulate: bool,
+  products: usize, m0: i32, m1: i32, mPad: i32, nt: i32, t0: i32, count: i32, bias: usize, y: usize, act: i32, accumulate: bool,
 ): void {
   const tilesW = (outW + 1) >> 1;
   const stride = bytes(spaced(mPad * nt));
   const planeBytes = bytes(outH * outW);
-  for (let o = 0; o < m; o++) {
+  for (let o = m0; o < m1; o++) {
     const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + bytes(o)));
     const src = products + bytes(o * nt);
     const dst = y + <usize>o * planeBytes;

@@ -16,7 +16,7 @@
  * `accumulate`), applies the activation and stores Y.
  */
 import { ACT_NONE } from './epilogue';
-import { packWeights } from './implicit-gemm';
+import { packGroups } from './implicit-gemm';
 import { KC, MC, MR, NR, bytes, roundUp } from './layout';
 import { microKernel } from './micro-kernel';
 import { spaced } from './winograd-blocks';
@@ -55,14 +55,29 @@ export function winogradWeightsLength(c: i32, m: i32, tile: i32): i32 {
 }
 
 /**
+ * Floats between the starts of two positions' matrices in winogradWeights' scratch: m * c and a
+ * cache line. Every kernel stores one value into each position's matrix; with power-of-two
+ * channel counts, matrices exactly m * c apart would put all 16 or 36 of those stores in the
+ * same cache sets: F(4x4)'s weights for 256 channels took 4 times as long to prepare.
+ */
+@inline function scratchStride(c: i32, m: i32): i32 {
+  return m * c + 16;
+}
+
+/** Floats of scratch winogradWeights needs. */
+export function winogradWeightsScratchLength(c: i32, m: i32, tile: i32): i32 {
+  return positionsOf(tile) * scratchStride(c, m);
+}
+
+/**
  * U = G g G^T of each of the m x c 3x3 kernels of w ([m, c, 3, 3]), computed in doubles, as one
- * m x c matrix per position in `scratch` (positions * m * c floats), then packed like
- * packWeights' groups at out.
+ * m x c matrix per position in `scratch` (winogradWeightsScratchLength floats), then packed
+ * like packWeights' groups at out.
  */
 export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: usize, tile: i32): void {
   const n = tile + 2;
   const g = tile == 2 ? G2 : G4;
-  const position = bytes(m * c);
+  const position = bytes(scratchStride(c, m));
   for (let o = 0; o < m; o++) {
     for (let i = 0; i < c; i++) {
       const kernel = w + bytes((o * c + i) * 9);
@@ -78,7 +93,7 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
       }
     }
   }
-  packWeights(scratch, n * n, m, c, out);
+  packGroups(scratch, scratchStride(c, m), n * n, m, c, out);
 }
 
 /** (G g)[r][col] for the 3x3 kernel at `kernel` and G (n x 3 doubles) at g. */
@@ -94,12 +109,15 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
  * 2) x (tile * tile columns + 2) so every tile's block lies inside; u from winogradWeights (same
  * tile), bias (0 for none) one per output channel; Y (m planes of outH x outW) at y; scratch of
  * winogradScratchLength(c, m, tile) floats. Only tiles [first, last) (row-major over the output)
- * are computed: each tile's column of every product is summed alone, so threads that share the
- * tiles out get the one-thread result bit for bit.
+ * of output channels [m0, m1) are computed, m0 a multiple of MR: each tile's column of every
+ * product is summed alone, and every MR rows of it by the same micro-kernel call, so threads
+ * that share the tiles or the channels out get the one-thread result bit for bit. (Sharing
+ * channels, each thread transforms the whole input and reads only its rows of U: the cut for
+ * few tiles and many channels, where U outweighs the input.)
  */
 export function winogradImage(
   x: usize, c: i32, m: i32, u: usize, bias: usize, y: usize, scratch: usize, act: i32, accumulate: bool, tile: i32,
-  first: i32, last: i32,
+  first: i32, last: i32, m0: i32, m1: i32,
 ): void {
   const tiles = last - first;
   const most = blockTiles(c, m, tile);
@@ -114,14 +132,14 @@ export function winogradImage(
     const products = scratch + bytes(positions * spaced(c * nt));
     if (tile == 2) transformInput2(x, c, t0, count, nt, scratch);
     else transformInput4(x, c, t0, count, nt, scratch);
-    multiply(u, scratch, c, m, mPad, nt, positions, products);
-    if (tile == 2) transformOutput2(products, m, mPad, nt, t0, count, bias, y, act, accumulate);
-    else transformOutput4(products, m, mPad, nt, t0, count, bias, y, act, accumulate);
+    multiply(u, scratch, c, m0, m1, mPad, nt, positions, products);
+    if (tile == 2) transformOutput2(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
+    else transformOutput4(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
   }
 }
 
-/** M_xi = U_xi V_xi for every position: mPad x nt each, ld nt, every tile a full MR x NR one. */
-function multiply(u: usize, v: usize, c: i32, m: i32, mPad: i32, nt: i32, positions: i32, products: usize): void {
+/** Rows [m0, m1) of M_xi = U_xi V_xi for every position: mPad x nt each, ld nt, every tile a full MR x NR one. */
+function multiply(u: usize, v: usize, c: i32, m0: i32, m1: i32, mPad: i32, nt: i32, positions: i32, products: usize): void {
   for (let xi = 0; xi < positions; xi++) {
     const a = u + bytes(xi * mPad * c);
     const b = v + bytes(xi * spaced(c * nt));
@@ -131,8 +149,8 @@ function multiply(u: usize, v: usize, c: i32, m: i32, mPad: i32, nt: i32, positi
       const beta: f32 = pc == 0 ? 0 : 1;
       const aBlock = a + bytes(pc * mPad);
       const bBlock = b + bytes(pc * nt);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = m0; ic < m1; ic += MC) {
+        const mc = min(MC, m1 - ic);
         for (let jr = 0; jr < nt; jr += NR) {
           const bPanel = bBlock + bytes(jr * kc);
           for (let ir = 0; ir < mc; ir += MR) {

@@ -33,12 +33,13 @@ export interface ConvExports {
   ): void;
   addResidual(y: number, z: number, count: number, act: number): void;
   winogradWeightsLength(c: number, m: number, tile: number): number;
+  winogradWeightsScratchLength(c: number, m: number, tile: number): number;
   winogradWeights(w: number, c: number, m: number, scratch: number, out: number, tile: number): void;
   winogradScratchLength(c: number, m: number, tile: number): number;
   tileCount(tile: number): number;
   winogradImage(
     x: number, c: number, m: number, u: number, bias: number, y: number, scratch: number, act: number, accumulate: number, tile: number,
-    first: number, last: number,
+    first: number, last: number, m0: number, m1: number,
   ): void;
   depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
   poolScratchLength(): number;

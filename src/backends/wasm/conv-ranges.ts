@@ -19,6 +19,8 @@ export const RangeKernel = {
   winograd: 3,
   /** Depthwise, cut into input channels. */
   depthwise: 4,
+  /** Winograd, cut into output channels: units of MR. */
+  winogradRows: 5,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -35,7 +37,7 @@ export interface RangeCall {
   readonly beta: number;
   /**
    * implicit GEMM: x, groups, channels, m, packed W, taps, bias, y, act, accumulate;
-   * Winograd: x, c, m, u, bias, y, act, accumulate, tile;
+   * Winograd: x, c, m, u, bias, y, act, accumulate, tile, tiles;
    * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it.
    */
   readonly args: readonly number[];
@@ -76,7 +78,10 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       exports.convImage(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], scratch, a[8], a[9], 0, a[3], start, end);
       return;
     case RangeKernel.winograd:
-      exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end);
+      exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end, 0, a[2]);
+      return;
+    case RangeKernel.winogradRows:
+      exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], 0, a[9], start, end);
       return;
     case RangeKernel.depthwise:
       runDepthwise(exports, call, start, end);

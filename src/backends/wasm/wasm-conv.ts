@@ -1,12 +1,14 @@
 /**
  * Float32 1-D and 2-D convolution on the conv WebAssembly module (wasm/assembly/conv.ts): the
  * whole Conv, im2col included, runs in the module's memory, so the only JavaScript work is
- * copying W, the bias and each image in and each output out (plain memcpy).
+ * copying the bias and each image in and each output out (plain memcpy).
  *
- * Per call: W is packed once (or, for depthwise groups, copied as is), then per image the
- * image is copied in, padded inside the module where windows reach past it, and convolved:
- * depthwise groups (one input channel and few output channels each) by a direct SIMD kernel,
- * 3x3 stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), every other group by the
+ * A constant W is prepared once per instance (packed into the implicit GEMM's panels,
+ * transformed for Winograd, or, for depthwise groups, copied as is) and stays in the module's
+ * memory (resident-conv-weights.ts); any other W is prepared per call. Per image the image is
+ * copied in, padded inside the module where windows reach past it, and convolved: depthwise
+ * groups (one input channel and few output channels each) by a direct SIMD kernel, 3x3
+ * stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), every other group by the
  * implicit GEMM, which packs the column matrix straight from the image. Bias, residual and
  * activation are applied as the output is stored.
  *
@@ -20,9 +22,10 @@ import type { FloatArray } from '../../kernels/linalg/gemm-core.js';
 import { activationCode, type ConvActivation } from './conv-activation.js';
 import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
 import { cutRanges, RangeKernel, runRange, windowArguments, type OutputRange, type RangeCall } from './conv-ranges.js';
-import { LinearMemory } from './linear-memory.js';
 import { MR, NR } from './micro-tile.js';
 import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
+import { ResidentConvWeights } from './resident-conv-weights.js';
+import { WasmHeap } from './wasm-heap.js';
 import type { SimdVariant } from './wasm-instance.js';
 
 export interface WasmConvOperands {
@@ -44,50 +47,37 @@ export interface WasmConvOperands {
   readonly activation?: ConvActivation;
 }
 
-/** W packed once, for a constant W, in the implicit GEMM's panel layout. */
-export interface PackedConvWeights {
-  readonly group: number;
-  readonly outPerGroup: number;
-  /** inPerGroup times the kernel's taps. */
-  readonly depth: number;
-  readonly panels: Float32Array;
-}
-
-/** W of a 3x3 convolution transformed by winogradWeights for one tile size, for the Winograd path. */
-export interface WinogradWeights {
-  readonly inPerGroup: number;
-  readonly outPerGroup: number;
-  readonly tile: WinogradTile;
-  readonly transformed: Float32Array;
-}
-
 /** The output tile of Winograd F(tile x tile, 3x3). */
 export type WinogradTile = 2 | 4;
 
 /**
- * F(4x4, 3x3) where the image is wide and tall enough for its 4x4 tiles to waste little at the
- * edges and the products are large enough to pay for its larger transforms; F(2x2, 3x3) below
- * that. Measured on one core (resnet-like layers): F(4x4) is 1.3x F(2x2) at 56x56 and 64
- * channels, 1.2x at 28x28 and 128, 0.8x at 12x12 and 64, 0.9x at 56x56 and 16. At 14x14 and 256
- * it gains 1.1x, too little for its transformed W, 36/16 the size of F(2x2)'s, to be kept.
+ * F(4x4, 3x3) where its products come to at most F4_MAX_PRODUCTS of F(2x2, 3x3)'s and there are
+ * channels enough to pay for its larger transforms; F(2x2, 3x3) otherwise. Products count
+ * (tile + 2)^2 positions per tile over whole blocks of NR tiles, as winogradImage computes them,
+ * so images whose F(4x4) tiles leave most of a block empty (7x7, 10x10, 12x12) stay on F(2x2).
+ * Measured on one core with W kept in memory: at 14x14 F(4x4) takes 0.53x the time of F(2x2)
+ * at 512 channels, 0.68x at 256, 0.73x at 64; at 16x16 and 64, 0.69x; at 19x19 and 64, 0.9x;
+ * at 12x12 and 256, 1.0x; at 7x7 and 512, 1.13x; at 10x10 and 256, 1.5x.
  */
 export function winogradTile(plane: PlaneWindow, op: Pick<WasmConvOperands, 'inPerGroup' | 'outPerGroup'>): WinogradTile {
-  const wide = plane.outH >= WINOGRAD_F4_MIN_SIDE && plane.outW >= WINOGRAD_F4_MIN_SIDE;
-  return wide && op.inPerGroup >= WINOGRAD_F4_MIN_CHANNELS && op.outPerGroup >= WINOGRAD_F4_MIN_CHANNELS ? 4 : 2;
+  if (op.inPerGroup < WINOGRAD_F4_MIN_CHANNELS || op.outPerGroup < WINOGRAD_F4_MIN_CHANNELS) return 2;
+  const products = (tile: WinogradTile): number => {
+    const tiles = Math.ceil(plane.outH / tile) * Math.ceil(plane.outW / tile);
+    return (tile + 2) ** 2 * Math.ceil(tiles / NR) * NR;
+  };
+  return products(4) <= F4_MAX_PRODUCTS * products(2) ? 4 : 2;
 }
 
-const WINOGRAD_F4_MIN_SIDE = 20;
+const F4_MAX_PRODUCTS = 0.75;
 const WINOGRAD_F4_MIN_CHANNELS = 32;
 
 /**
- * What the convolution derives from a W that does not change between calls (an initializer):
- * its GEMM panels or its Winograd transform. The caller keeps one per constant W and passes it
- * with every call; the first call that needs a form fills it in, later ones copy it in as is.
+ * What a constant W (an initializer) is known by: the caller keeps one object per constant W
+ * and passes it with every call. Each instance prepares the forms of W it needs (GEMM panels,
+ * Winograd transform, depthwise W) once, in its own memory (resident-conv-weights.ts), and
+ * keeps them while the object lives.
  */
-export interface ConvWeightCache {
-  panels?: PackedConvWeights;
-  winograd?: WinogradWeights;
-}
+export type ConvWeightCache = object;
 
 /**
  * Whether a convolution takes the Winograd path: 3x3, stride 1, no dilation, one group, and
@@ -117,13 +107,20 @@ export interface ConvSplitter {
 /** The conv entry points on one instance of the module, which owns that instance's memory. */
 export class WasmConv {
   private readonly exports: ConvExports;
-  private readonly memory: LinearMemory;
+  private readonly heap: WasmHeap;
+  private readonly resident: ResidentConvWeights;
   readonly variant: SimdVariant;
 
   constructor(module: ConvModule, private readonly splitter?: ConvSplitter) {
     this.exports = module.exports;
     this.variant = module.variant;
-    this.memory = new LinearMemory(module.exports.memory, module.exports.heapBase());
+    this.heap = new WasmHeap(module.exports.memory, module.exports.heapBase());
+    this.resident = new ResidentConvWeights(this.heap);
+  }
+
+  /** Bytes of constant weights this instance keeps in its memory (measurement and tests). */
+  get residentWeightBytes(): number {
+    return this.resident.residentBytes;
   }
 
   /** As wasmConv2dF32, on this instance. */
@@ -134,22 +131,21 @@ export class WasmConv {
     const plane = planeWindow(win);
     if (!plane || op.inPerGroup === 0) return false;
     if (y.length === 0) return true;
-    const { exports, memory } = this;
+    const { exports, heap } = this;
     const channels = op.group * op.inPerGroup;
     const outputs = op.group * op.outPerGroup;
     const k = op.inPerGroup * plane.kernelH * plane.kernelW;
     const imageSize = channels * plane.h * plane.w;
     const outputSize = outputs * plane.outH * plane.outW;
-    if (winogradApplies(plane, op)) return this.winograd(op, plane, cache);
+    if (winogradApplies(plane, op)) return this.winograd(op, w, plane, cache);
     // One input channel and many outputs (a 1-channel image's first layer) is a GEMM with k = taps.
     const depthwise = op.inPerGroup === 1 && op.outPerGroup < DEPTHWISE_MAX_MULTIPLIER;
-    // Depthwise kernels read W as it is; the implicit GEMM packs it here unless the cache has it.
-    let prepacked: PackedConvWeights | undefined;
-    if (cache && !depthwise) {
-      const cached = cache.panels;
-      const fits = cached && cached.group === op.group && cached.outPerGroup === op.outPerGroup && cached.depth === k;
-      prepacked = fits ? cached : (cache.panels = this.packWeights(w, op.group, op.outPerGroup, k));
-    }
+    // Depthwise kernels read W as it is, the implicit GEMM its panels: kept in memory for a constant W, else prepared here.
+    const given = w.subarray(0, outputs * k);
+    const packedLength = depthwise ? 0 : exports.packedWeightsLength(op.group, op.outPerGroup, k);
+    const kept = cache && (depthwise
+      ? this.resident.address(cache, `depthwise ${outputs} ${k}`, given.length, (at) => this.copyInto(given, at))
+      : this.resident.address(cache, `panels ${op.group} ${op.outPerGroup} ${k}`, packedLength, (at) => this.packInto(given, op.group, op.outPerGroup, k, at)));
     setWindow(exports, plane);
     const act = activationCode(op.activation);
     exports.setActivation(act.alpha, act.beta);
@@ -159,9 +155,9 @@ export class WasmConv {
     const positions = plane.outH * plane.outW;
     const parts = this.splitter?.parts(depthwise ? outputSize * plane.kernelH * plane.kernelW : outputs * k * positions) ?? 1;
     const patchesLength = alignedFloats(exports.threadScratchBytes() / 4 + (depthwise ? 0 : exports.packedPatchesLength()));
-    const { offsets: [wAt, packedAt, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt, zAt], end } = memory.layout([
-      prepacked ? 0 : w.length, // W as given
-      depthwise ? 0 : exports.packedWeightsLength(op.group, op.outPerGroup, k), // W packed
+    const offsets = heap.scratch([
+      kept === undefined ? given.length : 0, // W as given
+      kept === undefined ? packedLength : 0, // W packed
       depthwise ? 0 : k, // tap offsets, i32
       bias ? outputs : 0,
       imageSize + slack, // one image as given
@@ -170,48 +166,55 @@ export class WasmConv {
       parts * patchesLength, // a block of packed patches per range
       residualApart ? outputSize : 0, // one image's residual
     ]);
-    if (!memory.reserve(end)) return false;
-    const heap = memory.f32;
-    if (prepacked) heap.set(prepacked.panels, packedAt / 4);
-    else copyFlushed(exports, heap, w, wAt);
-    if (bias) copyFlushed(exports, heap, bias, biasAt);
-    if (!depthwise) {
-      if (!prepacked) exports.packWeights(wAt, op.group, op.outPerGroup, k, packedAt);
-      exports.fillTapOffsets(op.inPerGroup, tapsAt);
+    if (!offsets) return false;
+    const [wScratch, packedScratch, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt, zAt] = offsets;
+    const memory = heap.f32;
+    let wAt = kept ?? wScratch;
+    if (kept === undefined) {
+      copyFlushed(exports, memory, given, wScratch);
+      if (!depthwise) {
+        exports.packWeights(wScratch, op.group, op.outPerGroup, k, packedScratch);
+        wAt = packedScratch;
+      }
     }
+    if (bias) copyFlushed(exports, memory, bias, biasAt);
+    if (!depthwise) exports.fillTapOffsets(op.inPerGroup, tapsAt);
     const image = plane.padded ? paddedAt : xAt;
     const window = windowArguments(plane);
     const scratch = Array.from({ length: parts }, (_, i) => patchesAt + i * patchesLength * 4);
     const biasArg = bias ? biasAt : 0;
     for (let n = 0; n < op.batch; n++) {
-      heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
+      memory.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
       if (plane.padded) exports.padImage(xAt, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
-      if (z) heap.set(z, (residualApart ? zAt : yAt) / 4);
+      if (z) memory.set(z, (residualApart ? zAt : yAt) / 4);
       if (depthwise) {
         const args = [image, channels, op.outPerGroup, wAt, biasArg, yAt, residualApart ? 0 : act.code, residualApart ? zAt : 0, act.code];
         this.runCall({ kernel: RangeKernel.depthwise, window, alpha: act.alpha, beta: act.beta, args }, channels, 1, scratch);
       } else {
-        const args = [image, op.group, op.inPerGroup, op.outPerGroup, packedAt, tapsAt, biasArg, yAt, act.code, z ? 1 : 0];
+        const args = [image, op.group, op.inPerGroup, op.outPerGroup, wAt, tapsAt, biasArg, yAt, act.code, z ? 1 : 0];
         // Cutting rows repeats the patch packing in every range, cutting positions reads all of W in each.
         const byRows = op.outPerGroup >= positions;
         const kernel = byRows ? RangeKernel.implicitGemmRows : RangeKernel.implicitGemmPositions;
         const [total, unit] = byRows ? [op.outPerGroup, MR] : [positions, NR];
         this.runCall({ kernel, window, alpha: act.alpha, beta: act.beta, args }, total, unit, scratch);
       }
-      y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
+      y.set(memory.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
     }
     return true;
   }
 
   /** One group of 3x3 stride-1 convolution by Winograd F(tile x tile, 3x3) (wasm/assembly/winograd.ts). */
-  private winograd(op: WasmConvOperands, plane: PlaneWindow, cache: ConvWeightCache | undefined): boolean {
-    const { x, w, bias, residual, y } = op;
-    const { exports, memory } = this;
+  private winograd(op: WasmConvOperands, w: Float32Array, plane: PlaneWindow, cache: ConvWeightCache | undefined): boolean {
+    const { x, bias, residual, y } = op;
+    const { exports, heap } = this;
     const c = op.inPerGroup, m = op.outPerGroup;
     const tile = winogradTile(plane, op);
     const imageSize = c * plane.h * plane.w;
     const outputSize = m * plane.outH * plane.outW;
+    const given = w.subarray(0, m * c * 9);
+    const transformedLength = exports.winogradWeightsLength(c, m, tile);
+    const kept = cache && this.resident.address(cache, `winograd ${c} ${m} ${tile}`, transformedLength, (at) => this.transformInto(given, c, m, tile, at));
     // Planes of whole tiles: every tile x tile output block reads the (tile + 2)^2 block under it.
     const planeH = tile * Math.ceil(plane.outH / tile) + 2, planeW = tile * Math.ceil(plane.outW / tile) + 2;
     exports.setWindow(planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW);
@@ -220,39 +223,38 @@ export class WasmConv {
     const tiles = exports.tileCount(tile);
     const parts = this.splitter?.parts(c * m * tiles * (tile + 2) ** 2) ?? 1;
     const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + exports.winogradScratchLength(c, m, tile));
-    const cached = cache?.winograd;
-    const fits = cached && cached.inPerGroup === c && cached.outPerGroup === m && cached.tile === tile;
-    const transformed = fits ? cached.transformed : undefined;
-    const transformedLength = exports.winogradWeightsLength(c, m, tile);
-    const { offsets: [wAt, rawAt, uAt, biasAt, xAt, paddedAt, yAt, scratchAt], end } = memory.layout([
-      transformed ? 0 : w.length, // W as given
-      transformed ? 0 : (tile + 2) ** 2 * m * c, // W transformed, before packing
-      transformedLength, // W transformed and packed
+    const offsets = heap.scratch([
+      kept === undefined ? given.length : 0, // W as given
+      kept === undefined ? exports.winogradWeightsScratchLength(c, m, tile) : 0, // W transformed, before packing
+      kept === undefined ? transformedLength : 0, // W transformed and packed
       bias ? m : 0,
       imageSize, // one image as given
       c * planeH * planeW, // the image padded
       outputSize, // one image's output
       parts * scratchLength, // per range
     ]);
-    if (!memory.reserve(end)) return false;
-    const heap = memory.f32;
-    if (transformed) heap.set(transformed, uAt / 4);
-    else {
-      copyFlushed(exports, heap, w, wAt);
-      exports.winogradWeights(wAt, c, m, rawAt, uAt, tile);
-      if (cache) cache.winograd = { inPerGroup: c, outPerGroup: m, tile, transformed: heap.slice(uAt / 4, uAt / 4 + transformedLength) };
+    if (!offsets) return false;
+    const [wAt, rawAt, uScratch, biasAt, xAt, paddedAt, yAt, scratchAt] = offsets;
+    const memory = heap.f32;
+    if (kept === undefined) {
+      copyFlushed(exports, memory, given, wAt);
+      exports.winogradWeights(wAt, c, m, rawAt, uScratch, tile);
     }
-    if (bias) copyFlushed(exports, heap, bias, biasAt);
+    if (bias) copyFlushed(exports, memory, bias, biasAt);
     const window = [planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW];
     const scratch = Array.from({ length: parts }, (_, i) => scratchAt + i * scratchLength * 4);
+    // Cutting tiles reads all of U in every range, cutting channels transforms the whole input in each:
+    // U (m x c per position) against the input (c x tiles per position).
+    const byRows = Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
     for (let n = 0; n < op.batch; n++) {
-      heap.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
+      memory.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
       exports.padImage(xAt, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
-      if (z) heap.set(z, yAt / 4);
-      const args = [paddedAt, c, m, uAt, bias ? biasAt : 0, yAt, act.code, z ? 1 : 0, tile];
-      this.runCall({ kernel: RangeKernel.winograd, window, alpha: act.alpha, beta: act.beta, args }, tiles, 1, scratch);
-      y.set(heap.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
+      if (z) memory.set(z, yAt / 4);
+      const args = [paddedAt, c, m, kept ?? uScratch, bias ? biasAt : 0, yAt, act.code, z ? 1 : 0, tile, tiles];
+      const call = { kernel: byRows ? RangeKernel.winogradRows : RangeKernel.winograd, window, alpha: act.alpha, beta: act.beta, args };
+      this.runCall(call, byRows ? m : tiles, byRows ? MR : 1, scratch);
+      y.set(memory.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
     }
     return true;
   }
@@ -264,17 +266,28 @@ export class WasmConv {
     runRange(this.exports, call, { start: 0, end: total, scratch: scratch[0] });
   }
 
-  /** W ([group * outPerGroup, depth], depth = inPerGroup * kernel taps) as the implicit GEMM's panels, a copy; undefined for an empty W or memory that will not grow. */
-  packWeights(w: Float32Array, group: number, outPerGroup: number, depth: number): PackedConvWeights | undefined {
-    if (outPerGroup === 0 || depth === 0) return undefined;
-    const { exports, memory } = this;
-    const length = exports.packedWeightsLength(group, outPerGroup, depth);
-    const { offsets: [packedAt, wAt], end } = memory.layout([length, group * outPerGroup * depth]);
-    if (!memory.reserve(end)) return undefined;
-    const heap = memory.f32;
-    copyFlushed(exports, heap, w.subarray(0, group * outPerGroup * depth), wAt);
-    exports.packWeights(wAt, group, outPerGroup, depth, packedAt);
-    return { group, outPerGroup, depth, panels: heap.slice(packedAt / 4, packedAt / 4 + length) };
+  /** W as given, subnormals flushed, at `at`. */
+  private copyInto(w: Float32Array, at: number): boolean {
+    copyFlushed(this.exports, this.heap.f32, w, at);
+    return true;
+  }
+
+  /** W ([group * outPerGroup, depth]) as the implicit GEMM's panels at `at`; false where scratch for W will not fit. */
+  private packInto(w: Float32Array, group: number, outPerGroup: number, depth: number, at: number): boolean {
+    const offsets = this.heap.scratch([w.length]);
+    if (!offsets) return false;
+    copyFlushed(this.exports, this.heap.f32, w, offsets[0]);
+    this.exports.packWeights(offsets[0], group, outPerGroup, depth, at);
+    return true;
+  }
+
+  /** W ([m, c, 3, 3]) transformed for Winograd F(tile x tile, 3x3) at `at`; false where scratch for W will not fit. */
+  private transformInto(w: Float32Array, c: number, m: number, tile: WinogradTile, at: number): boolean {
+    const offsets = this.heap.scratch([w.length, this.exports.winogradWeightsScratchLength(c, m, tile)]);
+    if (!offsets) return false;
+    copyFlushed(this.exports, this.heap.f32, w, offsets[0]);
+    this.exports.winogradWeights(offsets[0], c, m, offsets[1], at, tile);
+    return true;
   }
 }
 
@@ -322,7 +335,7 @@ export function wasmConvVariant(): SimdVariant | undefined {
  * bias and residual) are all Float32Arrays; Y is overwritten whole. False, with Y untouched,
  * when it cannot: another element type, 3-D or higher, a W with no input channels, wasm off or
  * not loaded (yet), or memory that will not grow. With a `cache` (one per constant W, see
- * ConvWeightCache), W is packed or transformed on the first call only.
+ * ConvWeightCache), W is prepared on the first call only and read in place after.
  */
 export function wasmConv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
   const conv = sharedConv();

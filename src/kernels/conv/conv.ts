@@ -82,10 +82,11 @@ export function parseConvAttributes(attrs: AttributeReader): ConvAttributes {
 }
 
 /**
- * The wasm convolution's prepared forms of each W tensor seen more than once. Initializers are
- * the same tensor object on every run and never change; a W computed at run time is a new
- * object each time (kernels allocate their outputs, feeds are wrapped per run), so it is seen
- * once, never prepared for a next call, and its entry goes with it.
+ * The key the wasm convolution keeps its prepared forms of a W under (in its own memory, while
+ * the key lives), for each W tensor seen more than once. Initializers are the same tensor
+ * object on every run and never change; a W computed at run time is a new object each time
+ * (kernels allocate their outputs, feeds are wrapped per run), so it is seen once, never
+ * prepared for a next call, and its entry goes with it.
  */
 const weightCaches = new WeakMap<DenseTensor, ConvWeightCache | undefined>();
 

@@ -4,7 +4,7 @@ import { Tensor } from '../../../src/index.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
-import { WasmConv, wasmConv2dF32, wasmConvVariant, winogradApplies, winogradTile, type ConvWeightCache, type WasmConvOperands } from '../../../src/backends/wasm/wasm-conv.js';
+import { WasmConv, wasmConv2dF32, wasmConvVariant, winogradApplies, winogradTile, type ConvWeightCache, type WasmConvOperands, type WinogradTile } from '../../../src/backends/wasm/wasm-conv.js';
 import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { runOnnxts } from '../../support/differential.js';
@@ -281,19 +281,31 @@ for (const variant of variants) {
       }
     });
 
-    it('Winograd F(4x4, 3x3) on images of 20 and more: sizes not multiples of 4, every pad, Z and activation', async () => {
+    it('Winograd F(4x4, 3x3) where it is picked: sizes not multiples of 4, every pad, Z and activation', async () => {
       const rng = new Rng(44);
+      let f4 = 0;
       for (let i = 0; i < 16; i++) {
-        const spatial = [rng.int(18, 33), rng.int(18, 27)];
+        const spatial = [rng.int(11, 33), rng.int(11, 27)];
         const pads = [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
         const c: ConvCase = {
           ...randomCase(rng), spatial, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads, autoPad: 'NOTSET',
           group: 1, inPerGroup: rng.int(32, 45), outPerGroup: rng.int(32, 41),
         };
-        const plane = planeWindow(windowOf(c))!;
-        expect(winogradTile(plane, c), describeCase(c)).toBe(plane.outH >= 20 && plane.outW >= 20 ? 4 : 2);
+        if (winogradTile(planeWindow(windowOf(c))!, c) === 4) f4++;
         await checkCase(kernel, c, rng);
       }
+      expect(f4).toBeGreaterThanOrEqual(10);
+    });
+
+    it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 32 channels', () => {
+      const tileAt = (outH: number, outW: number, channels = 64): WinogradTile => {
+        const c = { spatial: [outH, outW], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET' as const };
+        return winogradTile(planeWindow(windowOf({ ...c, batch: 1, group: 1, inPerGroup: channels, outPerGroup: channels, bias: false }))!, { inPerGroup: channels, outPerGroup: channels });
+      };
+      for (const side of [13, 14, 15, 16, 19, 20, 28, 56, 112]) expect(tileAt(side, side), `${side}x${side}`).toBe(4);
+      for (const side of [3, 7, 10, 11, 12, 17, 18]) expect(tileAt(side, side), `${side}x${side}`).toBe(2);
+      expect(tileAt(2, 100)).toBe(2);
+      expect(tileAt(56, 56, 31)).toBe(2);
     });
 
     it('Winograd crosses its blocks: channels over 256, outputs over 120, tiles over a block', async () => {
@@ -323,12 +335,48 @@ for (const variant of variants) {
         expect(second).toEqual(op.y);
         // The same cache for a convolution with one output channel less: W is prepared again, not misread.
         const fewer = { ...c, outPerGroup: c.outPerGroup - 1 };
-        const fewerOp = { ...op, outPerGroup: fewer.outPerGroup, w: op.w.subarray(0, c.group * fewer.outPerGroup * c.inPerGroup * 9), y: new Float32Array(c.batch * c.group * fewer.outPerGroup * win.grid.reduce((a, b) => a * b, 1)) };
+        const taps = c.kernel.reduce((a, b) => a * b, 1);
+        const fewerOp = { ...op, outPerGroup: fewer.outPerGroup, w: op.w.subarray(0, c.group * fewer.outPerGroup * c.inPerGroup * taps), y: new Float32Array(c.batch * c.group * fewer.outPerGroup * win.grid.reduce((a, b) => a * b, 1)) };
         const fresh = Float32Array.from(fewerOp.y);
         expect(kernel.conv2dF32(fewerOp, win, cache)).toBe(true);
         expect(kernel.conv2dF32({ ...fewerOp, y: fresh }, win)).toBe(true);
         expect(fewerOp.y).toEqual(fresh);
       }
+    });
+
+    it('keeps each constant W in its memory once, bit-identical to preparing it per call, between calls that grow the memory', () => {
+      const rng = new Rng(45);
+      const own = new WasmConv(module!);
+      const shapes = [
+        { group: 3, inPerGroup: 5, outPerGroup: 11 },
+        { group: 7, inPerGroup: 1, outPerGroup: 2 },
+        { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET' as const, spatial: [9, 13], group: 1, inPerGroup: 13, outPerGroup: 9 },
+        { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 0, 1, 1], autoPad: 'NOTSET' as const, spatial: [23, 21], group: 1, inPerGroup: 33, outPerGroup: 35 },
+      ];
+      const layers = shapes.map((overrides) => {
+        const c = randomCase(rng, overrides);
+        const win = windowOf(c);
+        const op = operands(c, win, rng);
+        const expected = Float32Array.from(op.y);
+        expect(own.conv2dF32({ ...op, y: expected }, win), describeCase(c)).toBe(true);
+        return { c, win, op, expected, cache: {} as ConvWeightCache };
+      });
+      expect(own.residentWeightBytes).toBe(0);
+      let kept = 0;
+      for (let round = 0; round < 3; round++) {
+        for (const { c, win, op, expected, cache } of round === 1 ? [...layers].reverse() : layers) {
+          const y = new Float32Array(op.y.length).fill(NaN);
+          expect(own.conv2dF32({ ...op, y }, win, cache), describeCase(c)).toBe(true);
+          expect(y, `${describeCase(c)}, round ${round}`).toEqual(expected);
+        }
+        if (round === 0) kept = own.residentWeightBytes;
+        expect(own.residentWeightBytes, 'weights are prepared on the first round only').toBe(kept);
+        // A large image between rounds: the memory grows, the kept weights stay where they are.
+        const big = randomCase(rng, { spatial: [90 + round, 97], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET', group: 1, inPerGroup: 40, outPerGroup: 6, batch: 1 });
+        const bigWin = windowOf(big);
+        expect(own.conv2dF32(operands(big, bigWin, rng), bigWin), describeCase(big)).toBe(true);
+      }
+      expect(kept).toBeGreaterThan(0);
     });
 
     it('applies each activation within 4 ulps on its own, over [-100, 100], in the direct and the GEMM kernels', () => {
