@@ -7,11 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../src/kernels/default-registry.js';
-import { optimizeModel } from '../../src/optimizer/optimize-model.js';
-import { inlineModelFunctions } from '../../src/plan/inline-functions.js';
 import { standardSuite } from '../../src/tools/bench/standard-suite.js';
 import { MODELS_DIR, readManifest } from '../models/manifest.js';
-import { irOf } from './support.js';
+import { fusionsFired, fusionTableLine } from './fusions-fired.js';
 
 /** Fusions the suite must keep showing, with a model each is known to fire on. */
 const EXPECTED: Readonly<Record<string, string>> = {
@@ -41,11 +39,9 @@ describe('fusions across the standard suite', () => {
     const fired = new Map<string, Map<string, number>>();
     const lines: string[] = [];
     for (const entry of standardSuite(readManifest(), (file) => new Uint8Array(readFileSync(join(MODELS_DIR, file))))) {
-      const model = inlineModelFunctions(irOf(entry.bytes()), registry);
-      const result = optimizeModel(model, { level: 'all', registry });
-      const fusions = [...result.fired].filter(([name]) => !['InferShapes', 'FoldConstants'].includes(name) && !name.startsWith('Eliminate') && !name.startsWith('Remove'));
-      fired.set(entry.name, new Map(fusions));
-      lines.push(`${entry.name.padEnd(26)} ${String(model.graph.nodes.length).padStart(4)} -> ${String(result.model.graph.nodes.length).padStart(4)}  ${fusions.map(([n, c]) => `${n} ${c}`).join(', ')}`);
+      const result = fusionsFired(entry.bytes(), registry);
+      fired.set(entry.name, result.fusions);
+      lines.push(fusionTableLine(entry.name, result));
     }
     console.log(lines.join('\n'));
     for (const [pass, model] of Object.entries(EXPECTED)) expect(fired.get(model)?.get(pass), `${pass} on ${model}`).toBeGreaterThan(0);

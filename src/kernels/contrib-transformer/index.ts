@@ -2,6 +2,7 @@ import type { KernelDefinition } from '../kernel.js';
 import { contribAttentionKernel } from './contrib-attention.js';
 import { embedLayerNormalizationKernel } from './embed-layer-normalization.js';
 import { fusedConvKernel } from './fused-conv.js';
+import { fusedGemmKernel } from './fused-gemm.js';
 import { fusedMatMulKernel } from './fused-matmul.js';
 import { geluKernels } from './gelu-family.js';
 import { groupQueryAttentionKernel } from './group-query-attention.js';
@@ -16,6 +17,7 @@ export const contribTransformerKernels: KernelDefinition[] = [
   ...legacyLayerNormalizationKernels,
   embedLayerNormalizationKernel,
   fusedConvKernel,
+  fusedGemmKernel,
   fusedMatMulKernel,
   contribAttentionKernel,
   multiHeadAttentionKernel,

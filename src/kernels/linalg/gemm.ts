@@ -6,6 +6,7 @@
  * truncates toward zero, as numpy's astype does in the reference implementation.
  */
 import { KernelInputError } from '../../errors/errors.js';
+import type { AttributeReader } from '../attributes.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -16,7 +17,7 @@ import { computeBuffer, computeValues, isBigIntArray, tensorFromCompute, type Co
 import { gemm, type FloatArray } from './gemm-core.js';
 import { integerGemm } from './integer-gemm.js';
 
-interface GemmAttributes {
+export interface GemmAttributes {
   readonly alpha: number;
   readonly beta: number;
   readonly transA: boolean;
@@ -64,7 +65,7 @@ function broadcastC(c: DenseTensor, { m, n }: GemmShape, attrs: GemmAttributes):
 /** Element types whose results the GEMM writes straight into storage from context.allocate. */
 const DIRECT_TYPES: readonly DataType[] = ['float32', 'float64'];
 
-function computeGemm(inputs: KernelInputs, attrs: GemmAttributes, context: KernelContext): DenseTensor {
+export function computeGemm(inputs: KernelInputs, attrs: GemmAttributes, context: KernelContext): DenseTensor {
   const a = tensorInput(inputs, 0, 'A');
   const b = tensorInput(inputs, 1, 'B');
   const c = optionalTensorInput(inputs, 2, 'C');
@@ -111,6 +112,16 @@ function scaleIntegers(out: ComputeArray, c: ComputeArray | undefined, { alpha, 
   }
 }
 
+export function parseGemmAttributes(attrs: AttributeReader, legacy: boolean): GemmAttributes {
+  return {
+    alpha: attrs.float('alpha', 1),
+    beta: attrs.float('beta', 1),
+    transA: attrs.int('transA', 0) !== 0,
+    transB: attrs.int('transB', 0) !== 0,
+    legacyBroadcast: legacy ? attrs.int('broadcast', 0) !== 0 : undefined,
+  };
+}
+
 function gemmKernel(sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[]): KernelDefinition {
   const legacy = sinceVersion < 7;
   return kernel<GemmAttributes>({
@@ -119,13 +130,7 @@ function gemmKernel(sinceVersion: number, untilVersion: number | undefined, type
     sinceVersion,
     untilVersion,
     typeConstraints: [0, 1, 2].map((input) => ({ input, types })),
-    parseAttributes: (attrs) => ({
-      alpha: attrs.float('alpha', 1),
-      beta: attrs.float('beta', 1),
-      transA: attrs.int('transA', 0) !== 0,
-      transB: attrs.int('transB', 0) !== 0,
-      legacyBroadcast: legacy ? attrs.int('broadcast', 0) !== 0 : undefined,
-    }),
+    parseAttributes: (attrs) => parseGemmAttributes(attrs, legacy),
     run(inputs, attrs, context) {
       if (sinceVersion < 11 && inputs[2] === undefined) throw new KernelInputError('C is required before opset 11');
       return [computeGemm(inputs, attrs, context)];
