@@ -3,6 +3,7 @@
  * in this version is on its doc comment ("not implemented yet" where it has no effect).
  */
 import { InvalidArgumentError } from '../errors/errors.js';
+import { OPTIMIZATION_LEVELS } from '../optimizer/optimize-model.js';
 
 export type ExecutionProviderConfig = string | { readonly name: string; readonly [option: string]: unknown };
 
@@ -83,7 +84,6 @@ export interface RunOptions {
 }
 
 const CPU_PROVIDERS = new Set(['cpu', 'wasm', 'xnnpack']);
-const LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'];
 const KNOWN_FIELDS = new Set([
   'executionProviders', 'intraOpNumThreads', 'interOpNumThreads', 'freeDimensionOverrides', 'graphOptimizationLevel',
   'enableCpuMemArena', 'enableMemPattern', 'executionMode', 'optimizedModelFilePath', 'enableProfiling',
@@ -123,8 +123,8 @@ export function checkSessionOptions(options: unknown): SessionOptions {
   for (const [name, size] of Object.entries(o.freeDimensionOverrides ?? {})) {
     if (!Number.isInteger(size) || size < 0) fail(`freeDimensionOverrides['${name}'] must be a non-negative integer, got ${String(size)}`);
   }
-  if (o.graphOptimizationLevel !== undefined && !LEVELS.includes(o.graphOptimizationLevel)) {
-    fail(`graphOptimizationLevel must be one of ${LEVELS.join(', ')}, got '${String(o.graphOptimizationLevel)}'`);
+  if (o.graphOptimizationLevel !== undefined && !(OPTIMIZATION_LEVELS as readonly string[]).includes(o.graphOptimizationLevel)) {
+    fail(`graphOptimizationLevel must be one of ${OPTIMIZATION_LEVELS.join(', ')}, got '${String(o.graphOptimizationLevel)}'`);
   }
   if (o.executionMode !== undefined && o.executionMode !== 'sequential' && o.executionMode !== 'parallel') {
     fail(`executionMode must be 'sequential' or 'parallel', got '${String(o.executionMode)}'`);

@@ -11,6 +11,9 @@ import { ALL_PASSES } from './passes.js';
 
 export type OptimizationLevel = 'disabled' | PassLevel | 'all';
 
+/** Every level, lowest first, as onnxruntime names them. */
+export const OPTIMIZATION_LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'layout', 'all'];
+
 export interface OptimizeOptions {
   /** 'basic' runs basic passes, 'extended' basic + extended, 'layout' and 'all' every level. */
   readonly level: OptimizationLevel;

@@ -3,6 +3,7 @@
  * exhausts memory or hangs fails alone: its worker is replaced and the run goes on.
  */
 import { Worker } from 'node:worker_threads';
+import type { OptimizationLevel } from '../optimizer/optimize-model.js';
 
 export interface PoolResult {
   readonly dir: string;
@@ -17,6 +18,8 @@ export interface PoolOptions {
   readonly memoryMb: number;
   /** False runs every test with the WebAssembly kernels off (env.wasm.simd = false). */
   readonly wasm: boolean;
+  /** The graphOptimizationLevel every test's model is compiled at. */
+  readonly level: OptimizationLevel;
   readonly onResult?: (result: PoolResult) => void;
 }
 
@@ -37,7 +40,7 @@ export function runInPool(dirs: readonly string[], options: PoolOptions): Promis
       active++;
       const worker = new Worker(new URL('./conformance-worker.js', import.meta.url), {
         resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
-        workerData: { wasm: options.wasm },
+        workerData: { wasm: options.wasm, level: options.level },
       });
       let current: { dir: string; started: number; timer: ReturnType<typeof setTimeout> } | undefined;
       const next = (): void => {

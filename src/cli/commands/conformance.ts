@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { runInPool, type PoolResult } from '../../platform/conformance-pool.js';
 import { basename, fileExists, isFolder, join, listFolder, readText, resolve, writeBytes } from '../../platform/node-files.js';
 import { nodePlatform } from '../../platform/node.js';
+import { OPTIMIZATION_LEVELS } from '../../optimizer/optimize-model.js';
+import { parseLevel } from './optimize.js';
 import { startProgress } from '../progress.js';
 
 interface ConformanceOptions {
@@ -13,6 +15,7 @@ interface ConformanceOptions {
   timeout: string;
   filter?: string;
   wasm: boolean;
+  level: string;
 }
 
 async function testFolders(dirs: string[], filter: RegExp | undefined): Promise<string[]> {
@@ -37,8 +40,10 @@ export function registerConformance(program: Command): void {
     .option('--workers <n>', 'worker threads running tests', String(nodePlatform.hardwareConcurrency()))
     .option('--timeout <seconds>', 'time limit per test', '120')
     .option('--filter <regex>', 'run only tests whose folder name matches')
+    .option('--level <level>', `optimization level of every test's session: ${OPTIMIZATION_LEVELS.join(', ')}`, 'all')
     .option('--no-wasm', 'run with the WebAssembly kernels off (the portable TypeScript kernels only)')
     .action(async (dirs: string[], options: ConformanceOptions) => {
+      const level = parseLevel(options.level, OPTIMIZATION_LEVELS);
       const folders = await testFolders(dirs, options.filter ? new RegExp(options.filter) : undefined);
       const progress = startProgress(folders.length, 'conformance', Boolean(options.json));
       let passed = 0;
@@ -48,6 +53,7 @@ export function registerConformance(program: Command): void {
         timeoutMs: Number(options.timeout) * 1000,
         memoryMb: 6144,
         wasm: options.wasm,
+        level,
         onResult: (r: PoolResult) => {
           if (r.passed) passed++;
           else failed++;

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../../errors/errors.js';
 import type { Model } from '../../ir/graph.js';
 import { validateAndOrder } from '../../ir/validate.js';
 import { defaultRegistry } from '../../kernels/default-registry.js';
-import { optimizeModel, PASS_NAMES, type OptimizationLevel } from '../../optimizer/optimize-model.js';
+import { OPTIMIZATION_LEVELS, optimizeModel, PASS_NAMES, type OptimizationLevel } from '../../optimizer/optimize-model.js';
 import { platform } from '../../platform/platform.js';
 import { inlineModelFunctions } from '../../plan/inline-functions.js';
 import { loadModel } from '../../runtime/load-model.js';
@@ -16,7 +16,8 @@ import { saveModel } from '../../runtime/save-model.js';
 import { toJsonText } from '../../tools/json-text.js';
 import { summarizeModel } from '../../tools/model-summary.js';
 
-const LEVELS: readonly OptimizationLevel[] = ['basic', 'extended', 'layout', 'all'];
+/** Saving an unoptimized model is not optimizing it. */
+const LEVELS = OPTIMIZATION_LEVELS.filter((level) => level !== 'disabled');
 
 export interface OptimizeReport {
   readonly input: string;
@@ -76,8 +77,8 @@ export function formatOptimizeReport(report: OptimizeReport): string {
   return lines.join('\n') + '\n';
 }
 
-function parseLevel(text: string): OptimizationLevel {
-  if (!(LEVELS as readonly string[]).includes(text)) throw new InvalidArgumentError(`--level must be one of ${LEVELS.join(', ')}, got '${text}'`);
+export function parseLevel(text: string, levels: readonly OptimizationLevel[] = LEVELS): OptimizationLevel {
+  if (!(levels as readonly string[]).includes(text)) throw new InvalidArgumentError(`--level must be one of ${levels.join(', ')}, got '${text}'`);
   return text as OptimizationLevel;
 }
 
