@@ -9,6 +9,7 @@ import { wasmGemmF32, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.
 import type { GemmOperands } from '../../src/kernels/linalg/gemm-core.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import type { WorkerHandle, WorkerStarter } from '../../src/platform/worker-handle.js';
+import { RELEASE_RING, type GemmControl } from '../../src/backends/threads/gemm-control.js';
 import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
 import { splitGemm } from '../../src/backends/threads/gemm-split.js';
 import {
@@ -226,5 +227,52 @@ describe.skipIf(!variant)('intra-op threads', () => {
     expect(withIntraOpThreads(1, () => parallelGemmF32(withFreshC(op, before)))).toBe(false);
     await closeIntraOpThreads();
     expect(withIntraOpThreads(2, () => parallelGemmF32(withFreshC(op, before)))).toBe(false);
+  });
+});
+
+describe.skipIf(!variant)('GemmPool with a constant B', () => {
+  /** op whose B is a model constant: `key` lives as long as B's values, which never change. */
+  function constantCase(seed: number, m: number, n: number, k: number): Case & { readonly key: object } {
+    const key = {};
+    const { op, before } = randomCase(new Rng(seed), m, n, k);
+    return { op: { ...op, constantB: key }, before, key };
+  }
+
+  it('keeps each helper its part of B packed: later products read the panels, not B', () => {
+    for (const [m, n, k, threads] of [[77, 1517, 301, 3], [1603, 61, 257, 2], [130, 2001, 64, 2]]) {
+      const { op, before } = constantCase(m + n, m, n, k);
+      const expected = withFreshC({ ...op, constantB: undefined }, before);
+      wasmGemmF32(expected);
+      const what = `${m}x${n}x${k} transA=${op.transA} transB=${op.transB} beta=${op.beta} threads=${threads}`;
+      const first = withFreshC(op, before);
+      expect(pool.gemm(first, threads)).toBe(true);
+      expectBitIdentical(first.c as Float32Array, expected.c as Float32Array, `${what}, first product`);
+      let productsWithoutB = 0;
+      for (let again = 0; again < 10; again++) {
+        const staged = pool.stagedBFloats;
+        const later = withFreshC(op, before);
+        expect(pool.gemm(later, threads)).toBe(true);
+        expectBitIdentical(later.c as Float32Array, expected.c as Float32Array, `${what}, product ${again + 2}`);
+        if (pool.stagedBFloats === staged) productsWithoutB++;
+      }
+      // A helper that was late has its block computed here, and B staged for it once more.
+      expect(productsWithoutB, `${what}: later products that staged no B`).toBeGreaterThan(0);
+    }
+  });
+
+  it('recomputes, then stages B again, where a helper lost its panels', () => {
+    const { op, before } = constantCase(21, 64, 700, 200);
+    const expected = withFreshC({ ...op, constantB: undefined }, before);
+    wasmGemmF32(expected);
+    const first = withFreshC(op, before);
+    expect(pool.gemm(first, 2)).toBe(true);
+    // More releases than the ring holds: helpers drop every panel they keep.
+    const control = (pool as unknown as { control: GemmControl }).control;
+    control.writeReleases(Array.from({ length: RELEASE_RING + 1 }, (_, i) => 1_000_000 + i));
+    for (let again = 0; again < 3; again++) {
+      const later = withFreshC(op, before);
+      expect(pool.gemm(later, 2)).toBe(true);
+      expectBitIdentical(later.c as Float32Array, expected.c as Float32Array, `product ${again + 2} after the drop`);
+    }
   });
 });

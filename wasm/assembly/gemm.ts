@@ -13,6 +13,7 @@ import { packA } from './pack';
 import { microKernel } from './micro-kernel';
 
 export { packB, packedBLength } from './pack';
+export { gemvCols, gemvPacked, gemvRows } from './gemv';
 
 /** Where the host may start placing buffers: after this module's static data. */
 export function heapBase(): usize {

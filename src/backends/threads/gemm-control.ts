@@ -1,6 +1,7 @@
 /**
- * The shared control block of the parallel GEMM and convolution: what the calling thread and
- * its helpers agree on through one SharedArrayBuffer, and the block-state handshake on it.
+ * The shared control block of the parallel GEMM, convolution and attention: what the calling
+ * thread and its helpers agree on through one SharedArrayBuffer, and the block-state handshake
+ * on it.
  *
  * A job has a generation g (GEN) and COUNT blocks. Block b's state holds (g << 2) | status.
  * The caller sets every block it does not keep to PENDING(g), then publishes GEN = g; whoever
@@ -22,7 +23,9 @@ export type Status = typeof PENDING | typeof TAKEN | typeof DONE | typeof FAILED
 /** What a job's blocks are: blocks of a GEMM in scratch memory, or ranges of a conv call in the shared conv memory. */
 export const GEMM_JOB = 0;
 export const CONV_JOB = 1;
-export type JobKind = typeof GEMM_JOB | typeof CONV_JOB;
+/** Blocks of attention heads (parallel-attention.ts); block b's range is its first and end head. */
+export const ATTENTION_JOB = 2;
+export type JobKind = typeof GEMM_JOB | typeof CONV_JOB | typeof ATTENTION_JOB;
 
 /** Most threads one job uses (the caller and 63 helpers). */
 export const MAX_THREADS = 64;
@@ -36,17 +39,36 @@ const TRANS_A = 3;
 const TRANS_B = 4;
 const COUNT = 5;
 const KIND = 6;
+/** How many helpers are blocked waiting for a job: publish() makes the (costly) wake-up call only when some are. */
+const SLEEPERS = 7;
 const STATE = 8;
-/** Per block: m, n, then (offset, leading dimension) of A, B and C in the scratch memory. */
+/**
+ * Per block: m, n, then (offset, leading dimension) of A, B and C in the scratch memory, then
+ * the id of the resident B panels it multiplies (NO_RESIDENT for none).
+ */
 const BLOCK = STATE + MAX_BLOCKS;
-const BLOCK_FIELDS = 8;
+const BLOCK_FIELDS = 9;
 /** A conv job's call: its kernel, window and arguments (backends/wasm/conv-ranges.ts). */
 const CALL = BLOCK + MAX_BLOCKS * BLOCK_FIELDS;
 const CALL_INTS = 1 + WINDOW_INTS + MAX_RANGE_ARGS;
-const INT_COUNT = CALL + CALL_INTS;
+/** How many resident-panel ids were ever released, then the last RELEASE_RING of them, id i at i % RELEASE_RING. */
+const RELEASED = CALL + CALL_INTS;
+export const RELEASE_RING = 64;
+const RELEASE = RELEASED + 1;
+/** 1 while the caller is blocked waiting for a block: a helper that ends one wakes it only then. */
+const CALLER_WAITING = RELEASE + RELEASE_RING;
+/** An attention job's shape and where its operands lie in scratch memory (parallel-attention.ts). */
+const ATTENTION = CALLER_WAITING + 1;
+export const ATTENTION_INTS = 24;
+const INT_COUNT = ATTENTION + ATTENTION_INTS;
 /** alpha and beta, as float64 after the ints. */
 const FLOAT_BYTE_OFFSET = Math.ceil(INT_COUNT / 2) * 8;
 const GEN_MASK = (1 << 29) - 1;
+
+/** A block's `resident` when its B is not kept packed by the helper; see resident-panels.ts. */
+export const NO_RESIDENT = 0;
+/** A block's `bAt` when B is not staged: the helper multiplies the panels it keeps under `resident`. */
+export const NOT_STAGED = -1;
 
 export interface ScratchBlock {
   readonly m: number;
@@ -57,6 +79,7 @@ export interface ScratchBlock {
   readonly ldb: number;
   readonly cAt: number;
   readonly ldc: number;
+  readonly resident: number;
 }
 
 export interface JobShape {
@@ -100,7 +123,17 @@ export class GemmControl {
   /** Publishes a job (its blocks and their states already written) and wakes every helper. */
   publish(generation: number): void {
     Atomics.store(this.ints, GEN, generation);
-    Atomics.notify(this.ints, GEN);
+    // A helper counts itself before it blocks, and Atomics.wait rechecks GEN: one that this
+    // load misses sees the new generation and does not block.
+    if (Atomics.load(this.ints, SLEEPERS) > 0) Atomics.notify(this.ints, GEN);
+  }
+
+  /**
+   * Wakes blocked helpers before a job is published, so that their wake-up overlaps the
+   * caller's staging: they find no new job, and poll for it (waitForJob) before they block.
+   */
+  wakeHelpers(): void {
+    if (Atomics.load(this.ints, SLEEPERS) > 0) Atomics.notify(this.ints, GEN);
   }
 
   stopped(): boolean {
@@ -121,7 +154,16 @@ export class GemmControl {
    */
   waitForJob(seen: number, spinMs: number): void {
     if (spinUntilChanged(this.ints, GEN, seen, spinMs)) return;
+    Atomics.add(this.ints, SLEEPERS, 1);
     Atomics.wait(this.ints, GEN, seen);
+    Atomics.sub(this.ints, SLEEPERS, 1);
+  }
+
+  /** Blocks the caller (up to `ms`) while the block's state is still `state`, marked as waiting so that finish() wakes it. */
+  waitForBlock(block: number, state: number, ms: number): void {
+    Atomics.store(this.ints, CALLER_WAITING, 1);
+    Atomics.wait(this.ints, STATE + block, state, ms);
+    Atomics.store(this.ints, CALLER_WAITING, 0);
   }
 
   state(block: number): number {
@@ -140,7 +182,7 @@ export class GemmControl {
   /** Ends a helper's block and wakes the caller if it waits on it. */
   finish(block: number, state: number): void {
     Atomics.store(this.ints, STATE + block, state);
-    Atomics.notify(this.ints, STATE + block);
+    if (Atomics.load(this.ints, CALLER_WAITING) !== 0) Atomics.notify(this.ints, STATE + block);
   }
 
   /** Index into `ints` of a block's state, for Atomics.wait on it. */
@@ -183,6 +225,18 @@ export class GemmControl {
     return { kernel: this.ints[CALL] as RangeKernel, window, alpha: this.floats[0], beta: this.floats[1], args };
   }
 
+  /** Writes an attention job: its ints (at most ATTENTION_INTS) and scale, and how many blocks of heads it has. */
+  writeAttention(ints: readonly number[], scale: number, count: number): void {
+    this.ints[KIND] = ATTENTION_JOB;
+    this.ints[COUNT] = count;
+    this.ints.set(ints, ATTENTION);
+    this.floats[0] = scale;
+  }
+
+  readAttention(): { readonly ints: Int32Array; readonly scale: number } {
+    return { ints: this.ints.slice(ATTENTION, ATTENTION + ATTENTION_INTS), scale: this.floats[0] };
+  }
+
   writeRange(index: number, range: OutputRange): void {
     this.ints.set([range.start, range.end, range.scratch], BLOCK + index * BLOCK_FIELDS);
   }
@@ -198,13 +252,35 @@ export class GemmControl {
   }
 
   writeBlock(index: number, block: ScratchBlock): void {
-    this.ints.set([block.m, block.n, block.aAt, block.lda, block.bAt, block.ldb, block.cAt, block.ldc], BLOCK + index * BLOCK_FIELDS);
+    this.ints.set([block.m, block.n, block.aAt, block.lda, block.bAt, block.ldb, block.cAt, block.ldc, block.resident], BLOCK + index * BLOCK_FIELDS);
   }
 
   readBlock(index: number): ScratchBlock {
     const at = BLOCK + index * BLOCK_FIELDS;
     const f = this.ints.subarray(at, at + BLOCK_FIELDS);
-    return { m: f[0], n: f[1], aAt: f[2], lda: f[3], bAt: f[4], ldb: f[5], cAt: f[6], ldc: f[7] };
+    return { m: f[0], n: f[1], aAt: f[2], lda: f[3], bAt: f[4], ldb: f[5], cAt: f[6], ldc: f[7], resident: f[8] };
+  }
+
+  /** Whether the job's block has resident B, which only the helper of the same number keeps. */
+  blockResident(index: number): boolean {
+    return this.ints[BLOCK + index * BLOCK_FIELDS + 8] !== NO_RESIDENT;
+  }
+
+  /** Appends released resident-panel ids to the ring; call between jobs, before publish(). */
+  writeReleases(ids: readonly number[]): void {
+    let total = this.ints[RELEASED];
+    for (const id of ids) this.ints[RELEASE + (total++ % RELEASE_RING)] = id;
+    Atomics.store(this.ints, RELEASED, total);
+  }
+
+  /** How many ids were ever released. */
+  releasedCount(): number {
+    return Atomics.load(this.ints, RELEASED);
+  }
+
+  /** The `index`th id ever released, while it is among the last RELEASE_RING. */
+  releasedId(index: number): number {
+    return this.ints[RELEASE + (index % RELEASE_RING)];
   }
 }
 

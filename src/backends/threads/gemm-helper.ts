@@ -4,7 +4,9 @@
  * module on that memory (the builds the caller uses, so results are bit-identical), says it is
  * ready, then waits for jobs on shared memory for the rest of its life (polling a moment after
  * each job, then blocking in Atomics.wait): no message is read after start, so a job costs a
- * store and a notify, not a trip through an event loop. The entry scripts
+ * store and a notify, not a trip through an event loop. Besides GEMM blocks and conv ranges it
+ * runs blocks of attention heads (attention-helper.ts), and keeps the constant B blocks it is
+ * given packed in its GEMM instance (resident-panels.ts). The entry scripts
  * (platform/node-gemm-worker.ts, platform/browser-gemm-worker.ts) call serveGemmHelper.
  */
 import { instantiateSharedConv, type ConvExports } from '../wasm/conv-module.js';
@@ -13,7 +15,9 @@ import { instantiateGemm, type GemmVariant } from '../wasm/gemm-module.js';
 import { WasmGemm } from '../wasm/wasm-gemm.js';
 import type { SimdVariant } from '../wasm/wasm-instance.js';
 import type { WorkerEndpoint } from '../../platform/worker-handle.js';
-import { CONV_JOB, DONE, FAILED, GemmControl, PENDING, TAKEN, tag } from './gemm-control.js';
+import { ATTENTION_JOB, CONV_JOB, DONE, FAILED, GEMM_JOB, GemmControl, NO_RESIDENT, NOT_STAGED, PENDING, TAKEN, tag, type ScratchBlock } from './gemm-control.js';
+import { attentionBlock } from './attention-helper.js';
+import { HelperResidents } from './resident-panels.js';
 
 export interface GemmHelperStart {
   readonly control: SharedArrayBuffer;
@@ -39,7 +43,8 @@ export function serveGemmHelper(endpoint: WorkerEndpoint): void {
     }
     const conv = start.conv && instantiateSharedConv(start.conv.variant, start.conv.memory);
     endpoint.postMessage({ kind: 'ready', conv: conv !== undefined } satisfies GemmHelperReply);
-    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, { gemm: new WasmGemm(module), conv: conv?.exports });
+    const gemm = new WasmGemm(module);
+    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, { gemm, residents: new HelperResidents(gemm), conv: conv?.exports });
   });
 }
 
@@ -48,6 +53,7 @@ const SPIN_MS = 1;
 
 interface HelperModules {
   readonly gemm: WasmGemm;
+  readonly residents: HelperResidents;
   readonly conv?: ConvExports;
 }
 
@@ -63,10 +69,14 @@ function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wa
     }
     seen = generation;
     if (control.stopped()) return;
+    wasm.residents.applyReleases(control);
     const count = control.blockCount();
+    const gemmJob = control.kind() === GEMM_JOB;
     // Helpers start at different blocks and go up; the caller comes down from the last.
     for (let i = 0; i < count - 1; i++) {
       const block = 1 + ((slot - 1 + i) % (count - 1));
+      // Resident panels are kept by one helper: its block is no one else's.
+      if (gemmJob && block !== slot && control.blockResident(block)) continue;
       if (control.claim(block, tag(generation, PENDING), tag(generation, TAKEN))) computeBlock(control, scratch, block, generation, wasm);
     }
   }
@@ -75,20 +85,40 @@ function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wa
 function computeBlock(control: GemmControl, scratch: Float32Array, block: number, generation: number, wasm: HelperModules): void {
   let ok = false;
   try {
-    if (control.kind() === CONV_JOB) {
+    const kind = control.kind();
+    if (kind === CONV_JOB) {
       if (wasm.conv) runRange(wasm.conv, control.readCall(), control.readRange(block));
       ok = wasm.conv !== undefined;
       return;
     }
-    const { k, transA, transB, alpha, beta } = control.readShape();
-    const b = control.readBlock(block);
-    ok = wasm.gemm.gemmF32({
-      m: b.m, n: b.n, k, alpha, beta,
-      a: scratch, aOffset: b.aAt, lda: b.lda, transA,
-      b: scratch, bOffset: b.bAt, ldb: b.ldb, transB,
-      c: scratch, cOffset: b.cAt, ldc: b.ldc,
-    });
+    if (kind === ATTENTION_JOB) {
+      const { start, end } = control.readRange(block);
+      ok = attentionBlock(control, scratch, start, end, wasm.gemm);
+      return;
+    }
+    ok = gemmBlock(control, scratch, control.readBlock(block), wasm);
   } finally {
     control.finish(block, tag(generation, ok ? DONE : FAILED));
   }
+}
+
+/**
+ * One GEMM block from scratch memory. B is a staged copy, packed on the way and kept where the
+ * block names resident panels, or, where it is not staged, those kept panels; false where they
+ * are not kept here (the caller then computes the block).
+ */
+function gemmBlock(control: GemmControl, scratch: Float32Array, block: ScratchBlock, wasm: HelperModules): boolean {
+  const { k, transA, transB, alpha, beta } = control.readShape();
+  const staged = block.bAt !== NOT_STAGED;
+  const resident = block.resident !== NO_RESIDENT;
+  const op = {
+    m: block.m, n: block.n, k, alpha, beta,
+    a: scratch, aOffset: block.aAt, lda: block.lda, transA,
+    // Kept panels are found by their view: offset 0 in a B that starts where it is staged.
+    b: resident && staged ? scratch.subarray(block.bAt) : scratch, bOffset: resident ? 0 : block.bAt, ldb: block.ldb, transB,
+    c: scratch, cOffset: block.cAt, ldc: block.ldc,
+    constantB: resident ? wasm.residents.keyOf(block.resident) : undefined,
+  };
+  if (!staged && !wasm.gemm.holdsResident(op)) return false;
+  return wasm.gemm.gemmF32(op);
 }

@@ -3,7 +3,8 @@
  * instance of the WebAssembly GEMM, compute blocks of C at the same time (gemm-split.ts).
  *
  * gemm() stays synchronous, as every kernel that calls it is: the caller stages the helpers'
- * operands in shared scratch memory, wakes them with one Atomics.notify, computes its own block
+ * operands in shared scratch memory (gemm-staging.ts; a constant B only until each helper
+ * keeps its block of it packed), wakes them with one Atomics.notify, computes its own block
  * straight from its arrays, then waits (Atomics.wait) for theirs and copies them into C. A block
  * whose helper has not woken yet is taken back and computed by the caller, so a slow wake-up
  * costs a block's time, never a stall. Nothing waits without a deadline: a helper that has not
@@ -16,7 +17,8 @@
  * thread may not block at all (a browser's main thread) the caller only polls; it polls only
  * for what is left after its own block.
  *
- * Convolutions run the same way without any staging: where shared WebAssembly memory exists,
+ * Other modules describe jobs of their own through runJob (attention heads:
+ * parallel-attention.ts). Convolutions run the same way without any staging: where shared WebAssembly memory exists,
  * the pool keeps a conv memory that the caller's instance of the conv module and one instance
  * per helper all work in, and a job is one conv kernel call cut into ranges of its output
  * (backends/wasm/conv-ranges.ts). The caller recomputes a helper's range with its own range's
@@ -30,10 +32,11 @@ import { wasmGemmF32 } from '../wasm/wasm-gemm.js';
 import { OnnxTsError } from '../../errors/errors.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import type { WorkerHandle, WorkerStarter } from '../../platform/worker-handle.js';
-import { DONE, GemmControl, MAX_BLOCKS, PENDING, TAKEN, spinUntilChanged, statusOf, tag, type ScratchBlock } from './gemm-control.js';
+import { DONE, FAILED, GemmControl, MAX_BLOCKS, PENDING, TAKEN, spinUntilChanged, statusOf, tag } from './gemm-control.js';
 import type { GemmHelperReply, GemmHelperStart } from './gemm-helper.js';
-import { blockOperands, splitGemm, type GemmBlock, type GemmSplit } from './gemm-split.js';
-import { layoutRegions, ScratchMemory } from './scratch-memory.js';
+import { blockOperands, splitGemm, type GemmBlock } from './gemm-split.js';
+import { GemmStaging } from './gemm-staging.js';
+import { ScratchMemory } from './scratch-memory.js';
 
 /**
  * Fewest multiply-adds worth a block of its own: about 170 us on one core, twice what waking a
@@ -54,40 +57,6 @@ const START_TIMEOUT_MS = 10_000;
 /** How long the caller polls for a helper's block before it blocks (see GemmControl.waitForJob). */
 const SPIN_MS = 1;
 
-/** rows x cols at `offset` of `src`, rows `ld` apart: one operand as stored. */
-interface View {
-  readonly offset: number;
-  readonly rows: number;
-  readonly cols: number;
-  readonly ld: number;
-}
-
-function viewA(op: GemmOperands): View {
-  return { offset: op.aOffset, rows: op.transA ? op.k : op.m, cols: op.transA ? op.m : op.k, ld: op.lda };
-}
-
-function viewB(op: GemmOperands): View {
-  return { offset: op.bOffset, rows: op.transB ? op.n : op.k, cols: op.transB ? op.k : op.n, ld: op.ldb };
-}
-
-function copyToScratch(scratch: Float32Array, at: number, src: Float32Array, view: View): void {
-  const { offset, rows, cols, ld } = view;
-  if (ld === cols) {
-    scratch.set(src.subarray(offset, offset + rows * cols), at);
-    return;
-  }
-  for (let i = 0; i < rows; i++) scratch.set(src.subarray(offset + i * ld, offset + i * ld + cols), at + i * cols);
-}
-
-function copyFromScratch(scratch: Float32Array, at: number, dst: Float32Array, view: View): void {
-  const { offset, rows, cols, ld } = view;
-  if (ld === cols) {
-    dst.set(scratch.subarray(at, at + rows * cols), offset);
-    return;
-  }
-  for (let i = 0; i < rows; i++) dst.set(scratch.subarray(at + i * cols, at + (i + 1) * cols), offset + i * ld);
-}
-
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 function canBlock(): boolean {
   try {
@@ -96,6 +65,15 @@ function canBlock(): boolean {
   } catch {
     return false;
   }
+}
+
+/** A job for runJob: how many blocks, and what the caller does with them. */
+export interface PoolJob {
+  readonly count: number;
+  write(control: GemmControl): void;
+  own(): void;
+  computeHere(block: number): void;
+  collect(block: number): void;
 }
 
 /** The caller's instance of the conv module on the memory the helpers share. */
@@ -109,6 +87,9 @@ export class GemmPool implements ConvSplitter {
   private readonly blocking = canBlock();
   private convThreads = 1;
   private readonly conv: SharedConv | undefined;
+  private readonly staging: GemmStaging;
+  /** True while runJob runs a job, whose code here must not start another. */
+  private inJob = false;
 
   private constructor(
     private readonly control: GemmControl,
@@ -119,6 +100,12 @@ export class GemmPool implements ConvSplitter {
   ) {
     for (const helper of helpers) helper.onExit(() => this.breakDown());
     this.conv = conv && { exports: conv.exports, instance: new WasmConv(conv, this) };
+    this.staging = new GemmStaging(scratch);
+  }
+
+  /** Floats of B staged for helpers so far (see GemmStaging). */
+  get stagedBFloats(): number {
+    return this.staging.stagedBFloats;
   }
 
   /** The caller and its helpers. */
@@ -171,7 +158,7 @@ export class GemmPool implements ConvSplitter {
   run(call: RangeCall, ranges: readonly OutputRange[]): boolean {
     const conv = this.conv;
     const count = ranges.length;
-    if (!conv || this.broken || count > MAX_BLOCKS || this.helperBusy()) return false;
+    if (!conv || this.broken || this.inJob || count > MAX_BLOCKS || this.helperBusy()) return false;
     const control = this.control;
     const generation = control.nextGeneration();
     control.writeCall(call, count);
@@ -179,7 +166,7 @@ export class GemmPool implements ConvSplitter {
       control.writeRange(block, ranges[block]);
       control.setState(block, tag(generation, PENDING));
     }
-    control.publish(generation);
+    this.publish(generation);
     const started = performance.now();
     const computeHere = (range: OutputRange): void => runRange(conv.exports, call, { ...range, scratch: ranges[0].scratch });
     try {
@@ -190,6 +177,53 @@ export class GemmPool implements ConvSplitter {
     }
     this.finishBlocks(generation, count, performance.now() - started, (block) => computeHere(ranges[block]), () => undefined);
     return true;
+  }
+
+  /**
+   * Runs a job other modules describe (parallel-attention.ts): `write` puts its blocks in the
+   * control block, `own` computes block 0 here, and the others go as finishBlocks says. False,
+   * having run nothing, where the pool cannot take a job now.
+   */
+  runJob(job: PoolJob): boolean {
+    if (!this.idle() || job.count < 2 || job.count > MAX_BLOCKS) return false;
+    const control = this.control;
+    const generation = control.nextGeneration();
+    job.write(control);
+    for (let block = 1; block < job.count; block++) control.setState(block, tag(generation, PENDING));
+    this.publish(generation);
+    // The job's own code may call gemm(): that runs on this thread alone until the job is over.
+    this.inJob = true;
+    try {
+      const started = performance.now();
+      try {
+        job.own();
+      } catch (error) {
+        this.withdraw(generation, job.count);
+        throw error;
+      }
+      this.finishBlocks(generation, job.count, performance.now() - started, job.computeHere, job.collect);
+    } finally {
+      this.inJob = false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a job may start now; a job's operands must not be staged before (a helper given up
+   * on may still read or write scratch memory).
+   */
+  idle(): boolean {
+    return !this.broken && !this.inJob && !this.helperBusy();
+  }
+
+  /** Wakes helpers that sleep, ahead of a job the caller is about to stage (see GemmControl.wakeHelpers). */
+  wakeHelpers(): void {
+    if (!this.broken) this.control.wakeHelpers();
+  }
+
+  /** The scratch memory helpers read a job's operands from. */
+  get scratchMemory(): ScratchMemory {
+    return this.scratch;
   }
 
   /**
@@ -227,7 +261,7 @@ export class GemmPool implements ConvSplitter {
    */
   gemm(op: GemmOperands, threads: number): boolean {
     const { a, b, c, m, n, k } = op;
-    if (this.broken || !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) return false;
+    if (this.broken || this.inJob || !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) return false;
     if (op.alpha === 0 || m === 0 || n === 0 || k === 0) return false;
     // One block per thread: measured against two per thread, which balance better on paper,
     // one was faster at every size (each block of a helper copies the uncut operand again).
@@ -236,7 +270,8 @@ export class GemmPool implements ConvSplitter {
     if (count < 2) return false;
     const control = this.control;
     if (this.helperBusy()) return false;
-    const staged = this.stage(op, split);
+    control.wakeHelpers();
+    const staged = this.staging.stage(op, split);
     if (!staged) return false;
 
     const generation = control.nextGeneration();
@@ -245,20 +280,37 @@ export class GemmPool implements ConvSplitter {
       control.writeBlock(block, staged[block - 1]);
       control.setState(block, tag(generation, PENDING));
     }
-    control.publish(generation);
+    this.publish(generation);
 
     const started = performance.now();
     if (!wasmGemmF32(blockOperands(op, split.blocks[0]))) {
       // No memory for the caller's own block, before C was touched: let one thread do it all.
       this.withdraw(generation, count);
+      this.staging.noteResidents(staged, [], (helper) => this.failed(helper, generation));
       return false;
     }
+    const collected = new Array<boolean>(count).fill(false);
     this.finishBlocks(
       generation, count, performance.now() - started,
       (block) => this.computeHere(op, split.blocks[block]),
-      (block) => copyFromScratch(this.scratch.f32, staged[block - 1].cAt, c, cView(op, split.blocks[block])),
+      (block) => {
+        collected[block] = true;
+        this.staging.collect(op, split.blocks[block], staged[block - 1]);
+      },
     );
+    this.staging.noteResidents(staged, collected, (helper) => this.failed(helper, generation));
     return true;
+  }
+
+  /** Publishes a job, with the resident panels released since the last one. */
+  private publish(generation: number): void {
+    const released = this.staging.takeReleased();
+    if (released.length > 0) this.control.writeReleases(released);
+    this.control.publish(generation);
+  }
+
+  private failed(block: number, generation: number): boolean {
+    return this.control.state(block) === tag(generation, FAILED);
   }
 
   /** Stops the helpers (each leaves its wait) and terminates them. */
@@ -278,38 +330,6 @@ export class GemmPool implements ConvSplitter {
     if (!this.broken) void this.close();
   }
 
-  /**
-   * Copies what helpers read into scratch memory: the side no block cuts once, each block's
-   * part of the cut side, and its part of C where beta reads it. Blocks 1.. at [block - 1]
-   * (block 0, always the caller's, reads its arrays directly); undefined where scratch cannot
-   * hold them.
-   */
-  private stage(op: GemmOperands, split: GemmSplit): ScratchBlock[] | undefined {
-    const whole = split.axis === 'cols' ? viewA(op) : viewB(op);
-    const parts = split.blocks.map((block) => {
-      const sub = blockOperands(op, block);
-      return { sub, cut: split.axis === 'cols' ? viewB(sub) : viewA(sub), out: cView(op, block) };
-    });
-    const helpers = parts.slice(1);
-    const sizes = [whole.rows * whole.cols, ...helpers.flatMap((p) => [p.cut.rows * p.cut.cols, p.out.rows * p.out.cols])];
-    const { at, end } = layoutRegions(sizes);
-    if (!this.scratch.reserve(end)) return undefined;
-    const scratch = this.scratch.f32;
-    const wholeSrc = (split.axis === 'cols' ? op.a : op.b) as Float32Array;
-    const cutSrc = (split.axis === 'cols' ? op.b : op.a) as Float32Array;
-    copyToScratch(scratch, at[0], wholeSrc, whole);
-    const staged: ScratchBlock[] = [];
-    helpers.forEach(({ sub, cut, out }, i) => {
-      const cutAt = at[1 + 2 * i];
-      const cAt = at[2 + 2 * i];
-      copyToScratch(scratch, cutAt, cutSrc, cut);
-      if (op.beta !== 0) copyToScratch(scratch, cAt, op.c as Float32Array, out);
-      const [aAt, lda, bAt, ldb] = split.axis === 'cols' ? [at[0], whole.cols, cutAt, cut.cols] : [cutAt, cut.cols, at[0], whole.cols];
-      staged[i] = { m: sub.m, n: sub.n, aAt, lda, bAt, ldb, cAt, ldc: sub.n };
-    });
-    return staged;
-  }
-
   private computeHere(op: GemmOperands, block: GemmBlock): void {
     if (!wasmGemmF32(blockOperands(op, block))) {
       throw new OnnxTsError(`the WebAssembly GEMM ran out of memory for a ${block.row1 - block.row0} x ${block.col1 - block.col0} block of a ${op.m} x ${op.n} x ${op.k} product`);
@@ -327,7 +347,7 @@ export class GemmPool implements ConvSplitter {
       if (state !== taken) return state;
       const left = deadline - performance.now();
       if (left <= 0) return state;
-      if (this.blocking) Atomics.wait(this.control.ints, index, taken, left);
+      if (this.blocking) this.control.waitForBlock(block, taken, left);
     }
   }
 
@@ -338,10 +358,6 @@ export class GemmPool implements ConvSplitter {
       if (!this.control.claim(block, tag(generation, PENDING), tag(generation, DONE))) this.awaitBlock(block, generation, deadline);
     }
   }
-}
-
-function cView(op: GemmOperands, block: GemmBlock): View {
-  return { offset: blockOperands(op, block).cOffset, rows: block.row1 - block.row0, cols: block.col1 - block.col0, ld: op.ldc };
 }
 
 /** Sends a helper its start message; resolves once it is ready to take jobs, to whether it runs conv ranges. */

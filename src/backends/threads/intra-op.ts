@@ -1,6 +1,7 @@
 /**
  * Intra-op parallelism for this thread: one pool of GEMM and conv helpers (gemm-pool.ts),
- * shared by every session, and how many threads the kernel running right now may use.
+ * shared by every session, and how many threads the kernel running right now may use. GEMMs,
+ * convolutions and attention heads (parallel-attention.ts) run on it.
  *
  * Kernels call gemm() synchronously and know nothing of sessions, so the thread count travels
  * beside the call: the executor runs each kernel inside withIntraOpThreads(n, ...) with its
@@ -14,10 +15,12 @@
  */
 import { useThreadedConv } from '../wasm/wasm-conv.js';
 import { wasmGemmVariant } from '../wasm/wasm-gemm.js';
+import type { AttentionProblem } from '../../kernels/contrib-transformer/attention-core.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import type { WorkerStarter } from '../../platform/worker-handle.js';
 import { MAX_THREADS } from './gemm-control.js';
 import { GemmPool } from './gemm-pool.js';
+import { parallelAttend } from './parallel-attention.js';
 
 let pool: GemmPool | undefined;
 let starting: Promise<unknown> | undefined;
@@ -45,6 +48,11 @@ export function withIntraOpThreads<T>(threads: number, kernel: () => T): T {
 /** The parallel GEMM, where the running kernel has threads and the pool is up; false (C untouched) otherwise. */
 export function parallelGemmF32(op: GemmOperands): boolean {
   return current > 1 && pool !== undefined && pool.gemm(op, current);
+}
+
+/** attend(p, out) across the pool, where the running kernel has threads and the pool is up; false (nothing written) otherwise. */
+export function parallelAttention(p: AttentionProblem, out: Float32Array, attendHeads: (from: number, to: number) => void): boolean {
+  return current > 1 && pool !== undefined && parallelAttend(pool, p, out, current, attendHeads);
 }
 
 /**

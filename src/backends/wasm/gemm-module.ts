@@ -15,6 +15,12 @@ export interface GemmExports {
   packedALength(): number;
   packedBLength(k: number, n: number): number;
   packB(b: number, ldb: number, transB: boolean, k: number, n: number, out: number): void;
+  /** c (1 x n) = alpha * a . B + beta * c, B as packB packed it at `pb`; a is k contiguous floats. */
+  gemvPacked(n: number, k: number, a: number, pb: number, c: number, alpha: number, beta: number): void;
+  /** The same with B stored k x n, rows ldb apart. */
+  gemvRows(n: number, k: number, a: number, b: number, ldb: number, c: number, alpha: number, beta: number): void;
+  /** The same with B stored n x k (transposed), rows ldb apart. */
+  gemvCols(n: number, k: number, a: number, b: number, ldb: number, c: number, alpha: number, beta: number): void;
   gemm(
     m: number, n: number, k: number, a: number, lda: number, transA: boolean, pb: number,
     c: number, ldc: number, alpha: number, beta: number, pa: number,

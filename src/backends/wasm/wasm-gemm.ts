@@ -5,13 +5,16 @@
  * there (a run's activation arena) is passed by address with its own stride; any other is
  * copied into the heap's scratch first, and C copied back out: about 4 * (mk + kn + 2mn)
  * bytes of memcpy for a product whose operands all come from outside. A constant B (a weight)
- * is packed once into panels that stay in the heap while the constant lives.
+ * is packed once into panels that stay in the heap while the constant lives, and so are the
+ * panels of a prepacked B (packBF32's) once they are first used. Products of one row (m = 1)
+ * skip the blocked kernel for a matrix-vector loop over B or its panels (wasm-gemv.ts).
  */
 import { env } from '../../config/env.js';
 import { KernelInputError } from '../../errors/errors.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import { gemmModule, instantiateGemm, type GemmExports, type GemmModule, type GemmVariant } from './gemm-module.js';
 import { copyIn, copyOut, copyStride, extent } from './operand-copy.js';
+import { isContiguousRow, rowTimesB } from './wasm-gemv.js';
 import { WasmHeap, type HeapRegion } from './wasm-heap.js';
 
 /** The most bytes of constant-B panels kept in the heap: the rest of wasm32's 4 GiB stays for arenas and scratch. */
@@ -57,6 +60,8 @@ export class WasmGemm {
     this.residentBytes -= region.byteLength;
   });
   private residentBytes = 0;
+  /** Prepacked B (packBF32's) kept in the heap, by the panels' owner. */
+  private readonly residentPacked = new WeakMap<PackedBF32, HeapRegion>();
 
   constructor(module: GemmModule) {
     this.exports = module.exports;
@@ -73,7 +78,15 @@ export class WasmGemm {
       throw new KernelInputError(`packed B is ${packedB.k} x ${packedB.n}, the product needs ${k} x ${n}`);
     }
     const { exports, heap, traffic } = this;
-    const resident = packedB ? undefined : this.residentPanels(op, b);
+    const resident = packedB ? this.keptPackedB(packedB) : this.residentPanels(op, b);
+    if (isContiguousRow(op) && (resident !== undefined || !packedB)) {
+      const row = rowTimesB(exports, heap, { ...op, a, b, c }, resident);
+      if (!row) return false;
+      traffic.copiedFloats += row.copiedFloats;
+      traffic.operandsInPlace += row.operandsInPlace;
+      if (resident !== undefined) traffic.residentB++;
+      return true;
+    }
     const [aRows, aCols] = transA ? [k, m] : [m, k];
     const [bRows, bCols] = transB ? [n, k] : [k, n];
     const aHere = heap.holds(a);
@@ -97,7 +110,7 @@ export class WasmGemm {
     const cAt = cHere ? addressOf(c, op.cOffset) : cScratch;
     const packed = resident ?? packedScratch;
     if (!aHere) traffic.copiedFloats += copyIn(memory, aAt, a, op.aOffset, aRows, aCols, op.lda, lda);
-    if (packedB) {
+    if (packedB && resident === undefined) {
       memory.set(packedB.panels, packed / 4);
       traffic.copiedFloats += packedB.panels.length;
     } else if (resident === undefined) {
@@ -122,12 +135,9 @@ export class WasmGemm {
     const key = op.constantB;
     if (key === undefined) return undefined;
     const { k, n, transB, bOffset, ldb } = op;
+    const found = this.keptPanels(op);
+    if (found !== undefined) return found;
     let views = this.resident.get(key);
-    if (views) {
-      for (const view of views) {
-        if (view.bOffset === bOffset && view.ldb === ldb && view.transB === transB && view.k === k && view.n === n) return view.region.byteOffset;
-      }
-    }
     const bytes = this.exports.packedBLength(k, n) * 4;
     if (this.residentBytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
     const region = this.heap.reserveRegion(bytes);
@@ -139,8 +149,54 @@ export class WasmGemm {
     if (!views) this.resident.set(key, (views = []));
     views.push({ bOffset, ldb, transB, k, n, region });
     this.residentBytes += region.byteLength;
-    this.residentRelease.register(key, region);
+    this.residentRelease.register(key, region, views);
     return region.byteOffset;
+  }
+
+  /** Where prepacked panels (packBF32's) are kept in the heap: copied in on first use and kept while they live. */
+  private keptPackedB(packedB: PackedBF32): number | undefined {
+    const kept = this.residentPacked.get(packedB);
+    if (kept) return kept.byteOffset;
+    const bytes = packedB.panels.length * 4;
+    if (this.residentBytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
+    const region = this.heap.reserveRegion(bytes);
+    if (!region) return undefined;
+    this.heap.f32.set(packedB.panels, region.byteOffset / 4);
+    this.traffic.copiedFloats += packedB.panels.length;
+    this.residentPacked.set(packedB, region);
+    this.residentBytes += region.byteLength;
+    this.residentRelease.register(packedB, region);
+    return region.byteOffset;
+  }
+
+  /** Whether panels of op's constant B, in op's view of it, are kept in the heap. */
+  holdsResident(op: GemmOperands): boolean {
+    return this.keptPanels(op) !== undefined;
+  }
+
+  /**
+   * Releases every view of `key` kept in the heap now. For a thread whose event loop never
+   * turns (a GEMM helper), where the finalization callback that would release them never runs.
+   */
+  dropResident(key: object): void {
+    const views = this.resident.get(key);
+    if (!views) return;
+    this.resident.delete(key);
+    this.residentRelease.unregister(views);
+    for (const view of views) {
+      this.heap.releaseRegion(view.region);
+      this.residentBytes -= view.region.byteLength;
+    }
+  }
+
+  private keptPanels(op: GemmOperands): number | undefined {
+    const views = op.constantB && this.resident.get(op.constantB);
+    if (!views) return undefined;
+    const { k, n, transB, bOffset, ldb } = op;
+    for (const view of views) {
+      if (view.bOffset === bOffset && view.ldb === ldb && view.transB === transB && view.k === k && view.n === n) return view.region.byteOffset;
+    }
+    return undefined;
   }
 
   /** Packs B into the panels at `packed`, copying it into scratch first where it lies outside the heap. */
@@ -235,9 +291,10 @@ export function wasmGemmF32(op: GemmOperands, packedB?: PackedBF32): boolean {
 }
 
 /**
- * Packs B (k x n; stored n x k when transB) for repeated products with wasmGemmF32: each call
- * then copies the panels in one block instead of copying and packing B. Undefined where
- * wasmGemmF32 would not run (wasm off or unavailable, an empty B). The panels fit every build.
+ * Packs B (k x n; stored n x k when transB) for repeated products with wasmGemmF32: the first
+ * call copies the panels into the heap, where they stay while the returned object lives.
+ * Undefined where wasmGemmF32 would not run (wasm off or unavailable, an empty B). The panels
+ * fit every build.
  */
 export function packBF32(
   b: Float32Array, bOffset: number, ldb: number, transB: boolean, k: number, n: number,

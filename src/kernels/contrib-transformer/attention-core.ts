@@ -9,11 +9,15 @@
  * Scores are float32, as onnxruntime keeps them, so both products run on the float32 GEMM
  * (WebAssembly SIMD where it loads) straight from and into the operands' own layouts: a head is
  * an offset and a row stride, so Q, K and V need not be gathered per head and the output rows
- * land in [batch, seq, heads * v.size] directly. Softmax sums in doubles; fastExp's error
- * (~1e-13 relative) is far below float32's.
+ * land in [batch, seq, heads * v.size] directly. Softmax (softmax-rows.ts) sums in doubles.
+ * With intra-op threads, blocks of heads run on the GEMM pool's helpers as well
+ * (backends/threads/parallel-attention.ts), with the same bits.
  */
+import { parallelAttention } from '../../backends/threads/intra-op.js';
 import { gemm } from '../linalg/gemm-core.js';
-import { fastExp } from '../support/fast-math.js';
+import { softmaxRows } from './softmax-rows.js';
+
+export { softmaxRows };
 
 /**
  * [batch, heads, rows, size] data in any strided layout: row r of head h of entry b starts at
@@ -51,30 +55,15 @@ export interface AttentionProblem {
   readonly v: Heads;
   readonly scale: number;
   readonly logits?: RowHook;
+  /**
+   * True where `logits` only adds float32 values (masks, bias tensors) to the scores: its rows
+   * added to zeros are then exactly what it adds, and helper threads may take heads
+   * (backends/threads/parallel-attention.ts). Other logits (a softcap) keep attend on one thread.
+   */
+  readonly additiveLogits?: boolean;
   readonly sink?: (h: number) => number;
   /** Sees a head's [q.rows, k.rows] block of scores: logits, then probabilities. */
   readonly inspect?: (b: number, h: number, block: Float32Array, probabilities: boolean) => void;
-}
-
-/** Softmax of `rows` rows of `keys` scores from `from`, in place; a row of only -Infinity (sink included) becomes zeros. */
-export function softmaxRows(scores: Float32Array, rows: number, keys: number, sink: number, from = 0): void {
-  for (let i = 0, at = from; i < rows; i++, at += keys) {
-    const end = at + keys;
-    let max = sink;
-    for (let j = at; j < end; j++) if (scores[j] > max) max = scores[j];
-    if (max === -Infinity) {
-      scores.fill(0, at, end);
-      continue;
-    }
-    let sum = sink === -Infinity ? 0 : Math.exp(sink - max);
-    for (let j = at; j < end; j++) {
-      const e = fastExp(scores[j] - max);
-      scores[j] = e;
-      sum += e;
-    }
-    const inverse = 1 / sum;
-    for (let j = at; j < end; j++) scores[j] *= inverse;
-  }
 }
 
 /**
@@ -84,6 +73,15 @@ export function softmaxRows(scores: Float32Array, rows: number, keys: number, si
  * adjacent too, and the stack's P V is one product as well.
  */
 export function attend(p: AttentionProblem, out: Float32Array): void {
+  if (parallelAttention(p, out, (from, to) => attendHeads(p, out, from, to))) return;
+  attendHeads(p, out, 0, p.batch * p.q.heads);
+}
+
+/**
+ * Query heads [from, to) of attend's output, counting (entry, head) pairs entry-major; `from`
+ * and `to` are multiples of the stack (any, where query heads have their own key heads).
+ */
+export function attendHeads(p: AttentionProblem, out: Float32Array, from: number, to: number): void {
   const { q, k, v } = p;
   const { rows } = q;
   const keys = k.rows;
@@ -92,36 +90,36 @@ export function attend(p: AttentionProblem, out: Float32Array): void {
   const block = rows * keys;
   const scores = new Float32Array(stack * block);
   const outRow = q.heads * v.size;
-  for (let b = 0; b < p.batch; b++) {
-    for (let first = 0; first < q.heads; first += stack) {
-      const kvHead = Math.floor(first / group);
-      const vAt = v.offset + b * v.batchStride + kvHead * v.headStride;
+  for (let unit = from; unit < to; unit += stack) {
+    const b = Math.floor(unit / q.heads);
+    const first = unit % q.heads;
+    const kvHead = Math.floor(first / group);
+    const vAt = v.offset + b * v.batchStride + kvHead * v.headStride;
+    gemm({
+      m: stack * rows, n: keys, k: q.size, a: q.data, aOffset: q.offset + b * q.batchStride + first * q.headStride, lda: q.rowStride, transA: false,
+      b: k.data, bOffset: k.offset + b * k.batchStride + kvHead * k.headStride, ldb: k.rowStride, transB: true,
+      c: scores, cOffset: 0, ldc: keys, alpha: p.scale, beta: 0,
+    });
+    for (let s = 0, h = first; s < stack; s++, h++) {
+      if (p.logits) for (let i = 0; i < rows; i++) p.logits(b, h, i, scores, s * block + i * keys);
+      const head = p.inspect && scores.subarray(s * block, (s + 1) * block);
+      if (head) p.inspect!(b, h, head, false);
+      softmaxRows(scores, rows, keys, p.sink ? p.sink(h) : -Infinity, s * block);
+      if (head) p.inspect!(b, h, head, true);
+    }
+    const cAt = b * rows * outRow + first * v.size;
+    if (rows === 1) {
       gemm({
-        m: stack * rows, n: keys, k: q.size, a: q.data, aOffset: q.offset + b * q.batchStride + first * q.headStride, lda: q.rowStride, transA: false,
-        b: k.data, bOffset: k.offset + b * k.batchStride + kvHead * k.headStride, ldb: k.rowStride, transB: true,
-        c: scores, cOffset: 0, ldc: keys, alpha: p.scale, beta: 0,
+        m: stack, n: v.size, k: keys, a: scores, aOffset: 0, lda: keys, transA: false,
+        b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt, ldc: v.size, alpha: 1, beta: 0,
       });
-      for (let s = 0, h = first; s < stack; s++, h++) {
-        if (p.logits) for (let i = 0; i < rows; i++) p.logits(b, h, i, scores, s * block + i * keys);
-        const head = p.inspect && scores.subarray(s * block, (s + 1) * block);
-        if (head) p.inspect!(b, h, head, false);
-        softmaxRows(scores, rows, keys, p.sink ? p.sink(h) : -Infinity, s * block);
-        if (head) p.inspect!(b, h, head, true);
-      }
-      const cAt = b * rows * outRow + first * v.size;
-      if (rows === 1) {
-        gemm({
-          m: stack, n: v.size, k: keys, a: scores, aOffset: 0, lda: keys, transA: false,
-          b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt, ldc: v.size, alpha: 1, beta: 0,
-        });
-        continue;
-      }
-      for (let s = 0; s < stack; s++) {
-        gemm({
-          m: rows, n: v.size, k: keys, a: scores, aOffset: s * block, lda: keys, transA: false,
-          b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt + s * v.size, ldc: outRow, alpha: 1, beta: 0,
-        });
-      }
+      continue;
+    }
+    for (let s = 0; s < stack; s++) {
+      gemm({
+        m: rows, n: v.size, k: keys, a: scores, aOffset: s * block, lda: keys, transA: false,
+        b: v.data, bOffset: vAt, ldb: v.rowStride, transB: false, c: out, cOffset: cAt + s * v.size, ldc: outRow, alpha: 1, beta: 0,
+      });
     }
   }
 }

@@ -80,6 +80,7 @@ function multiHeadAttention(inputs: KernelInputs, attrs: MhaAttributes) {
       maskRow?.(b, i, scores, at);
       biasRow?.(b, h, i, scores, at);
     },
+    additiveLogits: true,
     inspect: qk && ((b, h, block, probabilities) => {
       if (!probabilities) qk.set(block, (b * heads + h) * seq * total);
     }),

@@ -113,6 +113,22 @@ function describeCase(op: Case): string {
   return JSON.stringify({ m, n, k, transA, transB, alpha, beta, pad, offset });
 }
 
+/** The m = 1 product's row of C. */
+function viewOfC(op: Stored, c: Float32Array): Float32Array {
+  return c.subarray(op.cOffset, op.cOffset + op.n);
+}
+
+/** op's one row computed by the blocked kernel, as the first row of a product with a second row of A added. */
+function firstOfTwoRows(kernel: WasmGemm, op: Stored): Float32Array {
+  const a = new Float32Array(2 * op.k);
+  for (let p = 0; p < op.k; p++) a[p] = aAt(op, 0, p);
+  a.fill(0.5, op.k);
+  const c = new Float32Array(2 * op.n);
+  c.set(viewOfC(op, op.c));
+  expect(kernel.gemmF32({ ...op, m: 2, a, aOffset: 0, lda: op.k, transA: false, c, cOffset: 0, ldc: op.n })).toBe(true);
+  return c.subarray(0, op.n);
+}
+
 /** got matches the reference within the bound, and nothing outside the C view changed. */
 function expectProduct(op: Stored, got: Float32Array, reference: ArrayLike<number>, magnitude: Float64Array): void {
   const tolerance = (2 * op.k + 8) * U;
@@ -236,6 +252,31 @@ for (const variant of variants) {
         const c = Float32Array.from(op.c);
         expect(kernel.gemmF32(withC(op, c), packed)).toBe(true);
         expect(c).toEqual(wasmGemm(kernel, op));
+      }
+    });
+
+    it('multiplies one row of A (m = 1) from B as stored, prepacked, or kept packed as a constant', () => {
+      const rng = new Rng(21);
+      const sides = [1, 3, 7, 8, 9, 17, 31, 100, 257, 513, 600];
+      for (let trial = 0; trial < 60; trial++) {
+        const c = randomCase(rng, 1, sides[rng.int(0, sides.length - 1)], sides[rng.int(0, sides.length - 1)]);
+        const op = operands(c, rng);
+        const { value, magnitude } = naive(op);
+        // B as stored, with A a strided column where transA.
+        const stored = wasmGemm(kernel, op);
+        expectProduct(op, stored, value, magnitude);
+        // The blocked kernel's bits: the same row as the first of a two-row product.
+        const blocked = firstOfTwoRows(kernel, op);
+        const what = describeCase(c);
+        expect(Array.from(viewOfC(op, stored)), what).toEqual(Array.from(blocked));
+        const packed = kernel.packB(op.b, op.bOffset, op.ldb, op.transB, op.k, op.n)!;
+        for (let call = 0; call < 2; call++) {
+          const prepacked = Float32Array.from(op.c);
+          expect(kernel.gemmF32(withC(op, prepacked), packed)).toBe(true);
+          expect(Array.from(viewOfC(op, prepacked)), `${what}, prepacked B`).toEqual(Array.from(blocked));
+          const kept = wasmGemm(kernel, { ...op, constantB: packed });
+          expect(Array.from(viewOfC(op, kept)), `${what}, B kept packed`).toEqual(Array.from(blocked));
+        }
       }
     });
 

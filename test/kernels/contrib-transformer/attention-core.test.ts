@@ -114,6 +114,30 @@ describe('softmaxRows', () => {
     expect(Array.from(withSink)).toEqual([7, ...[1 / 3, 1 / 3].map(Math.fround), 7]);
   });
 
+  it('matches a double-precision softmax within 1e-6 on blocks large enough for WebAssembly, masked keys included', () => {
+    let seed = 5;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const [rows, keys] of [[9, 8], [13, 9], [7, 17], [5, 100], [3, 129], [128, 128]]) {
+      for (const fullyMasked of [false, true]) {
+        const scores = Float32Array.from({ length: rows * keys }, (_, at) => (at % keys !== 0 && random() < 0.2 ? -Infinity : 8 * random() - 4));
+        if (fullyMasked) scores.fill(-Infinity, keys, 2 * keys);
+        const input = scores.slice();
+        softmaxRows(scores, rows, keys, -Infinity);
+        for (let i = 0; i < rows; i++) {
+          const row = Array.from(input.subarray(i * keys, (i + 1) * keys));
+          const max = Math.max(...row);
+          const e = row.map((x) => (max === -Infinity ? 0 : Math.exp(x - max)));
+          const sum = e.reduce((a, b) => a + b, 0);
+          for (let j = 0; j < keys; j++) {
+            const want = sum === 0 ? 0 : e[j] / sum;
+            const got = scores[i * keys + j];
+            if (!(Math.abs(got - want) <= 1e-6 * want + 1e-12)) expect.fail(`${rows}x${keys} fullyMasked=${fullyMasked}: [${i},${j}] is ${got}, expected ${want}`);
+          }
+        }
+      }
+    }
+  });
+
   it('turns a row holding NaN into NaN only', () => {
     const scores = Float32Array.from([0, NaN, 1, 1]);
     softmaxRows(scores, 2, 2, -Infinity);

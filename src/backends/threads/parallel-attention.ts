@@ -1,0 +1,119 @@
+/**
+ * Attention heads across the GEMM pool's threads (the caller's side; attention-helper.ts is a
+ * helper's). Each (batch entry, query head) pair is a unit of attend's work: Q K^T, the row
+ * logits, softmax, P V. Units are cut into one contiguous block per thread; block 0 runs here
+ * through attend's own loop, straight from its arrays. For the others the caller stages, once,
+ * every array Q, K and V lie in (often one: the projected tokens), the logits of their rows
+ * (each op's masks and biases added to zeros: exact where the problem says they only add
+ * float32 values), and a region for their output rows, copied into the output when they
+ * come back.
+ *
+ * A helper computes a unit with the same WebAssembly GEMM and softmax as the caller, so the
+ * output is the one-thread output, bit for bit, where each score gets at most one term from
+ * the logits (a mask that only touches masked keys, or a bias); a score given two (a finite
+ * mask filter and a bias) is summed in another order, within float32 rounding, and a key so
+ * masked drops out of the softmax either way. Heads that share key heads (grouped query
+ * attention), logits that do more than add, and ops that inspect scores or add a sink logit
+ * stay on one thread.
+ */
+import type { AttentionProblem, Heads } from '../../kernels/contrib-transformer/attention-core.js';
+import { ATTENTION_INTS, type GemmControl } from './gemm-control.js';
+import type { GemmPool } from './gemm-pool.js';
+import { layoutRegions } from './scratch-memory.js';
+
+/** Fewest multiply-adds worth a block of heads of its own (as MIN_BLOCK_WORK for a GEMM). */
+const MIN_BLOCK_WORK = 1 << 22;
+
+/** Where each int of an attention job lies among ATTENTION_INTS (shared with attention-helper.ts). */
+export const AttentionField = {
+  Heads: 0, Rows: 1, Keys: 2, Size: 3, VSize: 4,
+  QAt: 5, QBatch: 6, QHead: 7, QRow: 8,
+  KAt: 9, KBatch: 10, KHead: 11, KRow: 12,
+  VAt: 13, VBatch: 14, VHead: 15, VRow: 16,
+  /** Scratch offset of the staged logits, one rows x keys block per unit from FirstHelperUnit; -1 for none. */
+  LogitsAt: 17,
+  /** Scratch offset of the output rows, one rows x vSize block per unit from FirstHelperUnit. */
+  OutAt: 18,
+  FirstHelperUnit: 19,
+} as const;
+
+/**
+ * attend(p, out) on up to `threads` threads; false, with nothing written, where it stays on
+ * one. `attendHeads(from, to)` computes units [from, to) here.
+ */
+export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32Array, threads: number, attendHeads: (from: number, to: number) => void): boolean {
+  const { q, k, v } = p;
+  if (p.inspect || p.sink || (p.logits && !p.additiveLogits) || q.heads !== k.heads) return false;
+  const units = p.batch * q.heads;
+  const unitWork = q.rows * k.rows * (q.size + v.size);
+  const count = Math.min(threads, pool.threads, units, Math.floor((units * unitWork) / MIN_BLOCK_WORK));
+  if (count < 2 || !pool.idle()) return false;
+  pool.wakeHelpers();
+  const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((i * units) / count));
+  const firstHelperUnit = bounds[1];
+  const helperUnits = units - firstHelperUnit;
+  const arrays = [...new Set([q.data, k.data, v.data])];
+  const { at, end } = layoutRegions([
+    ...arrays.map((a) => a.length),
+    p.logits ? helperUnits * q.rows * k.rows : 0,
+    helperUnits * q.rows * v.size,
+  ]);
+  const scratch = pool.scratchMemory;
+  if (!scratch.reserve(end)) return false;
+  const memory = scratch.f32;
+  arrays.forEach((a, i) => memory.set(a, at[i]));
+  const arrayAt = (heads: Heads): number => at[arrays.indexOf(heads.data)] + heads.offset;
+  const logitsAt = p.logits ? at[arrays.length] : -1;
+  const outAt = at[arrays.length + 1];
+  if (p.logits) stageLogits(p, memory, logitsAt, firstHelperUnit, units);
+  const ints = [
+    q.heads, q.rows, k.rows, q.size, v.size,
+    arrayAt(q), q.batchStride, q.headStride, q.rowStride,
+    arrayAt(k), k.batchStride, k.headStride, k.rowStride,
+    arrayAt(v), v.batchStride, v.headStride, v.rowStride,
+    logitsAt, outAt, firstHelperUnit,
+  ];
+  if (ints.length > ATTENTION_INTS) return false;
+  return pool.runJob({
+    count,
+    write: (control: GemmControl) => {
+      control.writeAttention(ints, p.scale, count);
+      for (let block = 1; block < count; block++) control.writeRange(block, { start: bounds[block], end: bounds[block + 1], scratch: 0 });
+    },
+    own: () => attendHeads(0, firstHelperUnit),
+    computeHere: (block) => attendHeads(bounds[block], bounds[block + 1]),
+    collect: (block) => {
+      for (let unit = bounds[block]; unit < bounds[block + 1]; unit++) copyUnitOut(p, memory, outAt + (unit - firstHelperUnit) * q.rows * v.size, unit, out);
+    },
+  });
+}
+
+/**
+ * The logits rows of units [from, to): each row zeros, then the op's masks and biases added.
+ * They are built in an ordinary array and copied in one block: element by element, a view of
+ * a growable shared buffer is several times slower to write in V8.
+ */
+function stageLogits(p: AttentionProblem, memory: Float32Array, logitsAt: number, from: number, to: number): void {
+  const { rows } = p.q;
+  const keys = p.k.rows;
+  const logits = new Float32Array((to - from) * rows * keys);
+  for (let unit = from, at = 0; unit < to; unit++) {
+    const b = Math.floor(unit / p.q.heads);
+    const h = unit % p.q.heads;
+    for (let i = 0; i < rows; i++, at += keys) p.logits!(b, h, i, logits, at);
+  }
+  memory.set(logits, logitsAt);
+}
+
+/** A unit's rows x vSize output from scratch into its place in [batch, rows, heads * vSize]. */
+function copyUnitOut(p: AttentionProblem, memory: Float32Array, from: number, unit: number, out: Float32Array): void {
+  const { rows, heads } = p.q;
+  const size = p.v.size;
+  const b = Math.floor(unit / heads);
+  const h = unit % heads;
+  const outRow = heads * size;
+  for (let i = 0; i < rows; i++) {
+    const to = b * rows * outRow + i * outRow + h * size;
+    out.set(memory.subarray(from + i * size, from + (i + 1) * size), to);
+  }
+}

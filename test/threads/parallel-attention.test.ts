@@ -1,0 +1,111 @@
+/**
+ * Attention heads across the GEMM pool against attend's one-thread loop: bit-identical output
+ * on random shapes (odd sizes, one query row, several batch entries), both head layouts, with
+ * and without masks and biases; and the cases that must stay on one thread.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
+import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
+import { parallelAttend } from '../../src/backends/threads/parallel-attention.js';
+import { attendHeads, bnshHeads, tokenMajorHeads, type AttentionProblem, type RowHook } from '../../src/kernels/contrib-transformer/attention-core.js';
+import { Rng } from '../support/random.js';
+import { workerScripts } from './support/worker-scripts.js';
+
+const variant = wasmGemmVariant();
+let pool: GemmPool;
+
+beforeAll(async () => {
+  if (variant) pool = await GemmPool.start(2, createNodeWorkerStarter(await workerScripts()), variant);
+});
+
+afterAll(async () => {
+  await pool?.close();
+});
+
+function randomFloats(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.uniform(-1, 1));
+}
+
+/** A problem over one projected [batch, rows, 3 * heads * size] array, or separate BNSH arrays. */
+function randomProblem(rng: Rng, batch: number, heads: number, rows: number, keys: number, size: number, logits?: RowHook): AttentionProblem {
+  const scale = 1 / Math.sqrt(size);
+  if (rows === keys && rng.next() < 0.5) {
+    const width = 3 * heads * size;
+    const projected = randomFloats(rng, batch * rows * width);
+    return {
+      batch, scale, logits, additiveLogits: true,
+      q: tokenMajorHeads(projected, heads, rows, size, width, 0),
+      k: tokenMajorHeads(projected, heads, rows, size, width, heads * size),
+      v: tokenMajorHeads(projected, heads, rows, size, width, 2 * heads * size),
+    };
+  }
+  return {
+    batch, scale, logits, additiveLogits: true,
+    q: bnshHeads(randomFloats(rng, batch * heads * rows * size), heads, rows, size),
+    k: bnshHeads(randomFloats(rng, batch * heads * keys * size), heads, keys, size),
+    v: bnshHeads(randomFloats(rng, batch * heads * keys * size), heads, keys, size),
+  };
+}
+
+/** A key mask per entry (some keys -Infinity) and a bias per head and row: what the attention ops add. */
+function maskAndBias(rng: Rng, batch: number, heads: number, keys: number): RowHook {
+  const masked = Array.from({ length: batch }, () => Array.from({ length: keys }, (_, j) => j > 0 && rng.next() < 0.25));
+  const bias = randomFloats(rng, heads * keys);
+  return (b, h, i, scores, at) => {
+    for (let j = 0; j < keys; j++) scores[at + j] += masked[b][j] ? -Infinity : Math.fround(bias[h * keys + j] * (1 + (i % 3)));
+  };
+}
+
+function expectBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
+  const a = new Uint32Array(actual.buffer);
+  const e = new Uint32Array(expected.buffer);
+  let first = -1;
+  for (let i = 0; i < e.length && first < 0; i++) if (a[i] !== e[i]) first = i;
+  expect(first, `${what}: first differing element`).toBe(-1);
+}
+
+describe.skipIf(!variant)('parallelAttend', () => {
+  it('equals attend on one thread bit for bit', () => {
+    const rng = new Rng(31);
+    let parallel = 0;
+    for (let trial = 0; trial < 24; trial++) {
+      const batch = rng.int(1, 2);
+      const heads = rng.int(2, 12);
+      const rows = [1, 33, 128, 131, 200][rng.int(0, 4)];
+      const keys = rng.next() < 0.5 ? rows : rng.int(1, 260);
+      const size = [17, 64, 64][rng.int(0, 2)];
+      const logits = rng.next() < 0.7 ? maskAndBias(rng, batch, heads, keys) : undefined;
+      const p = randomProblem(rng, batch, heads, rows, keys, size, logits);
+      const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
+      attendHeads(p, expected, 0, batch * heads);
+      const actual = new Float32Array(expected.length).fill(Number.NaN);
+      const threads = rng.int(2, 3);
+      const ran = parallelAttend(pool, p, actual, threads, (from, to) => attendHeads(p, actual, from, to));
+      const what = `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} logits=${logits !== undefined} threads=${threads}`;
+      if (!ran) {
+        expect(actual.every(Number.isNaN), `${what}: declined, nothing written`).toBe(true);
+        continue;
+      }
+      parallel++;
+      expectBitIdentical(actual, expected, what);
+    }
+    expect(parallel).toBeGreaterThan(6);
+  });
+
+  it('stays on one thread for shared key heads, logits that do more than add, a sink, inspected scores, or little work', () => {
+    const rng = new Rng(32);
+    const p = randomProblem(rng, 1, 8, 128, 128, 64);
+    const out = new Float32Array(128 * 8 * 64);
+    const never = (): void => {
+      throw new Error('attendHeads must not run');
+    };
+    const grouped = { ...p, k: { ...p.k, heads: 4 }, v: { ...p.v, heads: 4 } };
+    expect(parallelAttend(pool, grouped, out, 2, never)).toBe(false);
+    expect(parallelAttend(pool, { ...p, sink: () => 0 }, out, 2, never)).toBe(false);
+    expect(parallelAttend(pool, { ...p, inspect: () => undefined }, out, 2, never)).toBe(false);
+    expect(parallelAttend(pool, { ...p, logits: () => undefined, additiveLogits: false }, out, 2, never)).toBe(false);
+    expect(parallelAttend(pool, randomProblem(rng, 1, 2, 16, 16, 8), out, 2, never)).toBe(false);
+    expect(parallelAttend(pool, p, out, 1, never)).toBe(false);
+  });
+});
