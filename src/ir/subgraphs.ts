@@ -47,3 +47,11 @@ export function namesIn(graph: Graph, into: Set<string> = new Set()): Set<string
   }
   return into;
 }
+
+/** `base`, or `base_N` for the first N that makes it new to `taken`; the name is added to `taken`. */
+export function claimFreshName(taken: Set<string>, base: string): string {
+  let name = base;
+  for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
+}

@@ -7,7 +7,7 @@
  * (passes/layout-export.ts). Everything else is left as it is.
  */
 import type { Attribute, Graph, Model, Node } from '../ir/graph.js';
-import { mapSubgraphs, namesIn } from '../ir/subgraphs.js';
+import { claimFreshName, mapSubgraphs, namesIn } from '../ir/subgraphs.js';
 import { floatsAttribute, stringAttribute } from './node-values.js';
 import { planarLayout } from './passes/layout-export.js';
 
@@ -57,12 +57,7 @@ function splitFusedConv(node: Node, opset: number, fresh: (base: string) => stri
 
 function exportGraph(graph: Graph, opset: number, taken: Set<string>): Graph {
   let changed = false;
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = (base: string): string => claimFreshName(taken, base);
   const nodes = graph.nodes.flatMap((node) => {
     const inner = mapSubgraphs(node, (g) => exportGraph(g, opset, taken));
     if (!needsSplitting(inner)) {

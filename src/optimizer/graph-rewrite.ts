@@ -8,7 +8,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import type { ValueType } from '../ir/value-type.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
 import type { GraphIndex } from './graph-index.js';
-import { mapSubgraphs, namesIn } from '../ir/subgraphs.js';
+import { claimFreshName, mapSubgraphs, namesIn } from '../ir/subgraphs.js';
 import { freeNamesOf } from '../ir/validate.js';
 
 export class GraphRewrite {
@@ -75,10 +75,7 @@ export class GraphRewrite {
   /** A value name used nowhere in this graph, its subgraphs or the scopes around it. */
   freshName(base: string): string {
     this.taken ??= namesIn(this.graph, new Set(this.outerNames));
-    let name = base;
-    for (let i = 1; this.taken.has(name); i++) name = `${base}_${i}`;
-    this.taken.add(name);
-    return name;
+    return claimFreshName(this.taken, base);
   }
 
   apply(): Graph {

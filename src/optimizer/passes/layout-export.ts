@@ -6,7 +6,7 @@
  * left transposes at its edges for the ops it moved (elementwise ops, Concat).
  */
 import type { Graph, Model, Node } from '../../ir/graph.js';
-import { mapSubgraphs, namesIn } from '../../ir/subgraphs.js';
+import { claimFreshName, mapSubgraphs, namesIn } from '../../ir/subgraphs.js';
 import { NHWC_DOMAIN, TO_NCHW, TO_NHWC } from '../../kernels/nhwc/nhwc-layout.js';
 import { KernelRegistry } from '../../kernels/registry.js';
 import type { PassContext } from '../pass.js';
@@ -40,12 +40,7 @@ function planarConv(node: Node, fresh: (base: string) => string): Node[] {
 
 function expandGraph(graph: Graph, taken: Set<string>): Graph {
   let changed = false;
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = (base: string): string => claimFreshName(taken, base);
   const nodes = graph.nodes.flatMap((node) => {
     const inner = mapSubgraphs(node, (g) => expandGraph(g, taken));
     changed ||= inner !== node;
