@@ -1,10 +1,11 @@
 /**
  * Float32 convolution and pooling layers, one thread, in one run so the ratios hold here:
- *   ts+gemm   OnnxTS's Conv as it stands: one-node model through InferenceSession (TypeScript
- *             im2col, then the wasm GEMM; the TypeScript depthwise loop for depthwise layers);
+ *   session   OnnxTS's Conv through InferenceSession, a one-node model (the kernel as a model
+ *             runs it, W prepared once);
  *   wasm      wasmConv2dF32 (the whole convolution in the conv module), called directly, with a
- *             fresh output array per call as the kernel allocates one;
- *   pre-W     the same with W packed once by packConvWeightsF32 (depthwise: nothing to pack);
+ *             fresh output array per call, W prepared on every call;
+ *   pre-W     the same with W prepared once and kept in the module (a ConvWeightCache, as a
+ *             session's Conv keeps one per initializer);
  *   ort       onnxruntime-web's Conv, numThreads 1, the same one-node model;
  * W and B are initializers in both models (onnxruntime prepacks W at session creation).
  * Pooling: the TypeScript MaxPool / AveragePool through a session, wasmMaxPool2dF32 /
@@ -27,7 +28,7 @@ const { values: args } = parseArgs({
   options: { dist: { type: 'string', default: 'dist' }, quick: { type: 'boolean', default: false }, filter: { type: 'string', default: '' } },
 });
 const load = (path) => import(pathToFileURL(resolve(args.dist, path)).href);
-const { packConvWeightsF32, wasmConv2dF32, wasmConvVariant } = await load('backends/wasm/wasm-conv.js');
+const { wasmConv2dF32, wasmConvVariant } = await load('backends/wasm/wasm-conv.js');
 const { wasmAveragePool2dF32, wasmMaxPool2dF32 } = await load('backends/wasm/wasm-pool.js');
 const { slideWindow } = await load('kernels/conv/sliding-window.js');
 const { encodeModelProto } = await load('onnx/encode.js');
@@ -107,16 +108,16 @@ async function sessionMs(runtime, model, x, dims) {
   return ms;
 }
 
-/** The layer through wasmConv2dF32 (W packed once with `prepack`); the call returns its output. */
+/** The layer through wasmConv2dF32 (W prepared once with `prepack`); the call returns its output. */
 function wasmCall(layer, x, w, b, prepack) {
   const [, [c, h, wd], m, k, stride, pad, group] = layer;
   const win = windowOf(h, wd, k, stride, pad);
   const size = m * win.grid[0] * win.grid[1];
   const op = { x, w, bias: b, batch: 1, group, inPerGroup: c / group, outPerGroup: m / group };
-  const packed = prepack ? packConvWeightsF32(w, group, m / group, (c / group) * k * k) : undefined;
+  const cache = prepack ? {} : undefined;
   return () => {
     const y = new Float32Array(size);
-    if (!wasmConv2dF32({ ...op, y }, win, packed)) throw new Error('wasmConv2dF32 declined');
+    if (!wasmConv2dF32({ ...op, y }, win, cache)) throw new Error('wasmConv2dF32 declined');
     return y;
   };
 }
@@ -132,7 +133,7 @@ const cell = (value, width = 10) => (typeof value === 'number' ? value.toFixed(2
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 console.log(`conv module: ${wasmConvVariant() ?? 'none'}; node ${process.version}; best ms per layer, batch 1, one thread\n`);
-console.log(`${'conv layer'.padEnd(30)}${['GFLOP', 'ts+gemm', 'wasm', 'pre-W', 'ort', 'ts/wasm', 'pre-W/ort', 'max |d|'].map((h) => cell(h)).join('')}`);
+console.log(`${'conv layer'.padEnd(30)}${['GFLOP', 'session', 'wasm', 'pre-W', 'ort', 'session/wasm', 'pre-W/ort', 'max |d|'].map((h) => cell(h)).join('')}`);
 for (const layer of layers) {
   const [name, [c, h, wd], m, k, , , group] = layer;
   if (!name.includes(args.filter)) continue;
