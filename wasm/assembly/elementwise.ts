@@ -15,6 +15,7 @@ import { erf4, exp4, expm14, log1pNonNegative4, log4, sigmoid4, tanh4 } from './
 export { normalizeRows } from './normalize-rows';
 export { resizeNearestPlanes, resizeTapsPlanes } from './resize-planes';
 export { softmaxRows } from './softmax-rows';
+export { softmaxLanes } from './softmax-lanes';
 
 @inline function lane0(v: v128): f32 {
   return f32x4.extract_lane(v, 0);

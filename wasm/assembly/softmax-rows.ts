@@ -24,7 +24,7 @@ const NEG_INFINITY: f32 = -Infinity;
  * e^(x - m), with the rounding error of the float32 x - m (TwoSum, exact) fed back as the factor
  * 1 + error: without it, |x - m| near 24 loses 1e-6 of e^(x - m) to that one rounding.
  */
-@inline function expShifted(x: v128, m: v128): v128 {
+@inline export function expShifted(x: v128, m: v128): v128 {
   const d = f32x4.sub(x, m);
   const back = f32x4.sub(d, x);
   const error = f32x4.sub(f32x4.sub(x, f32x4.sub(d, back)), f32x4.add(m, back));

@@ -51,6 +51,8 @@ const MIN_BINARY = 256;
 const MIN_RUN = 16;
 /** Softmax and normalized rows shorter than this spend more on per-row scalar tails than the vectors save. */
 const MIN_SOFTMAX_ROW = 8;
+/** Fewer lanes than a vector holds gain nothing from running them side by side. */
+const MIN_SOFTMAX_LANES = 4;
 const MIN_NORMALIZED_ROW = 8;
 /** Floats processed per pass: small enough that copy in, compute and copy out stay in L2. */
 const CHUNK = 1 << 16;
@@ -143,6 +145,30 @@ class ElementwiseHost {
     return true;
   }
 
+  /** Softmax (or LogSoftmax) along the middle axis of [blocks, length, inner], in chunks of whole blocks where x or out has to be copied. */
+  softmaxLanes(x: Float32Array, out: Float32Array, blocks: number, length: number, inner: number, log: boolean): boolean {
+    const block = length * inner;
+    const xHere = this.memory.holds(x);
+    const outHere = this.memory.holds(out);
+    const inPlace = xHere && outHere;
+    if (!inPlace && block > CHUNK) return false;
+    const chunkBlocks = inPlace ? blocks : Math.min(Math.max(1, Math.floor(CHUNK / block)), blocks);
+    const offsets = this.memory.scratch([inPlace ? 0 : chunkBlocks * block]);
+    if (!offsets) return false;
+    const [at] = offsets;
+    const heap = this.memory.f32;
+    for (let first = 0; first < blocks; first += chunkBlocks) {
+      const start = first * block;
+      const n = Math.min(chunkBlocks, blocks - first) * block;
+      const xAt = xHere ? addressOf(x, start) : copyIn(heap, at, x, start, n);
+      const outAt = outHere ? addressOf(out, start) : at;
+      this.exports.softmaxLanes(xAt, outAt, n / block, length, inner, log ? 1 : 0);
+      if (!outHere) copyOut(heap, outAt, out, start, n);
+    }
+    traffic.operandsInPlace += +xHere + +outHere;
+    return true;
+  }
+
   /**
    * One normalization in chunks of whole rows. The skip, bias, scale and beta are copied in
    * whole where they must be; with a skip, x + skip + bias goes to the sum output where it lies
@@ -227,6 +253,17 @@ export function wasmUnaryF32(op: WasmUnaryOp, x: Float32Array, out: Float32Array
 export function wasmSoftmaxRowsF32(x: Float32Array, out: Float32Array, rows: number, length: number, log: boolean): boolean {
   if (x.length < MIN_UNARY || length < MIN_SOFTMAX_ROW || x.length > MAX_OPERANDS) return false;
   return inWasm((host) => host.softmaxRows(x, out, rows, length, log));
+}
+
+/**
+ * Softmax (or LogSoftmax, `log`) along the middle axis of x seen as [blocks, length, inner]
+ * (inner > 1: an axis that is not the last), into out; false where it stays in TypeScript
+ * (fewer than four lanes, or a block over the copy chunk where x or out lies outside the
+ * heap). Within 1e-6 relative of the TypeScript lanes, as the rows are.
+ */
+export function wasmSoftmaxLanesF32(x: Float32Array, out: Float32Array, blocks: number, length: number, inner: number, log: boolean): boolean {
+  if (x.length < MIN_UNARY || inner < MIN_SOFTMAX_LANES || x.length > MAX_OPERANDS) return false;
+  return inWasm((host) => host.softmaxLanes(x, out, blocks, length, inner, log));
 }
 
 /**

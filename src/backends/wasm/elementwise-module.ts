@@ -14,6 +14,7 @@ export interface ElementwiseExports {
   unary(op: number, x: number, out: number, n: number, p0: number, p1: number): void;
   binary(op: number, a: number, b: number, out: number, block: number, aStep: number, bStep: number, runs: number, count: number): void;
   softmaxRows(x: number, out: number, rows: number, length: number, log: number): void;
+  softmaxLanes(x: number, out: number, blocks: number, length: number, inner: number, log: number): void;
   normalizeRows(
     x: number, skip: number, skipLength: number, bias: number, sum: number, low: number, scale: number, beta: number, out: number,
     stats: number, firstRow: number, rows: number, length: number, epsilon: number, centered: number,

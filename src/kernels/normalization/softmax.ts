@@ -4,10 +4,11 @@
  * runs along the single dimension `axis` (default -1). Softmax and LogSoftmax subtract the
  * row maximum before exponentiating so large inputs neither overflow nor lose precision.
  * Their exponentials are fastExp's (~1e-13 relative): below any float type's resolution.
- * Float32 rows along the last axis run in WebAssembly SIMD where it is on (float32 exponentials,
- * double sums: within 1e-6 relative of this file's loops, which stay the fallback and reference).
+ * Float32 softmaxes run in WebAssembly SIMD where it is on, rows along the last axis and lanes
+ * along any other (float32 exponentials, double sums: within 1e-6 relative of this file's loops,
+ * which stay the fallback and reference).
  */
-import { wasmSoftmaxRowsF32 } from '../../backends/wasm/elementwise-host.js';
+import { wasmSoftmaxLanesF32, wasmSoftmaxRowsF32 } from '../../backends/wasm/elementwise-host.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -92,8 +93,9 @@ function softmaxOp(log: boolean): AxisOp {
     const inner = outer * length === 0 ? 0 : x.size / (outer * length);
     const y = computeOutput(context, x.type, x.dims) as NumberArray;
     const values = computeValues(x) as NumberArray;
-    const rowsInWasm = inner === 1 && values instanceof Float32Array && y instanceof Float32Array && wasmSoftmaxRowsF32(values, y, outer, length, log);
-    if (!rowsInWasm) softmaxAlong(values, y, outer, length, inner, log);
+    const float32 = values instanceof Float32Array && y instanceof Float32Array;
+    const inWasm = float32 && (inner === 1 ? wasmSoftmaxRowsF32(values, y, outer, length, log) : wasmSoftmaxLanesF32(values, y, outer, length, inner, log));
+    if (!inWasm) softmaxAlong(values, y, outer, length, inner, log);
     return tensorFromCompute(x.type, x.dims, y);
   };
 }

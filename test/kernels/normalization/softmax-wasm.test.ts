@@ -1,25 +1,27 @@
 /**
- * Softmax and LogSoftmax rows in the elementwise WebAssembly module against the TypeScript loops
- * they stand in for (env.wasm.simd = false): random odd row lengths and batches, long rows, and
- * rows with -Infinity, NaN and +Infinity. The module's exponentials are float32 and its sums
+ * Softmax and LogSoftmax rows (last axis) and lanes (any other axis) in the elementwise
+ * WebAssembly module against the TypeScript loops they stand in for (env.wasm.simd = false):
+ * random odd row lengths, lane counts and batches, long rows, and values -Infinity, NaN and
+ * +Infinity. The module's exponentials are float32 and its sums
  * doubles: every element within 1e-6 relative of the TypeScript result (which sums in doubles).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { env } from '../../../src/api/env.js';
-import { wasmSoftmaxRowsF32 } from '../../../src/backends/wasm/elementwise-host.js';
+import { wasmSoftmaxLanesF32, wasmSoftmaxRowsF32 } from '../../../src/backends/wasm/elementwise-host.js';
 import { Tensor } from '../../../src/index.js';
 import { runOnnxts } from '../../support/differential.js';
-import { singleNodeModel } from '../../support/model-builder.js';
+import { attr, singleNodeModel } from '../../support/model-builder.js';
 import { Rng } from '../../support/random.js';
 
 afterEach(() => {
   delete env.wasm.simd;
 });
 
-async function run(op: string, x: Float32Array, dims: number[], simd: boolean): Promise<Float32Array> {
+async function run(op: string, x: Float32Array, dims: number[], simd: boolean, axis = -1): Promise<Float32Array> {
   if (!simd) env.wasm.simd = false;
   try {
-    const model = singleNodeModel(op, [{ name: 'x', type: 'float32', shape: dims }], [{ name: 'y', type: 'float32' }], { opset: 13 });
+    const attributes = { axis: attr.int(axis) };
+    const model = singleNodeModel(op, [{ name: 'x', type: 'float32', shape: dims }], [{ name: 'y', type: 'float32' }], { opset: 13, attributes });
     const { y } = await runOnnxts(model, { x: new Tensor('float32', x, dims) });
     return y.data as Float32Array;
   } finally {
@@ -86,6 +88,49 @@ describe.each(OPS)('%s rows in WebAssembly', (op, floor) => {
     const { y } = await runOnnxts(model, { x: new Tensor('float32', x, [3, 19, 21]) });
     expect(worstRelative(y.data as Float32Array, ts, floor)).toBeLessThanOrEqual(1e-6);
     expect((await run(op, new Float32Array(0), [4, 0, 9], true)).length).toBe(0);
+  });
+});
+
+describe.each(OPS)('%s lanes (an axis that is not the last) in WebAssembly', (op, floor) => {
+  const shapes: [number[], number][] = [
+    [[1, 16, 4, 8400], 1], // YOLOv8's distribution-focal head
+    [[3, 5, 7], 1], // 4 lanes side by side and 3 one at a time
+    [[2, 9, 13, 3], 1],
+    [[9, 13], 0],
+    [[2, 1, 37], 1], // an axis of one
+    [[5, 3, 2, 11], -3],
+  ];
+  it.each(shapes)('%j along axis %i matches the TypeScript lanes within 1e-6', async (dims, axis) => {
+    const rng = new Rng(dims.reduce((a, b) => a * 7 + b, axis + 3));
+    const x = randomRows(rng, dims.reduce((a, b) => a * b, 1), -6, 6);
+    const [wasm, ts] = [await run(op, x, dims, true, axis), await run(op, x, dims, false, axis)];
+    expect(worstRelative(wasm, ts, floor)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('-Infinity, fully masked, NaN and +Infinity lanes agree with the TypeScript lanes', async () => {
+    const dims = [2, 6, 11];
+    const rng = new Rng(5);
+    const x = randomRows(rng, 2 * 6 * 11, -3, 3);
+    for (let i = 0; i < 6; i++) x[i * 11] = -Infinity; // lane 0 of block 0: fully masked
+    x[2 * 11 + 1] = -Infinity; // lane 1: one masked value
+    x[3 * 11 + 2] = NaN; // lane 2 (vectors)
+    x[4 * 11 + 9] = NaN; // lane 9 (one at a time)
+    x[66 + 5 * 11 + 3] = Infinity; // block 1, lane 3
+    for (let i = 0; i < 6; i++) x[66 + i * 11 + 10] = -1e30; // block 1, lane 10: equal large negatives
+    const [wasm, ts] = [await run(op, x, dims, true, 1), await run(op, x, dims, false, 1)];
+    expect(worstRelative(wasm, ts, floor)).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe('wasmSoftmaxLanesF32', () => {
+  it('runs the module here, and leaves fewer than four lanes to TypeScript', () => {
+    const x = new Float32Array(16 * 8 * 5).fill(2);
+    const out = new Float32Array(x.length);
+    expect(wasmSoftmaxLanesF32(x, out, 5, 16, 8, false)).toBe(true);
+    expect(out.every((v) => Math.abs(v - 1 / 16) < 1e-9)).toBe(true);
+    expect(wasmSoftmaxLanesF32(x.subarray(0, 13 * 16 * 3), out, 13, 16, 3, false)).toBe(false);
+    env.wasm.simd = false;
+    expect(wasmSoftmaxLanesF32(x, out, 5, 16, 8, false)).toBe(false);
   });
 });
 
