@@ -7,13 +7,14 @@ import { expectSameOutputs, opCounts, optimize } from './support.js';
 const SHAPE = [2, 5, 8];
 const scalar = (v: number) => new DenseTensor('float32', [], Float32Array.of(v));
 const rng = () => new Rng(5);
-const feeds = () => ({ x: randomTensor('float32', SHAPE, new Rng(7), -2, 2), r: randomTensor('float32', SHAPE, new Rng(8), -2, 2) });
+const feeds = (shape = SHAPE) => ({ x: randomTensor('float32', shape, new Rng(7), -2, 2), r: randomTensor('float32', shape, new Rng(8), -2, 2) });
 
-function model(nodes: NodeSpec[], outputs: ValueSpec[], biasDims = [8]): Uint8Array {
+/** x and r of `xShape` and `rShape` (symbolic dims allowed): SHAPE unless given. */
+function model(nodes: NodeSpec[], outputs: ValueSpec[], biasDims = [8], xShape: readonly (number | string)[] = SHAPE, rShape = xShape): Uint8Array {
   const g = rng();
   return buildModel({
     nodes,
-    inputs: [{ name: 'x', type: 'float32', shape: SHAPE }, { name: 'r', type: 'float32', shape: SHAPE }],
+    inputs: [{ name: 'x', type: 'float32', shape: [...xShape] }, { name: 'r', type: 'float32', shape: [...rShape] }],
     outputs,
     initializers: {
       W: randomDense('float32', [8, 8], g, -0.5, 0.5),
@@ -39,12 +40,17 @@ const erfGelu: NodeSpec[] = [
 ];
 const y: ValueSpec = { name: 'y', type: 'float32', shape: SHAPE };
 
-async function check(bytes: Uint8Array, pass: string, fired: boolean, counts: Record<string, number>): Promise<void> {
+/** Run at every shape of `runShapes` (one model, several sizes where its dims are symbolic). */
+async function check(bytes: Uint8Array, pass: string, fired: boolean, counts: Record<string, number>, runShapes = [SHAPE]): Promise<void> {
   const result = optimize(bytes);
   expect(result.fired.has(pass), `${pass} fired`).toBe(fired);
   expect(opCounts(result.model.graph)).toEqual(counts);
-  await expectSameOutputs(bytes, result.bytes, feeds());
+  for (const shape of runShapes) await expectSameOutputs(bytes, result.bytes, feeds(shape));
 }
+
+// DistilBERT's dynamic axes; the fused model runs at sizes other than any the optimizer saw.
+const SYMBOLIC = ['batch', 'sequence', 8];
+const SYMBOLIC_RUNS = [[1, 1, 8], [3, 7, 8], [2, 0, 8]];
 
 describe('FuseSkipLayerNormalization', () => {
   it('fuses bias Add, residual Add and LayerNormalization', () =>
@@ -57,6 +63,29 @@ describe('FuseSkipLayerNormalization', () => {
     expect(fused?.outputs).toEqual(['y', '', '', 'sum']);
   });
 
+  it('fuses over symbolic batch and sequence dims, run at other sizes', () =>
+    check(model(residualNorm, [{ name: 'y', type: 'float32' }], [8], SYMBOLIC), 'FuseSkipLayerNormalization', true,
+      { MatMul: 1, 'com.microsoft:SkipLayerNormalization': 1 }, SYMBOLIC_RUNS));
+  it('leaves operands whose symbolic dims differ alone', () =>
+    check(model(residualNorm, [{ name: 'y', type: 'float32' }], [8], SYMBOLIC, ['other', 'sequence', 8]), 'FuseSkipLayerNormalization', false,
+      { MatMul: 1, Add: 2, LayerNormalization: 1 }, [[3, 7, 8]]));
+  it('leaves an operand whose hidden dim is symbolic alone', () =>
+    check(model(residualNorm, [{ name: 'y', type: 'float32' }], [8], ['batch', 'sequence', 'hidden']), 'FuseSkipLayerNormalization', false,
+      { MatMul: 1, Add: 2, LayerNormalization: 1 }, [[2, 3, 8]]));
+
+  const rmsNorm: NodeSpec = { op: 'SimplifiedLayerNormalization', inputs: ['sum', 'gamma'], outputs: ['y'], attributes: { axis: attr.int(-1), epsilon: attr.float(1e-6) } };
+  it('fuses a residual Add and SimplifiedLayerNormalization (LLaMA) into SkipSimplifiedLayerNormalization, exposing the sum', async () => {
+    const bytes = model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['m'] }, { op: 'Add', inputs: ['r', 'm'], outputs: ['sum'] }, rmsNorm],
+      [{ name: 'y', type: 'float32' }, { name: 'sum', type: 'float32' }], [8], SYMBOLIC);
+    await check(bytes, 'FuseSkipLayerNormalization', true, { MatMul: 1, 'com.microsoft:SkipSimplifiedLayerNormalization': 1 }, SYMBOLIC_RUNS);
+    const fused = optimize(bytes).model.graph.nodes.find((n) => n.opType === 'SkipSimplifiedLayerNormalization');
+    expect(fused?.inputs).toEqual(['r', 'm', 'gamma']);
+    expect(fused?.outputs).toEqual(['y', '', '', 'sum']);
+  });
+  it('moves a bias Add into SkipSimplifiedLayerNormalization', () =>
+    check(model([...dense, { op: 'Add', inputs: ['mb', 'r'], outputs: ['sum'] }, rmsNorm], [y]), 'FuseSkipLayerNormalization', true,
+      { MatMul: 1, 'com.microsoft:SkipSimplifiedLayerNormalization': 1 }));
+
   it('leaves an Add that broadcasts one operand alone', () =>
     check(model([{ op: 'Add', inputs: ['x', 'b'], outputs: ['sum'] }, norm], [y]), 'FuseSkipLayerNormalization', false, { Add: 1, LayerNormalization: 1 }));
 });
@@ -64,6 +93,8 @@ describe('FuseSkipLayerNormalization', () => {
 describe('FuseBiasGelu', () => {
   it('fuses the bias Add into the GELU', () =>
     check(model(erfGelu, [y]), 'FuseBiasGelu', true, { MatMul: 1, 'com.microsoft:BiasGelu': 1 }));
+  it('fuses over symbolic batch and sequence dims, run at other sizes', () =>
+    check(model(erfGelu, [{ name: 'y', type: 'float32' }], [8], SYMBOLIC), 'FuseBiasGelu', true, { MatMul: 1, 'com.microsoft:BiasGelu': 1 }, SYMBOLIC_RUNS));
   it('leaves a bias that is not 1-D alone', () =>
     check(model(erfGelu, [y], [5, 8]), 'FuseBiasGelu', false, { MatMul: 1, Add: 1, 'com.microsoft:Gelu': 1 }));
   it('leaves a sum with another reader alone', () =>

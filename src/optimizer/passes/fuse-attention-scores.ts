@@ -1,7 +1,7 @@
 /**
  * The scores of scaled dot-product attention: Q·Kᵀ (MatMul, or a FusedMatMul with only its
- * alpha set) and an optional Mul or Div by a constant scalar, whose factor becomes the fused
- * node's `scale` attribute exactly; and a causal mask written as Where over a lower-triangular
+ * alpha set) and an optional Mul or Div by a constant scalar, of the product or of Q before it
+ * (DistilBERT divides Q by √d), whose factor becomes the fused node's `scale` attribute; and a causal mask written as Where over a lower-triangular
  * constant, which becomes the fused node's unidirectional flag.
  */
 import type { Node } from '../../ir/graph.js';
@@ -27,6 +27,8 @@ export interface ScaledScores {
   readonly scale: number;
   readonly nodes: readonly Node[];
   readonly matmul: Node;
+  /** The node reading `q`: the product, or the Mul or Div scaling Q before it. */
+  readonly queryReader: Node;
 }
 
 /** The factor a scaling node applies to the Q·Kᵀ product `product`. */
@@ -38,22 +40,46 @@ function scaleOf(node: Node, product: string, index: GraphIndex): number | undef
   return node.opType === 'Div' && node.inputs[0] === product && c !== 0 ? 1 / c : undefined;
 }
 
-/** Q·Kᵀ (MatMul, or FusedMatMul with alpha only) and its scaling, ending in `scores`, read by `reader`. */
-export function scaledScores(index: GraphIndex, scores: string, reader: Node): ScaledScores | undefined {
-  if (!index.onlyConsumerIs(scores, reader)) return undefined;
+/** Mul(Q, c) or Div(Q, c) by a constant scalar, read only by the product `matmul`. */
+function scaledQuery(index: GraphIndex, matmul: Node): { q: string; scale: number; node: Node } | undefined {
+  const node = index.producer(matmul.inputs[0]);
+  if (!node || (!isOp(node, 'Mul') && !isOp(node, 'Div')) || !index.onlyConsumerIs(matmul.inputs[0], matmul)) return undefined;
+  for (const q of node.inputs) {
+    const scale = index.constant(q) ? undefined : scaleOf(node, q, index);
+    if (scale !== undefined) return { q, scale, node };
+  }
+  return undefined;
+}
+
+/** Whether `readers` are all the nodes reading `name` (and nothing else uses it). */
+function readOnlyBy(index: GraphIndex, name: string, readers: readonly Node[]): boolean {
+  const actual = index.consumers(name);
+  return !index.hasHiddenUses(name) && actual.length === readers.length && actual.every((n) => readers.includes(n));
+}
+
+/**
+ * Q·Kᵀ (MatMul, or FusedMatMul with alpha only) and its scaling, ending in `scores`, read by
+ * `readers` alone (the pattern's next node, and a Shape of the scores where a mask is expanded to it).
+ */
+export function scaledScores(index: GraphIndex, scores: string, readers: Node | readonly Node[]): ScaledScores | undefined {
+  if (!readOnlyBy(index, scores, 'opType' in readers ? [readers] : readers)) return undefined;
   const node = index.producer(scores);
   if (!node) return undefined;
   const plainProduct = (n: Node): boolean => isOp(n, 'MatMul');
   const fusedProduct = (n: Node): boolean =>
     isOp(n, 'FusedMatMul', 'com.microsoft') && [...n.attributes.keys()].every((k) => k === 'alpha' || ((k === 'transA' || k === 'transB' || k === 'transBatchA' || k === 'transBatchB') && intAttribute(n, k, 0) === 0));
+  if (plainProduct(node)) {
+    const query = scaledQuery(index, node);
+    if (query) return { q: query.q, k: node.inputs[1], scale: query.scale, nodes: [query.node, node], matmul: node, queryReader: query.node };
+  }
   if (plainProduct(node) || fusedProduct(node)) {
     const scale = plainProduct(node) ? 1 : floatAttribute(node, 'alpha', 1);
-    return { q: node.inputs[0], k: node.inputs[1], scale, nodes: [node], matmul: node };
+    return { q: node.inputs[0], k: node.inputs[1], scale, nodes: [node], matmul: node, queryReader: node };
   }
   for (const product of node.inputs) {
     const matmul = soleProducer(index, product, node, 'MatMul');
     const scale = matmul && scaleOf(node, product, index);
-    if (matmul && scale !== undefined) return { q: matmul.inputs[0], k: matmul.inputs[1], scale, nodes: [matmul, node], matmul };
+    if (matmul && scale !== undefined) return { q: matmul.inputs[0], k: matmul.inputs[1], scale, nodes: [matmul, node], matmul, queryReader: matmul };
   }
   return undefined;
 }

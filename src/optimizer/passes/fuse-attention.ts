@@ -17,7 +17,9 @@
  * GPT-2's form is also taken: one packed projection x·W + b split in three along the last axis
  * (its parts are Q, K and V), and a causal mask written as Where(lower-triangular constant,
  * scores, fill) with fill at most -10000 (so exp underflows to 0 as the kernel's own masking
- * does), which becomes unidirectional=1.
+ * does), which becomes unidirectional=1. A key padding mask written as masked_fill
+ * (fuse-attention-padding.ts) becomes a 2-D mask_index with mask_filter_value = the fill; batch
+ * and sequence may stay symbolic there.
  */
 import type { Attribute, Graph, Node } from '../../ir/graph.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
@@ -25,6 +27,8 @@ import { GraphIndex } from '../graph-index.js';
 import { graphPass, type GraphRewriter, type GraphScope } from '../graph-pass.js';
 import { GraphRewrite } from '../graph-rewrite.js';
 import { isOp, otherInput, registryRuns } from '../patterns.js';
+import { kernelAccepts } from '../evaluate-node.js';
+import { maskIndexNodes, paddingMasked, type PaddingMask } from './fuse-attention-padding.js';
 import { causallyMasked, scaledScores, softmaxOverKeys } from './fuse-attention-scores.js';
 import { concatLast, hasPerm, keyHeads, packingsComplete, queryOrValueHeads, sameDim, sameShape, soleProducer, soleReader, type Projection } from './fuse-attention-heads.js';
 
@@ -39,6 +43,7 @@ interface AttentionMatch {
   readonly size: number;
   readonly scale: number;
   readonly mask?: string;
+  readonly padding?: PaddingMask;
   readonly nodes: readonly Node[];
   /** The final Reshape, whose output the fused node takes over. */
   readonly last: Node;
@@ -51,19 +56,26 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   const [batch, heads, seq, total] = scoresShape;
   if (typeof heads !== 'number' || !sameDim(seq, total)) return undefined;
 
-  // An optional causal Where right before the Softmax, and before it an optional additive mask.
+  // An optional causal or padding Where right before the Softmax, and before a causal one or
+  // none an optional additive mask.
   let mask: string | undefined;
   let scores = softmax.inputs[0];
   const nodes: Node[] = [];
   const where = soleProducer(index, scores, softmax, 'Where');
-  const causal = where !== undefined;
-  if (where) {
-    const masked = typeof seq === 'number' ? causallyMasked(where, index, seq) : undefined;
-    if (!masked || !sameShape(index.shape(masked), scoresShape)) return undefined;
+  const masked = where && typeof seq === 'number' ? causallyMasked(where, index, seq) : undefined;
+  const padding = where && !masked ? paddingMasked(where, index, scoresShape) : undefined;
+  const causal = masked !== undefined;
+  if (where && !masked && !padding) return undefined;
+  if (masked) {
+    if (!sameShape(index.shape(masked), scoresShape)) return undefined;
     scores = masked;
-    nodes.push(where);
+    nodes.push(where as Node);
   }
-  const add = soleProducer(index, scores, nodes[0] ?? softmax, 'Add');
+  if (padding) {
+    scores = padding.scores;
+    nodes.push(...padding.nodes);
+  }
+  const add = padding ? undefined : soleProducer(index, scores, nodes[0] ?? softmax, 'Add');
   if (add) {
     for (const candidate of add.inputs) {
       const other = otherInput(add, candidate);
@@ -77,7 +89,8 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
     }
     if (!mask) return undefined;
   }
-  const scaled = scaledScores(index, scores, nodes[nodes.length - 1] ?? softmax);
+  const scoresReader = add ?? nodes[0] ?? softmax;
+  const scaled = scaledScores(index, scores, padding?.shapeReader ? [scoresReader, padding.shapeReader] : scoresReader);
   if (!scaled) return undefined;
 
   // ·V, then the heads merged back.
@@ -87,7 +100,7 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   const last = merge && hasPerm(merge, [0, 2, 1, 3]) ? soleReader(index, merge.outputs[0], 'Reshape') : undefined;
   if (!merge || !last) return undefined;
 
-  const q = queryOrValueHeads(index, scaled.q, scaled.matmul, opset);
+  const q = queryOrValueHeads(index, scaled.q, scaled.queryReader, opset);
   const k = keyHeads(index, scaled.k, scaled.matmul, opset);
   const v = queryOrValueHeads(index, context.inputs[1], context, opset);
   if (!q || !k || !v || q.heads !== heads || k.heads !== heads || v.heads !== heads || q.size !== k.size || v.size !== q.size) return undefined;
@@ -98,7 +111,7 @@ function matchAttention(softmax: Node, index: GraphIndex, opset: number): Attent
   if (!sameShape(index.shape(last.outputs[0]), [batch, seq, heads * v.size])) return undefined;
   if (index.elementType(x) !== 'float32') return undefined;
   return {
-    x, causal, q: q.projection, k: k.projection, v: v.projection, heads, size: q.size, scale: scaled.scale, mask,
+    x, causal, q: q.projection, k: k.projection, v: v.projection, heads, size: q.size, scale: scaled.scale, mask, padding,
     nodes: [...q.nodes, ...k.nodes, ...v.nodes, ...scaled.nodes, ...nodes, softmax, context, merge, last], last,
   };
 }
@@ -118,6 +131,7 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
   const rewrite = new GraphRewrite(graph, scope.outerTypes.keys());
   const opset = scope.opsets.get('') ?? 1;
   const expanded = new Map<string, string>();
+  const maskIndices = new Map<string, string>();
   for (const node of graph.nodes) {
     if (rewrite.isRemoved(node)) continue;
     const found = matchAttention(node, index, opset);
@@ -135,11 +149,27 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
       ['num_heads', { type: 'int', value: found.heads }],
       ['scale', { type: 'float', value: found.scale }],
       ...(found.causal ? [['unidirectional', { type: 'int', value: 1 }] as [string, Attribute]] : []),
+      ...(found.padding ? [['mask_filter_value', { type: 'float', value: found.padding.fill }] as [string, Attribute]] : []),
     ]);
     const base = { name: found.last.name, domain: 'com.microsoft', opType: 'Attention', attributes, outputs: [found.last.outputs[0]] };
     // The packed weights are not in the index yet: ask with the input's (float32) type in their place.
     if (!registryRuns({ ...base, inputs: [found.x, found.x, found.x, ...(found.mask ? ['', '', found.mask] : [])] }, index, scope)) continue;
     const before: Node[] = [];
+    let maskIndex = '';
+    if (found.padding) {
+      const padding = found.padding.padding;
+      if (!kernelAccepts({ ...base, inputs: ['x', 'w', 'b', 'm'] }, ['float32', 'float32', 'float32', 'int32'], scope.registry, scope.opsets.get('com.microsoft') ?? 1)) continue;
+      maskIndex = maskIndices.get(padding) ?? rewrite.freshName(`${padding}_mask_index`);
+      if (!maskIndices.has(padding)) {
+        const built = maskIndexNodes(padding, maskIndex, opset, (stem) => rewrite.freshName(stem));
+        const [squeeze, not, cast] = built.nodes;
+        const standardOps = kernelAccepts(squeeze, built.axes ? ['bool', 'int64'] : ['bool'], scope.registry, opset) && kernelAccepts(not, ['bool'], scope.registry, opset) && kernelAccepts(cast, ['bool'], scope.registry, opset);
+        if (!standardOps) continue;
+        if (built.axes) rewrite.addInitializer(built.axes, new DenseTensor('int64', [2], BigInt64Array.of(1n, 2n)));
+        maskIndices.set(padding, maskIndex);
+        before.push(...built.nodes);
+      }
+    }
     let bias = '';
     if (found.mask && target) {
       const key = `${found.mask}|${target.join(',')}`;
@@ -157,7 +187,8 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
     }
     const weightName = rewrite.freshName(`${name}_qkv_weight`);
     const biasName = rewrite.freshName(`${name}_qkv_bias`);
-    const fused: Node = { ...base, inputs: [found.x, weightName, biasName, ...(bias ? ['', '', bias] : [])] };
+    const masks = bias ? [maskIndex, '', bias] : maskIndex ? [maskIndex] : [];
+    const fused: Node = { ...base, inputs: [found.x, weightName, biasName, ...masks] };
     rewrite.addInitializer(weightName, concatLast([found.q.weight, found.k.weight, found.v.weight]));
     rewrite.addInitializer(biasName, concatLast([found.q.bias, found.k.bias, found.v.bias]));
     for (const n of found.nodes) if (n !== found.last) rewrite.remove(n);

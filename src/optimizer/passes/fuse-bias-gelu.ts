@@ -2,8 +2,8 @@
  * Add(x, constant bias) followed by exact GELU (com.microsoft Gelu, or ai.onnx Gelu with
  * approximate 'none') becomes com.microsoft BiasGelu, as onnxruntime's BiasGeluFusion does;
  * followed by com.microsoft FastGelu without a bias, it becomes FastGelu(x, bias). The
- * bias must be a constant 1-D tensor as long as x's (static) last dimension, and the sum must
- * have no reader but the GELU. Fires only where a registry kernel takes the fused node.
+ * bias must be a constant 1-D tensor as long as x's last dimension (a number; the others may
+ * be symbolic), and the sum must have no reader but the GELU. Fires only where a registry kernel takes the fused node.
  */
 import type { Node } from '../../ir/graph.js';
 import { graphPass, nodeRewriter } from '../graph-pass.js';
@@ -23,7 +23,7 @@ export const fuseBiasGelu = graphPass({
     for (const x of add.inputs) {
       const bias = otherInput(add, x);
       const tensor = bias ? index.constant(bias) : undefined;
-      const shape = index.staticShape(x);
+      const shape = index.shape(x);
       if (!bias || !tensor || index.constant(x) || !shape || shape.length === 0) continue;
       if (tensor.rank !== 1 || tensor.dims[0] !== shape[shape.length - 1]) continue;
       const fused: Node = { name: gelu.name, domain: 'com.microsoft', opType: fast ? 'FastGelu' : 'BiasGelu', attributes: new Map(), inputs: [x, bias], outputs: [gelu.outputs[0]] };

@@ -51,7 +51,7 @@ function matchHead(index: GraphIndex, output: string, concat: Node, opset: numbe
   if (!scaled) return undefined;
   const transpose = soleProducer(index, scaled.k, scaled.matmul, 'Transpose');
   if (!transpose || !hasPerm(transpose, [0, 2, 1])) return undefined;
-  const q = projection(index, scaled.q, scaled.matmul, size);
+  const q = projection(index, scaled.q, scaled.queryReader, size);
   const k = projection(index, transpose.inputs[0], transpose, size);
   const v = projection(index, context.inputs[1], context, size);
   if (!q || !k || !v) return undefined;

@@ -72,7 +72,7 @@ function matchCrossAttention(softmax: Node, index: GraphIndex, opset: number): C
   const merge = soleReader(index, context.outputs[0], 'Transpose');
   const last = merge && hasPerm(merge, [0, 2, 1, 3]) ? soleReader(index, merge.outputs[0], 'Reshape') : undefined;
   if (!merge || !last) return undefined;
-  const q = splitHeads(index, scaled.q, scaled.matmul, [0, 2, 1, 3]);
+  const q = splitHeads(index, scaled.q, scaled.queryReader, [0, 2, 1, 3]);
   const k = splitHeads(index, scaled.k, scaled.matmul, [0, 2, 3, 1]);
   const v = splitHeads(index, context.inputs[1], context, [0, 2, 1, 3]);
   if (!q || !k || !v || [q, k, v].some((h) => h.heads !== heads || !sameDim(h.batch, batch)) || k.size !== q.size) return undefined;

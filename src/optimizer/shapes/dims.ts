@@ -7,11 +7,32 @@ import type { Dim } from '../../ir/value-type.js';
 
 export type Shape = readonly Dim[];
 
+/**
+ * The name of min(symbol, bound): a Slice from 0 to a runtime length `symbol` over an axis of
+ * `bound` elements (torch.onnx slices position ids from a buffer up to the sequence length).
+ * A function of one symbol, so equal names are still equal sizes.
+ */
+export function boundedDim(symbol: string, bound: number): string {
+  return `min(${symbol},${bound})`;
+}
+
+/**
+ * Whether `b` is min(a, L) with L ≥ 1: broadcasting a with it gives a in every run that
+ * succeeds (equal when a ≤ L; when a > L, only L = 1 broadcasts, to a).
+ */
+function boundedBy(a: Dim, b: Dim): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const bound = /^min\((.+),(\d+)\)$/.exec(b);
+  return bound !== null && bound[1] === a && Number(bound[2]) >= 1;
+}
+
 /** Two dims under numpy broadcasting; undefined when the result cannot be known. */
 export function broadcastDim(a: Dim, b: Dim): Dim {
   if (a === b) return a;
   if (a === 1) return b;
   if (b === 1) return a;
+  if (boundedBy(a, b)) return a;
+  if (boundedBy(b, a)) return b;
   // A dim that is not 1 decides the result when the other is symbolic or unknown (it must be 1 or equal).
   if (typeof a === 'number' && typeof b !== 'number') return a;
   if (typeof b === 'number' && typeof a !== 'number') return b;

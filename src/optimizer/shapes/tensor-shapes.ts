@@ -2,7 +2,7 @@
 import type { Dim } from '../../ir/value-type.js';
 import { dataTypeFromOnnx } from '../../tensor/element-type.js';
 import { intAttribute, intsAttribute, numbersOf } from '../node-values.js';
-import { broadcastShapes, dimProduct, inferredDim, normalizeAxes, normalizeAxis } from './dims.js';
+import { boundedDim, broadcastShapes, dimProduct, inferredDim, normalizeAxes, normalizeAxis } from './dims.js';
 import { shapeRange } from './shape-values.js';
 import { elementTypeOf, listArgument, numbersIn, shapeOf, tensorType, type ShapeRule } from './shape-rule.js';
 
@@ -48,12 +48,25 @@ function sliceLength(size: number, start: number, end: number, step: number): nu
   return Math.max(0, Math.ceil((to - from) / step));
 }
 
+/** The length of a Slice from `start` to `end` by `step` over an axis of `size`; a symbolic end is taken from 0 by 1 only. */
+function slicedDim(size: Dim, start: number, end: Dim, step: number): Dim {
+  if (typeof end === 'string') {
+    if (start !== 0 || step !== 1) return undefined;
+    if (end === size) return size;
+    return typeof size === 'number' && size >= 1 ? boundedDim(end, size) : undefined;
+  }
+  if (end === undefined) return undefined;
+  if (typeof size === 'number') return sliceLength(size, start, end, step);
+  return start === 0 && step === 1 && end >= 2 ** 31 - 1 ? size : undefined;
+}
+
 const slice: ShapeRule = (node, inputs, opset) => {
   const type = elementTypeOf(inputs, 0);
   const input = shapeOf(inputs, 0);
   if (!input) return [tensorType(type, undefined)];
   const starts = listArgument(node, inputs, opset, 'starts', 1, 10);
-  const ends = listArgument(node, inputs, opset, 'ends', 2, 10);
+  // Ends may hold names: Slice(buffer, 0, Shape(x)[1]) as torch.onnx writes it.
+  const ends = opset < 10 ? listArgument(node, inputs, opset, 'ends', 2, 10) : inputs[2]?.elements;
   const axesGiven = listArgument(node, inputs, opset, 'axes', 3, 10);
   const steps = opset < 10 ? 'missing' : listArgument(node, inputs, opset, '', 4, 10);
   if (!Array.isArray(starts) || !Array.isArray(ends) || axesGiven === undefined || steps === undefined) {
@@ -63,10 +76,7 @@ const slice: ShapeRule = (node, inputs, opset) => {
   if (!axes) return [tensorType(type, undefined)];
   const dims = [...input];
   axes.forEach((axis, i) => {
-    const size = input[axis];
-    const step = steps === 'missing' ? 1 : steps[i];
-    if (typeof size === 'number') dims[axis] = sliceLength(size, starts[i], ends[i], step);
-    else if (!(starts[i] === 0 && step === 1 && ends[i] >= 2 ** 31 - 1)) dims[axis] = undefined;
+    dims[axis] = slicedDim(input[axis], starts[i], ends[i], steps === 'missing' ? 1 : steps[i]);
   });
   return [tensorType(type, dims)];
 };
@@ -164,7 +174,11 @@ const range: ShapeRule = (_node, inputs) => {
     return value ? numbersOf(value)?.[0] : undefined;
   });
   const known = start !== undefined && limit !== undefined && delta !== undefined && delta !== 0;
-  return [tensorType(elementTypeOf(inputs, 0), [known ? Math.max(Math.ceil((limit - start) / delta), 0) : undefined])];
+  if (known) return [tensorType(elementTypeOf(inputs, 0), [Math.max(Math.ceil((limit - start) / delta), 0)])];
+  // Range(0, Shape(x)[i], 1), the positions torch.onnx builds, is as long as that dim.
+  const symbolicLimit = inputs[1]?.elements?.length === 1 ? inputs[1].elements[0] : undefined;
+  const counts = start === 0 && delta === 1 && typeof symbolicLimit === 'string';
+  return [tensorType(elementTypeOf(inputs, 0), [counts ? symbolicLimit : undefined])];
 };
 
 function spaceDepth(toSpace: boolean): ShapeRule {
