@@ -11,10 +11,12 @@
  * an offset and a row stride, so Q, K and V need not be gathered per head and the output rows
  * land in [batch, seq, heads * v.size] directly. Softmax (softmax-rows.ts) sums in doubles.
  * With intra-op threads, blocks of heads run on the GEMM pool's helpers as well
- * (backends/threads/parallel-attention.ts), with the same bits.
+ * (backends/threads/parallel-attention.ts), with the same bits. On one thread, heads of a few
+ * thousand multiply-adds skip the GEMM for plain loops (attend-direct.ts).
  */
 import { parallelAttention } from '../../backends/threads/intra-op.js';
 import { gemm } from '../linalg/gemm-core.js';
+import { attendHeadsDirect, directAttentionFits } from './attend-direct.js';
 import { softmaxRows } from './softmax-rows.js';
 
 export { softmaxRows };
@@ -61,6 +63,12 @@ export interface AttentionProblem {
    * (backends/threads/parallel-attention.ts). Other logits (a softcap) keep attend on one thread.
    */
   readonly additiveLogits?: boolean;
+  /**
+   * Set where `logits` masks every key after key causalOffset + i of query row i to the float
+   * type's lowest value or -Infinity (a causal mask), so a path may skip those keys: their
+   * probabilities are exactly zero either way.
+   */
+  readonly causalOffset?: number;
   readonly sink?: (h: number) => number;
   /** Sees a head's [q.rows, k.rows] block of scores: logits, then probabilities. */
   readonly inspect?: (b: number, h: number, block: Float32Array, probabilities: boolean) => void;
@@ -73,8 +81,9 @@ export interface AttentionProblem {
  * adjacent too, and the stack's P V is one product as well.
  */
 export function attend(p: AttentionProblem, out: Float32Array): void {
+  // Threads compute with the GEMM path, so this thread's block does too: the bits match one thread's.
   if (parallelAttention(p, out, (from, to) => attendHeads(p, out, from, to))) return;
-  attendHeads(p, out, 0, p.batch * p.q.heads);
+  (directAttentionFits(p) ? attendHeadsDirect : attendHeads)(p, out, 0, p.batch * p.q.heads);
 }
 
 /**

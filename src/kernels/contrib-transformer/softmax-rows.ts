@@ -6,6 +6,12 @@ import { wasmSoftmaxRowsF32 } from '../../backends/wasm/elementwise-host.js';
 import { fastExp } from '../support/fast-math.js';
 
 /**
+ * Below this, e^x rounds to zero in float32 and vanishes beside the row's largest term (1) in a
+ * double sum, so skipping fastExp changes no bit; masked keys (causal rows) land here.
+ */
+export const FLOAT32_EXP_UNDERFLOW = -104;
+
+/**
  * Softmax of `rows` rows of `keys` scores from `from`, in place; a row of only -Infinity (sink
  * included) becomes zeros. Without a sink, rows run on the WebAssembly softmax (within 1e-6
  * relative) unless one may be all -Infinity (its first score is), which that softmax makes NaN.
@@ -25,7 +31,8 @@ export function softmaxRows(scores: Float32Array, rows: number, keys: number, si
     }
     let sum = sink === -Infinity ? 0 : Math.exp(sink - max);
     for (let j = at; j < end; j++) {
-      const e = fastExp(scores[j] - max);
+      const x = scores[j] - max;
+      const e = x < FLOAT32_EXP_UNDERFLOW ? 0 : fastExp(x);
       scores[j] = e;
       sum += e;
     }
