@@ -51,13 +51,14 @@ export const fusedConvKernel: KernelDefinition = kernel<FusedConvAttributes>({
   sinceVersion: 1,
   typeConstraints: [0, 1, 2, 3].map((input) => ({ input, types: HALF_AND_SINGLE })),
   parseAttributes: (attrs) => ({ conv: parseConvAttributes(attrs), activation: activationOf(attrs) }),
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const x = tensorInput(inputs, 0, 'X');
     requireTypeOf(x, 'X', inputs, [[1, 'W'], [2, 'B'], [3, 'Z']]);
     const operands = inputs.slice(0, 3).map((t) => (t?.kind === 'tensor' ? widenHalf(t) : t));
     const z = optionalTensorInput(inputs, 3, 'Z');
     const residual = z && { dims: z.dims, values: computeValues(z) as Float32Array };
-    const y = convolve(operands, attrs.conv, { residual, activation: attrs.activation });
+    // Half inputs are widened: Y is computed in float32 apart from the float16 output's storage.
+    const y = convolve(operands, attrs.conv, { residual, activation: attrs.activation }, x.type === 'float32' ? context : undefined);
     return [tensorFromCompute(x.type, y.dims, y.data as Float32Array)];
   },
 });

@@ -9,8 +9,8 @@ import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { AttributeReader } from '../attributes.js';
-import { kernel, type KernelDefinition, type KernelInputs } from '../kernel.js';
-import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
+import { computeOutput, tensorFromCompute } from '../support/numeric.js';
 import { wasmConv2dF32, type ConvWeightCache } from '../../backends/wasm/wasm-conv.js';
 import { applyConvEpilogue, checkResidual, type ConvEpilogue } from './conv-epilogue.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
@@ -100,14 +100,19 @@ function weightCacheOf(w: DenseTensor): ConvWeightCache | undefined {
   return cache;
 }
 
-/** Y = epilogue(Conv(X, W, B)): Conv itself, and FusedConv with its residual and activation. */
-export function convolve(inputs: KernelInputs, { window, group }: ConvAttributes, epilogue: ConvEpilogue = {}): DenseTensor {
+/**
+ * Y = epilogue(Conv(X, W, B)): Conv itself, and FusedConv with its residual and activation.
+ * With a `context` whose output is of X's type, Y is the run's arena storage: a fresh array per
+ * run is garbage the collector marks on another thread, which then takes the core a helper of
+ * the parallel convolution was computing on.
+ */
+export function convolve(inputs: KernelInputs, { window, group }: ConvAttributes, epilogue: ConvEpilogue = {}, context?: KernelContext): DenseTensor {
   const ops = convOperands(inputs, group, window.kernelShape, false);
   const win = slideWindow(window, ops.spatial, ops.kernel);
   const dims = [ops.batch, ops.outChannels, ...win.grid];
   checkedDims(dims, 'Y');
   checkResidual(epilogue.residual, dims);
-  const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
+  const y = computeOutput(context, ops.x.type, dims) as FloatArray;
   const bias = ops.b ? floatValues(ops.b) : undefined;
   const operands = {
     x: floatValues(ops.x), w: floatValues(ops.w), y, batch: ops.batch, group,
@@ -116,6 +121,8 @@ export function convolve(inputs: KernelInputs, { window, group }: ConvAttributes
   // The whole convolution in WebAssembly where it runs (float32 values, 1-D or 2-D windows).
   const wasmOperands = { ...operands, bias, residual: epilogue.residual?.values, activation: epilogue.activation };
   if (wasmConv2dF32(wasmOperands, win, weightCacheOf(ops.w))) return tensorFromCompute(ops.x.type, dims, y);
+  // Arena storage is not zeroed, and the loops below add into Y.
+  y.fill(0);
   fillBias(y, bias, ops.batch, ops.outChannels, sizeOf(win.grid));
   if (y.length > 0) {
     const p: GroupedProduct = { ...operands, beta: bias ? 1 : 0 };
@@ -135,7 +142,7 @@ function convKernel(sinceVersion: number, untilVersion: number | undefined, type
     untilVersion,
     typeConstraints: [{ input: 0, types }, { input: 1, types }, { input: 2, types }],
     parseAttributes: parseConvAttributes,
-    run: (inputs, attrs) => [convolve(inputs, attrs)],
+    run: (inputs, attrs, context) => [convolve(inputs, attrs, {}, context)],
   });
 }
 
