@@ -99,6 +99,9 @@ export function storageConstructorOf(type: DataType): StorageConstructor {
   return TABLE[type].storage;
 }
 
+/** The largest finite float32 (torch.finfo(float32).max): exporters' mask fills, Clip's open bounds. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 export const FLOAT_TYPES: readonly DataType[] = ['float32', 'float64', 'float16', 'bfloat16'];
 export const SIGNED_INT_TYPES: readonly DataType[] = ['int8', 'int16', 'int32', 'int64'];
 export const UNSIGNED_INT_TYPES: readonly DataType[] = ['uint8', 'uint16', 'uint32', 'uint64'];

@@ -18,6 +18,10 @@ export class Rng extends Lcg {
   shape(rank: number, maxDim = 5, minDim = 1): number[] {
     return Array.from({ length: rank }, () => this.int(minDim, maxDim));
   }
+  /** `count` float32 values drawn uniformly from [low, high). */
+  floats(count: number, low = -1, high = 1): Float32Array {
+    return Float32Array.from({ length: count }, () => this.uniform(low, high));
+  }
 }
 
 /** Random values of `type`: floats in [min, max), integers in [min, max], bools 50/50. */

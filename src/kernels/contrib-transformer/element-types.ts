@@ -1,6 +1,6 @@
 /** The element types of these contrib ops (those onnxruntime's CPU provider runs them in), and checks on them. */
 import { DenseTensor } from '../../tensor/dense-tensor.js';
-import type { DataType } from '../../tensor/element-type.js';
+import { FLOAT32_MAX, type DataType } from '../../tensor/element-type.js';
 import type { KernelInputs } from '../kernel.js';
 import { optionalTensorInput, requireSameType } from '../support/inputs.js';
 import { computeValues } from '../support/numeric.js';
@@ -30,5 +30,5 @@ export function requireTypeOf(reference: DenseTensor, referenceName: string, inp
 
 /** The most negative finite value of a float type, which onnxruntime uses for "never attend". */
 export function lowestOf(type: DataType): number {
-  return type === 'float16' ? -65504 : type === 'float32' ? -3.4028234663852886e38 : -Number.MAX_VALUE;
+  return type === 'float16' ? -65504 : type === 'float32' ? -FLOAT32_MAX : -Number.MAX_VALUE;
 }

@@ -14,13 +14,13 @@ import { scaleInput, zeroPointInput } from '../quant/quant-params.js';
 import { INT8_TYPES, saturateRound } from '../quant/quantized-types.js';
 import { quantTarget, type QuantTarget } from '../quant/requantize.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
+import { FLOAT32_MAX } from '../../tensor/element-type.js';
 
 interface SoftmaxAttributes {
   readonly axis: number;
   readonly coerced2d: boolean;
 }
 
-const FLOAT32_MAX = 3.4028234663852886e38;
 /** Headroom (in e-folds) onnxruntime leaves below FLOAT32_MAX / length so the sum cannot overflow. */
 const HEADROOM = 5;
 

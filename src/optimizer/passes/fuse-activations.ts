@@ -13,9 +13,9 @@ import type { GraphIndex } from '../graph-index.js';
 import { graphPass, nodeRewriter, type GraphScope } from '../graph-pass.js';
 import { floatAttribute, stringAttributeOf } from '../node-values.js';
 import { isOp, otherInput, registryRuns, scalarValue } from '../patterns.js';
+import { FLOAT32_MAX } from '../../tensor/element-type.js';
 
 /** Clip's bounds when one is not given: the float32 extremes, as onnxruntime fills them in. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 interface Activation {
   readonly name: string;

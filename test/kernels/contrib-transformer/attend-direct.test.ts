@@ -4,10 +4,6 @@ import { attendHeadsDirect, directAttentionFits, DIRECT_MAX_HEAD_WORK } from '..
 import { softmaxRows } from '../../../src/kernels/contrib-transformer/softmax-rows.js';
 import { Rng } from '../../support/random.js';
 
-function randomArray(rng: Rng, n: number): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-}
-
 interface Shape {
   batch: number;
   seq: number;
@@ -27,14 +23,14 @@ function randomShape(rng: Rng): Shape {
 function randomHeads(rng: Rng, s: Shape, tokenMajor: boolean): { q: Heads; k: Heads; v: Heads } {
   if (!tokenMajor) {
     return {
-      q: bnshHeads(randomArray(rng, s.batch * s.heads * s.seq * s.size), s.heads, s.seq, s.size),
-      k: bnshHeads(randomArray(rng, s.batch * s.kvHeads * s.keys * s.size), s.kvHeads, s.keys, s.size),
-      v: bnshHeads(randomArray(rng, s.batch * s.kvHeads * s.keys * s.vSize), s.kvHeads, s.keys, s.vSize),
+      q: bnshHeads(rng.floats(s.batch * s.heads * s.seq * s.size), s.heads, s.seq, s.size),
+      k: bnshHeads(rng.floats(s.batch * s.kvHeads * s.keys * s.size), s.kvHeads, s.keys, s.size),
+      v: bnshHeads(rng.floats(s.batch * s.kvHeads * s.keys * s.vSize), s.kvHeads, s.keys, s.vSize),
     };
   }
   const width = s.heads * s.size + s.kvHeads * (s.size + s.vSize) + 1;
   const rows = Math.max(s.seq, s.keys);
-  const data = randomArray(rng, s.batch * rows * width);
+  const data = rng.floats(s.batch * rows * width);
   const batchStride = rows * width;
   return {
     q: { ...tokenMajorHeads(data, s.heads, s.seq, s.size, width, 1), batchStride },
@@ -45,7 +41,7 @@ function randomHeads(rng: Rng, s: Shape, tokenMajor: boolean): { q: Heads; k: He
 
 /** A causal mask at float32's lowest (as Attention's unidirectional flag) plus a per-head bias. */
 function causalWithBias(s: Shape, rng: Rng): RowHook {
-  const bias = randomArray(rng, s.heads * s.seq * s.keys);
+  const bias = rng.floats(s.heads * s.seq * s.keys);
   return (_b, h, i, scores, at) => {
     for (let j = 0; j < s.keys; j++) scores[at + j] += bias[(h * s.seq + i) * s.keys + j];
     scores.fill(-3.4028234663852886e38, at + Math.max(0, Math.min(s.keys, s.keys - s.seq + i + 1)), at + s.keys);

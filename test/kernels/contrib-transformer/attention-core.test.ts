@@ -13,10 +13,6 @@ interface CoreCase {
   sink?: number;
 }
 
-function randomArray(rng: Rng, n: number): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-}
-
 /** Element [b, h, r, d] of heads in any layout. */
 function at(x: Heads, b: number, h: number, r: number, d: number): number {
   return x.data[x.offset + b * x.batchStride + h * x.headStride + r * x.rowStride + d];
@@ -74,14 +70,14 @@ describe('attend', () => {
   it.each(cases)('%s: BNSH and token-major layouts match the reference', (_, c) => {
     const rng = new Rng(c.seq * 31 + c.keys);
     const bnsh = {
-      q: bnshHeads(randomArray(rng, c.batch * c.heads * c.seq * c.size), c.heads, c.seq, c.size),
-      k: bnshHeads(randomArray(rng, c.batch * c.kvHeads * c.keys * c.size), c.kvHeads, c.keys, c.size),
-      v: bnshHeads(randomArray(rng, c.batch * c.kvHeads * c.keys * c.vSize), c.kvHeads, c.keys, c.vSize),
+      q: bnshHeads(rng.floats(c.batch * c.heads * c.seq * c.size), c.heads, c.seq, c.size),
+      k: bnshHeads(rng.floats(c.batch * c.kvHeads * c.keys * c.size), c.kvHeads, c.keys, c.size),
+      v: bnshHeads(rng.floats(c.batch * c.kvHeads * c.keys * c.vSize), c.kvHeads, c.keys, c.vSize),
     };
     // Q, K and V side by side in [batch, rows, width] token rows, with a gap of 3 floats before each.
     const width = 3 + c.heads * c.size + c.kvHeads * (c.size + c.vSize);
     const rows = Math.max(c.seq, c.keys);
-    const packed = randomArray(rng, c.batch * rows * width);
+    const packed = rng.floats(c.batch * rows * width);
     const tokens = {
       q: { ...tokenMajorHeads(packed, c.heads, c.seq, c.size, width, 3), batchStride: rows * width },
       k: { ...tokenMajorHeads(packed, c.kvHeads, c.keys, c.size, width, 3 + c.heads * c.size), batchStride: rows * width },

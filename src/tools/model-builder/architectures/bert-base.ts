@@ -7,6 +7,7 @@
 import { GraphBuilder, type Value } from '../graph-builder.js';
 import type { InputRecipe } from '../input-recipe.js';
 import { EMBEDDING_INIT, mergeHeads, positionIds, splitHeads, type TransformerOptions } from './attention-heads.js';
+import { FLOAT32_MAX } from '../../../tensor/element-type.js';
 
 const VOCAB = 30522;
 const HIDDEN = 768;
@@ -16,7 +17,6 @@ const FFN = 3072;
 const MAX_POSITIONS = 512;
 const EPSILON = 1e-12;
 /** torch.finfo(float32).min, which transformers multiplies the inverted mask by. */
-const MASK_VALUE = -3.4028234663852886e38;
 
 function sequenceOf(o: TransformerOptions): number {
   return o.sequenceLength ?? 128;
@@ -63,7 +63,7 @@ export function bertBase(o: TransformerOptions = {}): Uint8Array {
   const types = b.input('token_type_ids', 'int64', [1, sequence]);
   let h = embeddings(b, ids, types);
   // (1 - mask[:, None, None, :]) * finfo.min: 0 where attended, -inf-like where padded.
-  const mask = b.mul(b.sub(1, b.cast(b.unsqueeze(attention, [1, 2]), 'float32')), MASK_VALUE);
+  const mask = b.mul(b.sub(1, b.cast(b.unsqueeze(attention, [1, 2]), 'float32')), -FLOAT32_MAX);
   b.scope('encoder', () => {
     for (let i = 0; i < LAYERS; i++) h = b.scope(`layer.${i}`, () => encoderLayer(b, h, mask));
   });

@@ -13,6 +13,7 @@ import type { InputRecipe } from '../../input-recipe.js';
 import { EMBEDDING_INIT } from '../attention-heads.js';
 import { withExporterHeader } from './exporter-header.js';
 import { dimOf, dynamicReshape, dropout } from './exporter-patterns.js';
+import { FLOAT32_MAX } from '../../../../tensor/element-type.js';
 
 export interface DistilBertOptions {
   readonly seed?: number;
@@ -28,7 +29,6 @@ export interface DistilBertOptions {
 
 const MAX_POSITIONS = 512;
 const EPSILON = 1e-12;
-const FLOAT_MIN = -3.4028234663852886e38;
 
 interface Dims {
   readonly batch: Value;
@@ -71,7 +71,7 @@ function attention(b: GraphBuilder, x: Value, mask: Value, d: Dims): Value {
   const scores = b.matmul(q, b.transpose(k, [0, 1, 3, 2]));
   const scoreShape = b.emit('Shape', [scores], [{ type: 'int64', shape: [4] }])[0];
   const padded = b.emit('Expand', [mask, scoreShape], [{ type: 'bool', shape: scores.shape }])[0];
-  const masked = b.where(padded, FLOAT_MIN, scores);
+  const masked = b.where(padded, -FLOAT32_MAX, scores);
   const context = b.transpose(b.matmul(dropout(b, b.softmax(masked, -1)), v), [0, 2, 1, 3]);
   const merged = dynamicReshape(b, context, [d.batch, -1, d.width], [n, s, d.width]);
   return b.scope('out_lin', () => b.linear(merged, d.width));

@@ -13,6 +13,7 @@ import type { InputRecipe } from '../../input-recipe.js';
 import { EMBEDDING_INIT } from '../attention-heads.js';
 import { withExporterHeader } from './exporter-header.js';
 import { dimOf, dynamicReshape, int64Scalar } from './exporter-patterns.js';
+import { FLOAT32_MAX } from '../../../../tensor/element-type.js';
 
 export interface LlamaOptions {
   readonly seed?: number;
@@ -28,7 +29,6 @@ export interface LlamaOptions {
 
 const MAX_POSITIONS = 256;
 const EPSILON = 1e-6;
-const FLOAT_MIN = -3.4028234663852886e38;
 const NEAR_ONE = { kind: 'uniform', low: 0.9, high: 1.1 } as const;
 
 function sizes(o: LlamaOptions) {
@@ -121,7 +121,7 @@ export function llamaDecoder(o: LlamaOptions = {}): Uint8Array {
   const positions = b.emit('Range', [int64Scalar(b, 'range_start', 0), sequence, int64Scalar(b, 'range_step', 1)], [{ type: 'int64', shape: [z.sequence] }])[0];
   const [cosTable, sinTable] = rotaryCaches(b, headDim);
   const square = b.concat([b.unsqueeze(sequence, [0]), b.unsqueeze(sequence, [0])], 0);
-  const filled = b.emit('Expand', [b.scalar(FLOAT_MIN), square], [{ type: 'float32', shape: [z.sequence, z.sequence] }])[0];
+  const filled = b.emit('Expand', [b.scalar(-FLOAT32_MAX), square], [{ type: 'float32', shape: [z.sequence, z.sequence] }])[0];
   const context: Context = {
     batch,
     cos: b.unsqueeze(b.gather(cosTable, positions), [0, 1]),
