@@ -6,7 +6,7 @@
  * activation arena) is its own too.
  */
 import { KernelInputError, NodeError, OnnxTsError } from '../errors/errors.js';
-import type { KernelContext, KernelDefinition, SubgraphHandle } from '../kernels/kernel.js';
+import type { KernelContext, KernelDefinition, KernelResult, SubgraphHandle } from '../kernels/kernel.js';
 import { DenseTensor } from '../tensor/dense-tensor.js';
 import type { KernelRegistry } from '../kernels/registry.js';
 import type { CompiledSubgraph, ExecutionPlan, PlannedKernel, PlannedStep } from '../plan/execution-plan.js';
@@ -157,35 +157,99 @@ export async function execute(
   if (outer) for (const b of outer.bindings) frame[b.innerSlot] = outer.frame[b.outerSlot];
   for (const [slot, value] of feeds) frame[slot] = value;
   const memory = outer ? undefined : options.memory;
-  const constants = constantsOf(plan);
-  const isOuterConstant = options.isOuterConstant;
-  const isConstant = (value: Value): boolean => constants.has(value) || (isOuterConstant?.(value) ?? false);
-  const subgraphOptions: ExecuteOptions = { ...options, memory: undefined, isOuterConstant: isConstant };
-  const { steps } = plan;
-  if (steps.length === 0) return finishRun(plan, frame, memory);
-  const states = stepStatesOf(plan);
-  const threads = options.intraOpThreads ?? 1;
-  const { observer, shouldStop, registry } = options;
-  const context = new StepContext(steps[0].node, memory, frame, subgraphOptions, isConstant);
-
-  for (let index = 0; index < steps.length; index++) {
-    const step = steps[index];
-    const state = states[index];
-    const stop = shouldStop?.();
-    if (stop) throw stop;
-    const inputs = valuesAt(frame, step.inputs);
-    const chosen = chooseKernel(step, state, inputs, registry);
-    if (memory) memory.beginStep(index, state.inPlace, state.inPlace ? dyingValues(frame, step.release) : NO_VALUES);
-    context.enter(index, step.node, state.opset);
-    const startMs = observer ? performance.now() : 0;
+  if (plan.steps.length === 0) return finishRun(plan, frame, memory);
+  const walk = new PlanWalk(plan, frame, memory, options);
+  // The walk runs steps synchronously until a kernel returns a promise; only then does this
+  // function wait, and the walk finishes that step and goes on.
+  for (let index = walk.runFrom(0); index < plan.steps.length; index = walk.runFrom(index + 1)) {
     let outputs: (Value | undefined)[];
     try {
-      const result = withIntraOpThreads(threads, () => chosen.kernel.run(inputs, chosen.attributes, context));
-      outputs = isPromise<(Value | undefined)[]>(result) ? await result : result;
+      // runFrom set it: it stopped short of the end.
+      outputs = await (walk.pending as Promise<(Value | undefined)[]>);
     } catch (error) {
-      throw asNodeError(error, step);
+      throw asNodeError(error, plan.steps[index]);
     }
-    observer?.onStep(step, inputs, outputs, startMs, performance.now());
+    walk.finish(index, outputs);
+  }
+  return finishRun(plan, frame, memory);
+}
+
+/**
+ * One execute() call's walk over its plan's steps. The per-step work lives in these synchronous
+ * methods rather than in execute(), an async function: with the step loop inside it, execute()
+ * ran unoptimized through a session's first runs (gtcrn_stream, 372 steps: marked for
+ * optimization at its fifth run, optimized code from its tenth, after 250 ms of compiling on a
+ * busy 2-core machine), which made those runs several times slower than later ones.
+ */
+class PlanWalk {
+  private readonly states: StepState[];
+  private readonly context: StepContext;
+  private readonly threads: number;
+  /** The kernel result of the step runFrom stopped at, and what finish() needs of it. */
+  pending: Promise<(Value | undefined)[]> | undefined;
+  private pendingInputs: readonly (Value | undefined)[] = NO_VALUES;
+  private pendingStart = 0;
+
+  constructor(
+    private readonly plan: ExecutionPlan,
+    private readonly frame: Frame,
+    private readonly memory: RunMemory | undefined,
+    private readonly options: ExecuteOptions,
+  ) {
+    const constants = constantsOf(plan);
+    const isOuterConstant = options.isOuterConstant;
+    const isConstant = (value: Value): boolean => constants.has(value) || (isOuterConstant?.(value) ?? false);
+    const subgraphOptions: ExecuteOptions = { ...options, memory: undefined, isOuterConstant: isConstant };
+    this.states = stepStatesOf(plan);
+    this.context = new StepContext(plan.steps[0].node, memory, frame, subgraphOptions, isConstant);
+    this.threads = options.intraOpThreads ?? 1;
+  }
+
+  /** Runs steps from `first` on; returns the index of the step whose kernel went async (its result in `pending`), or the step count. */
+  runFrom(first: number): number {
+    const { plan, frame, memory, context, states, threads } = this;
+    const { steps } = plan;
+    const { observer, shouldStop, registry } = this.options;
+    for (let index = first; index < steps.length; index++) {
+      const step = steps[index];
+      const state = states[index];
+      const stop = shouldStop?.();
+      if (stop) throw stop;
+      const inputs = valuesAt(frame, step.inputs);
+      const chosen = chooseKernel(step, state, inputs, registry);
+      if (memory) memory.beginStep(index, state.inPlace, state.inPlace ? dyingValues(frame, step.release) : NO_VALUES);
+      context.enter(index, step.node, state.opset);
+      const startMs = observer ? performance.now() : 0;
+      let result: KernelResult;
+      try {
+        result = withIntraOpThreads(threads, () => chosen.kernel.run(inputs, chosen.attributes, context));
+      } catch (error) {
+        throw asNodeError(error, step);
+      }
+      if (isPromise<(Value | undefined)[]>(result)) {
+        this.pending = result;
+        this.pendingInputs = inputs;
+        this.pendingStart = startMs;
+        return index;
+      }
+      this.store(index, inputs, result, startMs);
+    }
+    return steps.length;
+  }
+
+  /** Finishes the step runFrom stopped at, with the outputs its promise gave. */
+  finish(index: number, outputs: (Value | undefined)[]): void {
+    const inputs = this.pendingInputs;
+    this.pending = undefined;
+    this.pendingInputs = NO_VALUES;
+    this.store(index, inputs, outputs, this.pendingStart);
+  }
+
+  /** A step's outputs into the frame, and the values it was the last reader of out of it. */
+  private store(index: number, inputs: readonly (Value | undefined)[], outputs: (Value | undefined)[], startMs: number): void {
+    const { plan, frame, memory } = this;
+    const step = plan.steps[index];
+    this.options.observer?.onStep(step, inputs, outputs, startMs, performance.now());
     const slots = step.outputs;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i];
@@ -206,7 +270,6 @@ export async function execute(
     }
     memory?.endStep(index);
   }
-  return finishRun(plan, frame, memory);
 }
 
 function finishRun(plan: ExecutionPlan, frame: Frame, memory: RunMemory | undefined): (Value | undefined)[] {

@@ -145,3 +145,63 @@ describe('executor', () => {
     expect(outputs.map((v) => ((v as DenseTensor).data as Float32Array)[0])).toEqual([1, 0, 0]);
   });
 });
+
+/** Fails with a TypeError, synchronously or after a wait (input value 1: async). */
+const failing = kernel({
+  domain: 'test', opType: 'Fail', sinceVersion: 1,
+  run(inputs) {
+    const x = tensorInput(inputs, 0);
+    if ((x.data as Float32Array)[0] === 1) return Promise.reject(new TypeError('async failure'));
+    throw new TypeError('sync failure');
+  },
+});
+
+describe('executor steps around async kernels', () => {
+  const chain = () => loadIr(modelProto({
+    nodes: [
+      { op: 'Add', inputs: ['x', 'x'], outputs: ['a'], name: 'first' },
+      { op: 'SlowIncrement', domain: 'test', inputs: ['a'], outputs: ['b'], name: 'slow1' },
+      { op: 'Add', inputs: ['b', 'a'], outputs: ['c'], name: 'middle' },
+      { op: 'SlowIncrement', domain: 'test', inputs: ['c'], outputs: ['d'], name: 'slow2' },
+      { op: 'Add', inputs: ['d', 'x'], outputs: ['y'], name: 'last' },
+    ],
+    inputs: [{ name: 'x', type: 'float32', shape: [] }],
+    outputs: [{ name: 'y', type: 'float32', shape: [] }],
+    opsets: { '': 13, test: 1 },
+  }));
+
+  it('runs sync steps between async ones in order, and the observer sees each step once', async () => {
+    const model = chain();
+    const plan = planGraph(model.graph, { registry, opsets: model.opsetImports });
+    const seen: string[] = [];
+    let lastEnd = -Infinity;
+    const observer = {
+      onStep(step: { node: { name: string } }, _inputs: unknown, _outputs: unknown, start: number, end: number) {
+        expect(start).toBeGreaterThanOrEqual(lastEnd);
+        lastEnd = end;
+        seen.push(step.node.name);
+      },
+    };
+    const [y] = await execute(plan, new Map([[plan.inputs[0].slot, scalar(3)]]), { registry, observer: observer as never });
+    // a = 6, b = 7, c = 13, d = 14, y = 17
+    expect(((y as DenseTensor).data as Float32Array)[0]).toBe(17);
+    expect(seen).toEqual(['first', 'slow1', 'middle', 'slow2', 'last']);
+  });
+
+  it.each([[0, 'sync failure'], [1, 'async failure']])('names the node whose kernel failed (input %i: %s)', async (value, message) => {
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'SlowIncrement', domain: 'test', inputs: ['x'], outputs: ['a'], name: 'before' },
+        { op: 'Fail', domain: 'test', inputs: ['x'], outputs: ['y'], name: 'broken' },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }, { name: 'a', type: 'float32', shape: [] }],
+      opsets: { '': 13, test: 1 },
+    }));
+    const withFail = new KernelRegistry().register(add, slowIncrement, failing);
+    const plan = planGraph(model.graph, { registry: withFail, opsets: model.opsetImports });
+    const run = execute(plan, new Map([[plan.inputs[0].slot, scalar(value)]]), { registry: withFail });
+    await expect(run).rejects.toThrow(/broken/);
+    await expect(run).rejects.toThrow(message);
+  });
+});

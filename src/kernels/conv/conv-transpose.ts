@@ -9,7 +9,7 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { computeOutput, tensorFromCompute } from '../support/numeric.js';
 import { col2im2d, directTranspose, hasPlanarImage, prefersDirectTranspose } from './conv-transpose-direct.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { col2im, positionsPerTile } from './patch-rows.js';
@@ -56,6 +56,14 @@ function transposedWindow(attrs: ConvTransposeAttributes, input: readonly number
   return { image, grid: [...input], kernel: [...kernelDims], strides, dilations, padsBegin, padsEnd };
 }
 
+/** A 1x1 (any rank) window with unit strides and no padding: output position i is input position i. */
+function isPointwise(win: SlidingWindow): boolean {
+  for (let a = 0; a < win.kernel.length; a++) {
+    if (win.kernel[a] !== 1 || win.strides[a] !== 1 || win.padsBegin[a] !== 0 || win.padsEnd[a] !== 0 || win.image[a] !== win.grid[a]) return false;
+  }
+  return true;
+}
+
 function parseOptionalInts(values: readonly number[] | undefined, name: string): readonly number[] | undefined {
   if (values === undefined || values.length === 0) return undefined;
   if (values.some((v) => !Number.isSafeInteger(v) || v < 0)) {
@@ -80,15 +88,17 @@ function convTransposeKernel(
       outputShape: parseOptionalInts(attrs.ints('output_shape'), 'output_shape'),
       oddPadAtStartUnlessUpper,
     }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const { group } = attrs;
       const ops = convOperands(inputs, group, attrs.window.kernelShape, true);
       const win = transposedWindow(attrs, ops.spatial, ops.kernel);
       const dims = [ops.batch, ops.outChannels, ...win.image];
       checkedDims(dims, 'Y');
-      const y = computeBuffer(ops.x.type, sizeOf(dims)) as FloatArray;
+      // The run's arena where it has one (not zeroed): the products below add into bias or zeros.
+      const y = computeOutput(context, ops.x.type, dims) as FloatArray;
       const outSize = sizeOf(win.image);
-      fillBias(y, ops.b ? floatValues(ops.b) : undefined, ops.batch, ops.outChannels, outSize);
+      if (ops.b) fillBias(y, floatValues(ops.b), ops.batch, ops.outChannels, outSize);
+      else y.fill(0);
       if (y.length === 0 || ops.x.size === 0) return [tensorFromCompute(ops.x.type, dims, y)];
       const x = floatValues(ops.x);
       const w = floatValues(ops.w);
@@ -100,6 +110,22 @@ function convTransposeKernel(
       }
       const depth = outPerGroup * sizeOf(win.kernel);
       const inSize = sizeOf(win.grid);
+      if (isPointwise(win)) {
+        // Every tap lands on its own input position, so col2im would copy the column matrix
+        // unchanged: the product adds straight into the output.
+        for (let n = 0; n < ops.batch; n++) {
+          for (let g = 0; g < group; g++) {
+            gemm({
+              m: outPerGroup, n: inSize, k: inPerGroup,
+              a: w, aOffset: g * inPerGroup * outPerGroup, lda: outPerGroup, transA: true,
+              b: x, bOffset: (n * group + g) * inPerGroup * inSize, ldb: inSize, transB: false,
+              c: y, cOffset: (n * group + g) * outPerGroup * outSize, ldc: outSize,
+              alpha: 1, beta: 1,
+            });
+          }
+        }
+        return [tensorFromCompute(ops.x.type, dims, y)];
+      }
       const tile = positionsPerTile(depth, inSize);
       const planar = hasPlanarImage(win);
       const col = x instanceof Float64Array ? new Float64Array(depth * tile) : new Float32Array(depth * tile);

@@ -74,6 +74,8 @@ type MutableOperands = { -readonly [K in keyof GemmOperands]: GemmOperands[K] };
 export class RecurrentProduct {
   private readonly op: MutableOperands;
   private readonly packed: PackedBF32 | null;
+  /** Whether the product is below what gemm() hands to WebAssembly: then run() does it inline, without gemm()'s dispatch per step. */
+  private readonly small: boolean;
 
   constructor(
     context: DirectionContext, source: FloatArray, firstGate: number, gateCount: number,
@@ -87,14 +89,34 @@ export class RecurrentProduct {
       c: target, cOffset: 0, ldc: targetStride,
       alpha: 1, beta, constantB: context.packedR.constant,
     };
+    this.small = batch * gateCount * hidden * hidden < INLINE_MAX_WORK;
     const { blocks } = context.packedR;
-    this.packed = blocks ? packedB(blocks, this.op.bOffset * 8 + gateCount, this.op) : null;
+    this.packed = blocks && !this.small ? packedB(blocks, this.op.bOffset * 8 + gateCount, this.op) : null;
   }
 
   run(targetOffset: number): void {
     const op = this.op;
     op.cOffset = this.targetBase + targetOffset;
-    if (!this.packed || !wasmGemmF32(op, this.packed)) gemm(op);
+    if (this.small) smallProduct(op);
+    else if (!this.packed || !wasmGemmF32(op, this.packed)) gemm(op);
+  }
+}
+
+/** Below this many multiply-adds gemm() computes in TypeScript too (its WASM_MIN_WORK). */
+const INLINE_MAX_WORK = 1024;
+
+/** C = beta * C + A · B^T for A [m, k] (row stride lda), B stored [n, k] (row stride ldb), alpha 1: gemm()'s dot-product loop. */
+function smallProduct(op: MutableOperands): void {
+  const { m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, beta } = op;
+  for (let i = 0; i < m; i++) {
+    const aRow = aOffset + i * lda;
+    const cRow = cOffset + i * ldc;
+    for (let j = 0; j < n; j++) {
+      const bRow = bOffset + j * ldb;
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+      c[cRow + j] = beta === 0 ? sum : sum + c[cRow + j];
+    }
   }
 }
 

@@ -8,8 +8,9 @@
  */
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { KernelDefinition } from '../kernel.js';
+import { gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
-import { clamp, gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
+import { activateGates, float32Sigmoid, float32Tanh } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels, type OpsetRange } from './recurrent-kernel.js';
 
 interface GruOpsetRange extends OpsetRange {
@@ -51,8 +52,10 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
   const product: FloatArray = h instanceof Float32Array ? new Float32Array(batch * width) : new Float64Array(batch * width);
   const recurrent = new RecurrentProduct(context, h, 0, 3, product, 0, width, 0);
   const recurrentHBias = bias ? bias.subarray(bOffset + 5 * hidden, bOffset + 6 * hidden) : new Float64Array(hidden);
-  // Without clip the clamps vanish; with the default functions called by name, V8 inlines them into the loop.
-  const plain = clip === Infinity && f === fastSigmoid && g === fastTanh;
+  // Float32 gates with the default functions and no clip take one fused loop: with the
+  // functions called by name V8 inlines them, and tiny hidden sizes (a streaming model's 4 to 16)
+  // pay nothing for separate passes.
+  const fused = clip === Infinity && f === fastSigmoid && g === fastTanh && gates instanceof Float32Array;
   return (step) => {
     const { active } = step;
     recurrent.run(0);
@@ -61,21 +64,21 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
       const row = step.offset + b * gateStride;
       const p = b * width;
       const s = b * hidden;
-      if (plain) {
+      if (fused) {
         for (let j = 0; j < hidden; j++) {
-          const z = fastSigmoid(gates[row + j] + product[p + j]);
-          const r = fastSigmoid(gates[row + hidden + j] + product[p + hidden + j]);
-          const candidate = fastTanh(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]));
+          const z = float32Sigmoid(gates[row + j] + product[p + j]);
+          const r = float32Sigmoid(gates[row + hidden + j] + product[p + hidden + j]);
+          const candidate = float32Tanh(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]));
           h[s + j] = (1 - z) * candidate + z * h[s + j];
         }
         continue;
       }
-      for (let j = 0; j < hidden; j++) {
-        const z = f(clamp(gates[row + j] + product[p + j], clip));
-        const r = f(clamp(gates[row + hidden + j] + product[p + hidden + j], clip));
-        const candidate = g(clamp(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]), clip));
-        h[s + j] = (1 - z) * candidate + z * h[s + j];
-      }
+      // The gates' inputs, then their activations in place: z and r, then h, which needs r.
+      for (let j = 0; j < 2 * hidden; j++) gates[row + j] += product[p + j];
+      activateGates(f, gates, row, 2 * hidden, clip);
+      for (let j = 0; j < hidden; j++) gates[row + 2 * hidden + j] += gates[row + hidden + j] * (product[p + 2 * hidden + j] + recurrentHBias[j]);
+      activateGates(g, gates, row + 2 * hidden, hidden, clip);
+      updateState(gates, row, h, s, hidden);
     }
   };
 }
@@ -96,25 +99,25 @@ function resetBeforeLinearDirection(context: DirectionContext): (step: Step) => 
       if (!active[b]) continue;
       const row = step.offset + b * gateStride;
       const s = b * hidden;
-      for (let j = 0; j < hidden; j++) {
-        const z = f(clamp(gates[row + j], clip));
-        const r = f(clamp(gates[row + hidden + j], clip));
-        gates[row + j] = z;
-        scratch[s + j] = r * h[s + j];
-      }
+      activateGates(f, gates, row, 2 * hidden, clip);
+      for (let j = 0; j < hidden; j++) scratch[s + j] = gates[row + hidden + j] * h[s + j];
     }
     candidateProduct.run(step.offset);
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
       const row = step.offset + b * gateStride;
-      const s = b * hidden;
-      for (let j = 0; j < hidden; j++) {
-        const z = gates[row + j];
-        const candidate = g(clamp(gates[row + 2 * hidden + j], clip));
-        h[s + j] = (1 - z) * candidate + z * h[s + j];
-      }
+      activateGates(g, gates, row + 2 * hidden, hidden, clip);
+      updateState(gates, row, h, b * hidden, hidden);
     }
   };
+}
+
+/** Ht = (1 - z) (.) h + z (.) Ht-1, from the activated z gate at `row` and h gate at row + 2 * hidden. */
+function updateState(gates: FloatArray, row: number, h: FloatArray, s: number, hidden: number): void {
+  for (let j = 0; j < hidden; j++) {
+    const z = gates[row + j];
+    h[s + j] = (1 - z) * gates[row + 2 * hidden + j] + z * h[s + j];
+  }
 }
 
 export const gruKernels: KernelDefinition[] = recurrentKernels(

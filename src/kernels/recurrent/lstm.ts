@@ -11,6 +11,7 @@
 import type { AttributeReader } from '../attributes.js';
 import type { KernelDefinition } from '../kernel.js';
 import { clamp, gateProduct, summedBias, type Cell } from './cell.js';
+import { activateGates, activateInPlace } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
 function lstmCell(inputForget: boolean): Cell {
@@ -21,8 +22,8 @@ function lstmCell(inputForget: boolean): Cell {
       const { batch, hidden, clip, p, pOffset, gates, gateStride } = context;
       const [f, g, hOut] = context.activations;
       const [h, c] = context.states;
-      // Without peepholes the P terms vanish, and without clip so does the clamp.
-      const plain = p === undefined && clip === Infinity && !inputForget;
+      // Without peepholes or input_forget every gate's input is known before its activation.
+      const plain = p === undefined && !inputForget;
       const product = gateProduct(context, h, 0, 4);
       return (step) => {
         product.run(step.offset);
@@ -32,13 +33,16 @@ function lstmCell(inputForget: boolean): Cell {
           const row = step.offset + b * gateStride;
           const s = b * hidden;
           if (plain) {
+            // Gates in place: i, o and f take f, then c takes g; Ct passes through h to take hOut.
+            activateGates(f, gates, row, 3 * hidden, clip);
+            activateGates(g, gates, row + 3 * hidden, hidden, clip);
             for (let j = 0; j < hidden; j++) {
-              const input = f(gates[row + j]);
-              const forget = f(gates[row + 2 * hidden + j]);
-              const cell = forget * c[s + j] + input * g(gates[row + 3 * hidden + j]);
+              const cell = gates[row + 2 * hidden + j] * c[s + j] + gates[row + j] * gates[row + 3 * hidden + j];
               c[s + j] = cell;
-              h[s + j] = f(gates[row + hidden + j]) * hOut(cell);
+              h[s + j] = cell;
             }
+            activateInPlace(hOut, h, s, hidden);
+            for (let j = 0; j < hidden; j++) h[s + j] *= gates[row + hidden + j];
             continue;
           }
           for (let j = 0; j < hidden; j++) {

@@ -7,10 +7,11 @@
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
+import { sizeOf, type Shape } from '../../tensor/shape.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { KernelContext, KernelInputs } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
-import { computeBuffer, tensorFromCompute } from '../support/numeric.js';
+import { computeBuffer, computeOutput, tensorFromCompute } from '../support/numeric.js';
 import type { Cell } from './cell.js';
 import { weightPacking } from './packed-weights.js';
 import type { RecurrentAttributes } from './recurrent-attributes.js';
@@ -23,12 +24,14 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   const { layout, type } = io;
   const { seqLength, batch, directions, hidden } = layout;
   const width = cell.shape.gates * hidden;
-  const y = computeBuffer(type, seqLength * directions * batch * hidden) as FloatArray;
+  // Large outputs and projections come from the run's arena where there is one (in the
+  // WebAssembly heap, the step products read and write them where they lie), small ones fresh.
+  const y = scratchOrOutput(context, type, layout.yDims, true);
   // Built by push, not map(): map()'s results came with maps that differed from call to call,
   // and each mismatch deoptimized this function.
   const finalStates: FloatArray[] = [];
-  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(computeBuffer(type, directions * batch * hidden) as FloatArray);
-  const projection = computeBuffer(type, seqLength * batch * width) as FloatArray;
+  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(scratchOrOutput(context, type, layout.stateDims, true));
+  const projection = scratchOrOutput(context, type, [seqLength * batch * width], false);
   const active = new Uint8Array(batch);
   const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context);
   const w = tensorInput(inputs, 1, 'W');
@@ -37,7 +40,7 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   for (let d = 0; d < directions; d++) {
     projectInputs(io, cell, d, width, projection, constantW);
     const states: FloatArray[] = [];
-    for (let k = 0; k < io.initialStates.length; k++) states.push(loadState(io.initialStates[k], layout, d, type));
+    for (let k = 0; k < io.initialStates.length; k++) states.push(loadState(io.initialStates[k], layout, d, computeBuffer(type, batch * hidden) as FloatArray));
     const step = cell.direction({
       batch,
       hidden,
@@ -73,6 +76,20 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   return outputs;
 }
 
+/** Below this many elements a fresh array costs less than an arena allocation's bookkeeping. */
+const ARENA_MIN_ELEMENTS = 1024;
+
+/**
+ * Storage for `dims`: the run's arena where it has one and the size pays for it. Arena storage is
+ * not zeroed: `zeroed` asks for zeros (Y and the final states keep them where a sequence ends early).
+ */
+function scratchOrOutput(context: KernelContext | undefined, type: DataType, dims: Shape, zeroed: boolean): FloatArray {
+  const size = sizeOf(dims);
+  if (size < ARENA_MIN_ELEMENTS) return computeBuffer(type, size) as FloatArray;
+  const storage = computeOutput(context, type, dims) as FloatArray;
+  return zeroed ? storage.fill(0) : storage;
+}
+
 /**
  * projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries); the
  * GEMM keeps a constant W packed from one run to the next.
@@ -92,13 +109,11 @@ function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number
   gemm(op);
 }
 
-/** Direction d's [batch, hidden] state, from the initial-state tensor or zeros. */
-function loadState(initial: FloatArray | undefined, layout: SequenceLayout, d: number, type: DataType): FloatArray {
+/** Direction d's [batch, hidden] state into `state` (zeros), from the initial-state tensor where there is one. */
+function loadState(initial: FloatArray | undefined, layout: SequenceLayout, d: number, state: FloatArray): FloatArray {
   const { batch, hidden } = layout;
-  const state = computeBuffer(type, batch * hidden) as FloatArray;
-  if (initial) {
-    for (let b = 0; b < batch; b++) copyVector(initial, layout.stateOffset(d, b), state, b * hidden, hidden);
-  }
+  if (!initial) return state;
+  for (let b = 0; b < batch; b++) copyVector(initial, layout.stateOffset(d, b), state, b * hidden, hidden);
   return state;
 }
 

@@ -1,6 +1,7 @@
 /** RNN: Ht = f(Xt·W^T + Ht-1·R^T + Wb + Rb), f defaulting to Tanh. */
 import type { KernelDefinition } from '../kernel.js';
-import { clamp, gateProduct, summedBias, type Cell } from './cell.js';
+import { gateProduct, summedBias, type Cell } from './cell.js';
+import { activateGates } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
 const rnnCell: Cell = {
@@ -18,7 +19,8 @@ const rnnCell: Cell = {
         if (!active[b]) continue;
         const row = step.offset + b * gateStride;
         const s = b * hidden;
-        for (let j = 0; j < hidden; j++) h[s + j] = f(clamp(gates[row + j], clip));
+        activateGates(f, gates, row, hidden, clip);
+        for (let j = 0; j < hidden; j++) h[s + j] = gates[row + j];
       }
     };
   },
