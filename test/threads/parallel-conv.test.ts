@@ -1,7 +1,7 @@
 /**
  * The parallel convolution against the one-thread WebAssembly Conv: bit-identical Y for every
- * kernel (implicit GEMM cut by rows and by positions, Winograd F(2x2) and F(4x4) cut by tiles
- * and by output channels, depthwise cut by channels) on odd sizes, groups, strides, pads,
+ * kernel (implicit GEMM cut by rows and by positions, Winograd F(2x2), F(4x4) and stride 2 cut by
+ * tiles and by output channels, depthwise cut by channels) on odd sizes, groups, strides, pads,
  * residuals and activations; and a helper that dies holding its range costing time, never a
  * hang or a wrong result.
  */
@@ -102,6 +102,8 @@ const CASES: readonly Case[] = [
   { name: 'Winograd F(2x2) cut by channels (few tiles)', batch: 1, group: 1, inPerGroup: 256, outPerGroup: 251, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], cut: RangeKernel.winogradRows },
   { name: 'Winograd F(4x4) cut by tiles', batch: 2, group: 1, inPerGroup: 36, outPerGroup: 33, spatial: [41, 39], kernel: [3, 3], pads: [1, 0, 1, 2], activation: { kind: 'LeakyRelu', alpha: 0.1 }, cut: RangeKernel.winograd },
   { name: 'Winograd F(4x4) cut by channels', batch: 2, group: 1, inPerGroup: 128, outPerGroup: 67, spatial: [14, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winogradRows },
+  { name: 'Winograd stride 2 cut by tiles', batch: 1, group: 1, inPerGroup: 48, outPerGroup: 45, spatial: [45, 43], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winograd },
+  { name: 'Winograd stride 2 cut by channels', batch: 2, group: 1, inPerGroup: 256, outPerGroup: 131, spatial: [14, 13], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 2], cut: RangeKernel.winogradRows },
   { name: 'depthwise 5x5 dilated, with Z', batch: 1, group: 97, inPerGroup: 1, outPerGroup: 2, spatial: [57, 45], kernel: [5, 5], dilations: [2, 2], pads: [4, 4, 4, 4], residual: true, activation: relu },
   { name: 'depthwise 3x3 stride 2', batch: 2, group: 193, inPerGroup: 1, outPerGroup: 1, spatial: [113, 111], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
 ];

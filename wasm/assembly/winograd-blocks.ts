@@ -5,6 +5,7 @@
  */
 import { activate, activateScalar } from './epilogue';
 import { KC, NR, bytes } from './layout';
+import { outH, outW } from './window';
 
 /**
  * Floats from one position's matrix to the next in V and M: its own floats and a cache line, so
@@ -44,5 +45,34 @@ export function zeroTail(v: usize, c: i32, nt: i32, p: i32, count: i32, position
   for (let t = count; t < nt; t++) {
     const dst = panelAt(v, c, nt, p, t);
     for (let xi = 0; xi < positions; xi++) store<f32>(dst + <usize>xi * position, 0);
+  }
+}
+
+/**
+ * Stores 2x2 output tiles (ty, tx..tx+lanes) of one output plane at y, lane k of each vector
+ * holding output (row, column) of tile tx + k: y00 (0, 0), y01 (0, 1), y10 (1, 0), y11 (1, 1).
+ * Outputs past the plane's edges (odd sizes) are not stored.
+ */
+export function storeTiles2x2(
+  y: usize, ty: i32, tx: i32, lanes: i32, y00: v128, y01: v128, y10: v128, y11: v128, act: i32, accumulate: bool,
+): void {
+  const oy = 2 * ty, ox = 2 * tx;
+  const row0 = y + bytes(oy * outW + ox);
+  if (lanes == 4 && ox + 8 <= outW && oy + 1 < outH) {
+    storeRow(row0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), act, accumulate);
+    storeRow(row0 + 16, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), act, accumulate);
+    storeRow(row0 + bytes(outW), v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), act, accumulate);
+    storeRow(row0 + bytes(outW) + 16, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), act, accumulate);
+    return;
+  }
+  for (let k = 0; k < lanes; k++) {
+    const col = ox + 2 * k;
+    const at0 = row0 + bytes(2 * k);
+    storeOne(at0, laneOf(y00, k), act, accumulate);
+    if (col + 1 < outW) storeOne(at0 + 4, laneOf(y01, k), act, accumulate);
+    if (oy + 1 < outH) {
+      storeOne(at0 + bytes(outW), laneOf(y10, k), act, accumulate);
+      if (col + 1 < outW) storeOne(at0 + bytes(outW) + 4, laneOf(y11, k), act, accumulate);
+    }
   }
 }

@@ -5,7 +5,7 @@
  * the direct dot product.
  */
 import { bytes } from './layout';
-import { laneOf, panelAt, spaced, storeOne, storeRow, zeroTail } from './winograd-blocks';
+import { panelAt, spaced, storeTiles2x2, zeroTail } from './winograd-blocks';
 import { outH, outW, planeH, planeW } from './window';
 
 /** G for F(2x2, 3x3), 4 x 3, row-major. */
@@ -140,26 +140,8 @@ export function transformOutput2(
       const y01 = f32x4.add(f32x4.sub(f32x4.sub(r1, r2), r3), b);
       const y10 = f32x4.add(f32x4.add(f32x4.add(s0, s1), s2), b);
       const y11 = f32x4.add(f32x4.sub(f32x4.sub(s1, s2), s3), b);
-      const oy = 2 * ty, ox = 2 * tx;
       const lanes = min(4, min(count - t, tilesW - tx));
-      const row0 = dst + bytes(oy * outW + ox);
-      if (lanes == 4 && ox + 8 <= outW && oy + 1 < outH) {
-        storeRow(row0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), act, accumulate);
-        storeRow(row0 + 16, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), act, accumulate);
-        storeRow(row0 + bytes(outW), v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), act, accumulate);
-        storeRow(row0 + bytes(outW) + 16, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), act, accumulate);
-      } else {
-        for (let k = 0; k < lanes; k++) {
-          const col = ox + 2 * k;
-          const at0 = row0 + bytes(2 * k);
-          storeOne(at0, laneOf(y00, k), act, accumulate);
-          if (col + 1 < outW) storeOne(at0 + 4, laneOf(y01, k), act, accumulate);
-          if (oy + 1 < outH) {
-            storeOne(at0 + bytes(outW), laneOf(y10, k), act, accumulate);
-            if (col + 1 < outW) storeOne(at0 + bytes(outW) + 4, laneOf(y11, k), act, accumulate);
-          }
-        }
-      }
+      storeTiles2x2(dst, ty, tx, lanes, y00, y01, y10, y11, act, accumulate);
       t += lanes;
       tx += lanes;
       if (tx == tilesW) {

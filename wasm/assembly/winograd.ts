@@ -8,6 +8,8 @@
  * tiles). F(2x2, 3x3) (winograd-f2.ts) does 16 products of 4 multiplies per output instead of
  * the direct 9; F(4x4, 3x3) (winograd-f4.ts) 36 of 2.25, with larger transforms whose rounding
  * errors are 5 to 10 times the direct ones (rms about 2e-6 of the outputs' scale, against 3e-7).
+ * Stride-2 windows take F(2x2, 3x3) at stride 2 (winograd-s2.ts): 25 products of 6.25
+ * multiplies per output instead of 9, with transforms that only add and subtract.
  *
  * Tiles are taken a block at a time, sized so the block's transformed input and products stay
  * near L2: the input transform writes V straight into the NR-column panels the micro-kernel
@@ -22,18 +24,31 @@ import { microKernel } from './micro-kernel';
 import { spaced } from './winograd-blocks';
 import { G2, transformInput2, transformOutput2 } from './winograd-f2';
 import { G4, transformInput4, transformOutput4 } from './winograd-f4';
+import { GS2, transformInputS2, transformOutputS2 } from './winograd-s2';
 import { outH, outW } from './window';
 
 /** Floats of transformed input and products a block may hold: 1.5 MiB. */
 const BLOCK_FLOATS: i32 = 393216;
 
-@inline function positionsOf(tile: i32): i32 {
-  return (tile + 2) * (tile + 2);
+/**
+ * The `tile` argument of this module's functions: 2 or 4 for F(tile x tile, 3x3) at stride 1,
+ * STRIDE_2 for F(2x2, 3x3) at stride 2 (the side of its input blocks).
+ */
+export const STRIDE_2: i32 = 5;
+
+/** Side of the input blocks. */
+@inline function sideOf(tile: i32): i32 {
+  return tile == STRIDE_2 ? 5 : tile + 2;
 }
 
-/** Output tiles of the current window for tile size 2 or 4. */
+@inline function positionsOf(tile: i32): i32 {
+  return sideOf(tile) * sideOf(tile);
+}
+
+/** Output tiles of the current window for `tile` (2, 4 or STRIDE_2). */
 export function tileCount(tile: i32): i32 {
-  return ((outH + tile - 1) / tile) * ((outW + tile - 1) / tile);
+  const side = tile == STRIDE_2 ? 2 : tile;
+  return ((outH + side - 1) / side) * ((outW + side - 1) / side);
 }
 
 /** The most tiles per block for c input and m output channels: a multiple of NR, at least NR. */
@@ -75,8 +90,8 @@ export function winogradWeightsScratchLength(c: i32, m: i32, tile: i32): i32 {
  * like packWeights' groups at out.
  */
 export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: usize, tile: i32): void {
-  const n = tile + 2;
-  const g = tile == 2 ? G2 : G4;
+  const n = sideOf(tile);
+  const g = tile == 2 ? G2 : tile == 4 ? G4 : GS2;
   const position = bytes(scratchStride(c, m));
   for (let o = 0; o < m; o++) {
     for (let i = 0; i < c; i++) {
@@ -106,9 +121,10 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
 
 /**
  * One image: c planes at x, padded to the window's planes, which must cover (tile * tile rows +
- * 2) x (tile * tile columns + 2) so every tile's block lies inside; u from winogradWeights (same
- * tile), bias (0 for none) one per output channel; Y (m planes of outH x outW) at y; scratch of
- * winogradScratchLength(c, m, tile) floats. Only tiles [first, last) (row-major over the output)
+ * 2) x (tile * tile columns + 2) so every tile's block lies inside (STRIDE_2: 4 * tile rows + 1
+ * by 4 * tile columns + 1); u from winogradWeights (same tile), bias (0 for none) one per
+ * output channel; Y (m planes of outH x outW) at y; scratch of winogradScratchLength(c, m,
+ * tile) floats. Only tiles [first, last) (row-major over the output)
  * of output channels [m0, m1) are computed, m0 a multiple of MR: each tile's column of every
  * product is summed alone, and every MR rows of it by the same micro-kernel call, so threads
  * that share the tiles or the channels out get the one-thread result bit for bit. (Sharing
@@ -122,8 +138,9 @@ export function winogradImage(
   const tiles = last - first;
   const most = blockTiles(c, m, tile);
   const blocks = (tiles + most - 1) / most;
-  // Blocks of equal size, so the last one is not mostly padding.
-  const size = (tiles + blocks - 1) / blocks;
+  // Blocks as equal as whole panels of NR tiles allow: only the last one's last panel is partly
+  // empty (blocks of exactly equal size would leave every block's last panel part empty).
+  const size = roundUp((tiles + blocks - 1) / blocks, NR);
   const positions = positionsOf(tile);
   const mPad = roundUp(m, MR);
   for (let t0 = first; t0 < last; t0 += size) {
@@ -131,10 +148,12 @@ export function winogradImage(
     const nt = roundUp(count, NR);
     const products = scratch + bytes(positions * spaced(c * nt));
     if (tile == 2) transformInput2(x, c, t0, count, nt, scratch);
-    else transformInput4(x, c, t0, count, nt, scratch);
+    else if (tile == 4) transformInput4(x, c, t0, count, nt, scratch);
+    else transformInputS2(x, c, t0, count, nt, scratch);
     multiply(u, scratch, c, m0, m1, mPad, nt, positions, products);
     if (tile == 2) transformOutput2(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
-    else transformOutput4(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
+    else if (tile == 4) transformOutput4(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
+    else transformOutputS2(products, m0, m1, mPad, nt, t0, count, bias, y, act, accumulate);
   }
 }
 

@@ -15,7 +15,7 @@ export const RangeKernel = {
   implicitGemmRows: 1,
   /** The implicit GEMM, cut into output positions: units of NR. */
   implicitGemmPositions: 2,
-  /** Winograd, cut into output tiles. */
+  /** Winograd, cut into output tiles: units of NR. */
   winograd: 3,
   /** Depthwise, cut into input channels. */
   depthwise: 4,

@@ -9,8 +9,9 @@ import { env } from '../../config/env.js';
 import type { SlidingWindow } from '../../kernels/conv/sliding-window.js';
 import type { NumberArray } from '../../kernels/support/numeric.js';
 import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
-import { LinearMemory } from './linear-memory.js';
+import { convHeap } from './conv-heap.js';
 import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
+import type { WasmHeap } from './wasm-heap.js';
 
 /** Floats of input, padded input and output one chunk of planes may hold in the module's memory. */
 const CHUNK_FLOATS = 1 << 22;
@@ -29,14 +30,15 @@ export interface WasmPoolOperands {
  */
 type PlaneKernel = (exports: ConvExports, image: number, planes: number, scratch: number, y: number, tables: readonly number[]) => void;
 
-/** The pooling entry points on one instance of the conv module, with its own layout of that instance's memory. */
+/** The pooling entry points on one instance of the conv module, in per-call scratch of that instance's heap. */
 export class WasmPool {
   private readonly exports: ConvExports;
-  private readonly memory: LinearMemory;
+  // The instance's one heap (conv-heap.ts): pooling's buffers are per-call scratch there, clear of the weights convolutions keep.
+  private readonly heap: WasmHeap;
 
   constructor(module: ConvModule) {
     this.exports = module.exports;
-    this.memory = new LinearMemory(module.exports.memory, module.exports.heapBase());
+    this.heap = convHeap(module);
   }
 
   /** As wasmMaxPool2dF32, on this instance. */
@@ -72,22 +74,22 @@ export class WasmPool {
   private pool(op: WasmPoolOperands, plane: PlaneWindow, fill: number, tables: readonly number[][], run: PlaneKernel): boolean {
     const { x, y, planes } = op;
     if (y.length === 0) return true;
-    const { exports, memory } = this;
+    const { exports } = this;
     setWindow(exports, plane);
     const slack = exports.imageSlack();
     const imageSize = plane.h * plane.w;
     const paddedSize = plane.padded ? plane.planeH * plane.planeW : 0;
     const outputSize = plane.outH * plane.outW;
     const chunk = Math.max(1, Math.min(planes, Math.floor(CHUNK_FLOATS / (imageSize + paddedSize + outputSize))));
-    const { offsets, end } = memory.layout([
+    const offsets = this.heap.scratch([
       ...tables.map((table) => table.length),
       exports.poolScratchLength(),
       chunk * imageSize + slack,
       plane.padded ? chunk * paddedSize + slack : 0,
       chunk * outputSize,
     ]);
-    if (!memory.reserve(end)) return false;
-    const heap = memory.f32;
+    if (!offsets) return false;
+    const heap = this.heap.f32;
     const tablesAt = offsets.slice(0, tables.length);
     tables.forEach((table, i) => heap.set(table, tablesAt[i] / 4));
     const [scratchAt, xAt, paddedAt, yAt] = offsets.slice(tables.length);

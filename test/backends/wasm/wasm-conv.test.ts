@@ -4,7 +4,9 @@ import { Tensor } from '../../../src/index.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
-import { WasmConv, wasmConv2dF32, wasmConvVariant, winogradApplies, winogradTile, type ConvWeightCache, type WasmConvOperands, type WinogradTile } from '../../../src/backends/wasm/wasm-conv.js';
+import {
+  WasmConv, WINOGRAD_STRIDE_2, wasmConv2dF32, wasmConvVariant, winogradApplies, winogradTile, type ConvWeightCache, type WasmConvOperands, type WinogradTile,
+} from '../../../src/backends/wasm/wasm-conv.js';
 import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { runOnnxts } from '../../support/differential.js';
@@ -295,6 +297,57 @@ for (const variant of variants) {
         await checkCase(kernel, c, rng);
       }
       expect(f4).toBeGreaterThanOrEqual(10);
+    });
+
+    it('Winograd at stride 2 where it is picked: odd sizes, every pad, SAME padding, batch, bias, Z and activation', async () => {
+      const rng = new Rng(45);
+      let strided = 0;
+      for (let i = 0; i < 24; i++) {
+        const spatial = [rng.int(17, 41), rng.int(15, 37)];
+        const pads = [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+        const c: ConvCase = {
+          ...randomCase(rng), spatial, kernel: [3, 3], strides: [2, 2], dilations: [1, 1], pads, autoPad: i % 7 === 3 ? 'SAME_UPPER' : 'NOTSET',
+          group: 1, inPerGroup: rng.int(32, 45), outPerGroup: rng.int(32, 41),
+        };
+        const plane = planeWindow(windowOf(c))!;
+        if (winogradApplies(plane, c)) {
+          expect(winogradTile(plane, c), describeCase(c)).toBe(WINOGRAD_STRIDE_2);
+          strided++;
+        }
+        await checkCase(kernel, c, rng);
+      }
+      expect(strided).toBeGreaterThanOrEqual(10);
+    });
+
+    it('Winograd at stride 2 crosses its blocks: channels over 256, outputs over 120, tiles over a block', async () => {
+      const rng = new Rng(46);
+      const base = { kernel: [3, 3], strides: [2, 2], dilations: [1, 1], autoPad: 'NOTSET' as const, group: 1, bias: true };
+      const cases: ConvCase[] = [
+        { ...base, spatial: [21, 19], pads: [1, 1, 1, 1], batch: 2, inPerGroup: 261, outPerGroup: 33, residual: true, activation: { kind: 'Relu' } },
+        { ...base, spatial: [15, 30], pads: [0, 1, 1, 0], batch: 1, inPerGroup: 35, outPerGroup: 127, activation: { kind: 'HardSwish' } },
+        { ...base, spatial: [101, 77], pads: [1, 1, 1, 1], batch: 1, inPerGroup: 32, outPerGroup: 32, residual: true },
+      ];
+      for (const c of cases) {
+        expect(winogradApplies(planeWindow(windowOf(c))!, c), describeCase(c)).toBe(true);
+        await checkCase(kernel, c, rng);
+      }
+    });
+
+    it('keeps strided windows that Winograd does not pay for on the implicit GEMM', () => {
+      const window = { spatial: [28, 28], kernel: [3, 3], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET' as const };
+      const c = { ...window, strides: [2, 2], batch: 1, group: 1, inPerGroup: 64, outPerGroup: 64, bias: false };
+      const applies = (overrides: Partial<ConvCase>): boolean => {
+        const d = { ...c, ...overrides };
+        return winogradApplies(planeWindow(windowOf(d))!, d);
+      };
+      expect(applies({})).toBe(true);
+      for (const strides of [[2, 1], [1, 2], [3, 3]]) expect(applies({ strides }), `strides ${strides}`).toBe(false);
+      expect(applies({ dilations: [2, 2] })).toBe(false);
+      expect(applies({ inPerGroup: 31 })).toBe(false);
+      expect(applies({ outPerGroup: 16 })).toBe(false);
+      // A 4x4 output is 4 tiles, half a block of NR: 200 products against 144.
+      expect(applies({ spatial: [8, 8] })).toBe(false);
+      expect(applies({ spatial: [14, 14] })).toBe(true);
     });
 
     it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 32 channels', () => {

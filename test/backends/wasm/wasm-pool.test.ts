@@ -4,6 +4,7 @@ import { Tensor } from '../../../src/index.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
+import { wasmConv2dF32, type ConvWeightCache } from '../../../src/backends/wasm/wasm-conv.js';
 import { WasmPool, wasmAveragePool2dF32, wasmMaxPool2dF32 } from '../../../src/backends/wasm/wasm-pool.js';
 import { runOnnxts } from '../../support/differential.js';
 import { attr, singleNodeModel } from '../../support/model-builder.js';
@@ -148,5 +149,23 @@ describe('the shared wasm pooling', () => {
     delete env.wasm.simd;
     expect(wasmMaxPool2dF32({ x, y, planes: 1 }, win)).toBe(true);
     expect(y.every((v) => v === 1)).toBe(true);
+  });
+
+  it('keeps clear of the weights convolutions keep in the same module memory', () => {
+    const rng = new Rng(7);
+    const random = (length: number): Float32Array => Float32Array.from({ length }, () => rng.uniform(-1, 1));
+    const convWindow = slideWindow({ autoPad: 'NOTSET', kernelShape: [1, 1] }, [8, 8], [1, 1]);
+    const op = { x: random(64 * 64), w: random(64 * 64), batch: 1, group: 1, inPerGroup: 64, outPerGroup: 64 };
+    const cache: ConvWeightCache = {};
+    const conv = (): Float32Array => {
+      const y = new Float32Array(64 * 64);
+      expect(wasmConv2dF32({ ...op, y }, convWindow, cache)).toBe(true);
+      return y;
+    };
+    // With a cache, W is prepared on the first call and kept in the module's memory for the next.
+    const before = conv();
+    const poolWindow = slideWindow({ autoPad: 'NOTSET', kernelShape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, [112, 112], [3, 3]);
+    expect(wasmMaxPool2dF32({ x: random(64 * 112 * 112), y: new Float32Array(64 * 56 * 56), planes: 64 }, poolWindow)).toBe(true);
+    expect(Array.from(conv())).toEqual(Array.from(before));
   });
 });
