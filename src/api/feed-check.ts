@@ -45,16 +45,17 @@ function checkTensor(
     throw new InvalidFeedError(`${name} expects element type ${elementType}, got ${tensor.type}`);
   }
   if (!shape) return;
-  const expected = formatShape(shape.map((d) => (d === undefined ? '?' : d)));
+  // Formatted only for an error: run() checks every feed on every call.
+  const expected = (): string => formatShape(shape.map((d) => (d === undefined ? '?' : d)));
   if (tensor.dims.length !== shape.length) {
     throw new InvalidFeedError(
-      `${name} expects rank ${shape.length} (shape ${expected}), got rank ${tensor.dims.length} (shape ${formatShape(tensor.dims)})`,
+      `${name} expects rank ${shape.length} (shape ${expected()}), got rank ${tensor.dims.length} (shape ${formatShape(tensor.dims)})`,
     );
   }
   shape.forEach((d, axis) => {
     const got = tensor.dims[axis];
     if (typeof d === 'number' && d !== got) {
-      throw new InvalidFeedError(`${name} expects dimension ${axis} to be ${d} (shape ${expected}), got ${got} (shape ${formatShape(tensor.dims)})`);
+      throw new InvalidFeedError(`${name} expects dimension ${axis} to be ${d} (shape ${expected()}), got ${got} (shape ${formatShape(tensor.dims)})`);
     }
     if (typeof d === 'string' && d !== '') {
       const bound = symbols.get(d);

@@ -146,15 +146,20 @@ export class ActivationArenas {
   }
 }
 
-/** Element types and shapes of every tensor fed, input by input. */
+/** Element types and shapes of every tensor fed, input by input (built by concatenation: it runs once per run()). */
 function signatureOf(inputSlots: readonly number[], feeds: ReadonlyMap<number, Value>): string {
-  return inputSlots
-    .map((slot) => {
-      const value = feeds.get(slot);
-      if (!value) return '-';
-      const parts: string[] = [value.kind];
-      forEachTensor(value, (t) => parts.push(`${t.type}[${t.dims.join(',')}]`));
-      return parts.join(' ');
-    })
-    .join(';');
+  let signature = '';
+  for (const slot of inputSlots) {
+    const value = feeds.get(slot);
+    if (!value) {
+      signature += '-;';
+      continue;
+    }
+    signature += value.kind;
+    forEachTensor(value, (t) => {
+      signature += ` ${t.type}[${t.dims.join(',')}]`;
+    });
+    signature += ';';
+  }
+  return signature;
 }
