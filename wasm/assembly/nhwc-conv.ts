@@ -1,13 +1,44 @@
 /**
  * Channels-last (NHWC) convolution kernels. The module imports the GEMM module's memory
  * (src/backends/wasm/nhwc-module.ts), so they run where the activation arenas live and read and
- * write them in place: the per-channel epilogue a pointwise convolution (a plain GEMM in this
- * layout) applies after its product, and the depthwise convolution, vectorized across channels
- * (four adjacent channels per f32x4, one weight vector per tap) instead of along a row as the
- * planar kernel is.
+ * write them in place: the per-channel epilogue a pointwise convolution on the GEMM applies
+ * after its product, the activation pass the kernels run over outputs they have just stored,
+ * and the depthwise convolution, vectorized across channels (four adjacent channels per f32x4,
+ * one weight vector per tap) instead of along a row as the planar kernel is.
  */
-import { ACT_NONE, activate, activateScalar, setActivation } from './epilogue';
+import { ACT_NONE, ACT_QUICK_GELU, ACT_SIGMOID, ACT_TANH, activate, activateScalar, setActivation } from './epilogue';
+import { sigmoid4 } from './elementwise-math';
 import { bytes, madd } from './layout';
+
+/** Whether activate computes `act` through an out-of-line call (e^x), which spills a kernel's registers: then it runs afterwards, by activateRun. */
+@inline export function callsOutOfLine(act: i32): bool {
+  return act == ACT_SIGMOID || act == ACT_TANH || act == ACT_QUICK_GELU;
+}
+
+/**
+ * y = act(y) over `count` contiguous floats, in place: the activation pass the kernels run over
+ * a row or chunk they have just stored. Sigmoid and SiLU (QuickGelu) get loops of their own
+ * with e^x inlined, the same arithmetic as activate's out-of-line call, which costs a call
+ * and the dispatch per vector.
+ */
+export function activateRun(y: usize, count: i32, act: i32, alpha: f32, beta: f32): void {
+  const vectors = count & ~3;
+  const end = y + bytes(vectors);
+  if (act == ACT_QUICK_GELU) {
+    const a = f32x4.splat(alpha);
+    for (let at = y; at < end; at += 16) {
+      const v = v128.load(at);
+      v128.store(at, f32x4.mul(v, sigmoid4(f32x4.mul(v, a))));
+    }
+  } else if (act == ACT_SIGMOID) {
+    for (let at = y; at < end; at += 16) v128.store(at, sigmoid4(v128.load(at)));
+  } else {
+    setActivation(alpha, beta);
+    for (let at = y; at < end; at += 16) v128.store(at, activate(v128.load(at), act));
+  }
+  setActivation(alpha, beta);
+  for (let at = end; at < y + bytes(count); at += 4) store<f32>(at, activateScalar(load<f32>(at), act));
+}
 
 /**
  * y[r, c] = act(y[r, c] + bias[c] + z[r, c]) over `rows` rows of `channels` floats, in place;
@@ -43,17 +74,20 @@ export function nhwcEpilogue(y: usize, rows: i32, channels: i32, bias: usize, z:
  * [kernelH * kernelW, channels] (tap-major, so one load gives four channels' weight) and bias
  * and z 0 for none. Taps that fall in the padding are skipped, not read.
  *
- * Each pixel takes its channels four at a time in one straight run over each tap's channels
- * and weights, as XNNPACK's depthwise microkernels do: pixel3x3 (taps unrolled) and
- * pixelWindow where every tap lies inside the image, pixelClipped at its edges. The last
- * channels, fewer than four, go along the row (columns).
+ * A row of outputs at a time, the activation last over the whole row while it is in cache: the
+ * activations that call out of line (SiLU's e^x) would otherwise force every register the
+ * loops keep (a 3x3 window's nine weight vectors) to be saved and reloaded around each call,
+ * and even Clip's or Relu's constants in the loop measured 1.03-1.16x slower (registers again).
+ * In a 3x3 row (row3x3) the pixels whose window lies inside the image go four channels at a
+ * time along the row with the nine weight vectors held in registers; rowWindow takes other
+ * windows inside the image, clippedPixels those reaching past its edges. The last channels,
+ * fewer than four, go along the row (columns).
  */
 export function nhwcDepthwise(
   x: usize, batch: i32, height: i32, width: i32, channels: i32, w: usize, bias: usize, z: usize, y: usize,
   outH: i32, outW: i32, kh: i32, kw: i32, strideH: i32, sw: i32,
   padTop: i32, pl: i32, dh: i32, dw: i32, act: i32, alpha: f32, beta: f32,
 ): void {
-  setActivation(alpha, beta);
   inH = height;
   inW = width;
   pixelBytes = bytes(channels);
@@ -69,6 +103,7 @@ export function nhwcDepthwise(
   const lastLeft = inW + padLeft - (kernelW - 1) * dilationW - 1;
   const interiorEnd = lastLeft < 0 ? interiorStart : max(interiorStart, min(outW, lastLeft / strideW + 1));
   const fast3x3 = kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1;
+  const rowFloats = outW * channels;
   for (let n = 0; n < batch; n++) {
     const image = x + <usize>(n * inH) * <usize>inW * pixelBytes;
     for (let oy = 0; oy < outH; oy++) {
@@ -77,23 +112,26 @@ export function nhwcDepthwise(
       const zRow = z == 0 ? 0 : z + <usize>((n * outH + oy) * outW) * pixelBytes;
       const fullRow = top >= 0 && top + (kernelH - 1) * dilationH < inH;
       const topRow = image + <usize>(top * inW) * pixelBytes;
-      for (let ox = 0; ox < outW; ox++) {
-        const pixel = <usize>ox * pixelBytes;
+      if (!fullRow) {
+        clippedPixels(image, w, bias, outRow, zRow, top, 0, outW, vectors);
+      } else {
+        clippedPixels(image, w, bias, outRow, zRow, top, 0, interiorStart, vectors);
+        const pixel = <usize>interiorStart * pixelBytes;
+        const from = topRow + <usize>(interiorStart * strideW - padLeft) * pixelBytes;
+        const count = interiorEnd - interiorStart;
         const zAt = zRow == 0 ? 0 : zRow + pixel;
-        if (fullRow && ox >= interiorStart && ox < interiorEnd) {
-          const from = topRow + <usize>(ox * strideW - padLeft) * pixelBytes;
-          if (fast3x3) pixel3x3(from, w, bias, outRow + pixel, zAt, vectors, act);
-          else pixelWindow(from, w, bias, outRow + pixel, zAt, vectors, act);
-        } else {
-          pixelClipped(image, w, bias, outRow + pixel, zAt, top, ox * strideW - padLeft, vectors, act);
-        }
+        if (fast3x3) row3x3(from, w, bias, outRow + pixel, zAt, count, vectors);
+        else rowWindow(from, w, bias, outRow + pixel, zAt, count, vectors);
+        clippedPixels(image, w, bias, outRow, zRow, top, interiorEnd, outW, vectors);
       }
-      if (vectors == channels) continue;
-      // The last channels, fewer than four.
-      const at = bytes(vectors);
-      const lanes = channels - vectors;
-      const b = bias == 0 ? f32x4.splat(0) : loadLanes(bias + at, lanes);
-      columns(image + at, w + at, b, outRow + at, zRow == 0 ? 0 : zRow + at, top, 0, outW, lanes, act);
+      if (vectors != channels) {
+        // The last channels, fewer than four.
+        const at = bytes(vectors);
+        const lanes = channels - vectors;
+        const b = bias == 0 ? f32x4.splat(0) : loadLanes(bias + at, lanes);
+        columns(image + at, w + at, b, outRow + at, zRow == 0 ? 0 : zRow + at, top, 0, outW, lanes);
+      }
+      if (act != ACT_NONE) activateRun(outRow, rowFloats, act, alpha, beta);
     }
   }
 }
@@ -110,7 +148,7 @@ let dilationH: i32 = 0;
 let dilationW: i32 = 0;
 
 /** `lanes` (1 to 4) floats from `at`, zeros after them. */
-@inline function loadLanes(at: usize, lanes: i32): v128 {
+@inline export function loadLanes(at: usize, lanes: i32): v128 {
   if (lanes == 4) return v128.load(at);
   let v = v128.load32_zero(at);
   if (lanes > 1) v = v128.load32_lane(at + 4, v, 1);
@@ -118,7 +156,8 @@ let dilationW: i32 = 0;
   return v;
 }
 
-@inline function storeLanes(at: usize, v: v128, lanes: i32): void {
+/** The first `lanes` (1 to 4) floats of v to `at`, nothing after them. */
+@inline export function storeLanes(at: usize, v: v128, lanes: i32): void {
   if (lanes == 4) {
     v128.store(at, v);
     return;
@@ -133,7 +172,7 @@ let dilationW: i32 = 0;
  * the channel), any window, taps outside the image skipped: for the channels past the last
  * full vector, which the per-pixel runs leave.
  */
-function columns(x: usize, w: usize, b: v128, y: usize, z: usize, top: i32, from: i32, to: i32, lanes: i32, act: i32): void {
+function columns(x: usize, w: usize, b: v128, y: usize, z: usize, top: i32, from: i32, to: i32, lanes: i32): void {
   const ky0 = top >= 0 ? 0 : (-top + dilationH - 1) / dilationH;
   const ky1 = min(kernelH, (inH - top + dilationH - 1) / dilationH);
   for (let ox = from; ox < to; ox++) {
@@ -150,78 +189,102 @@ function columns(x: usize, w: usize, b: v128, y: usize, z: usize, top: i32, from
         acc = madd(tap, loadLanes(weights + <usize>kx * pixelBytes, lanes), acc);
       }
     }
-    storeLanes(y + pixel, activate(acc, act), lanes);
+    storeLanes(y + pixel, acc, lanes);
   }
 }
 
 /**
- * The first `vectors` channels of one output pixel whose window starts at row `top`, column
- * `left` of the image (either may be negative) and may reach past it: the taps inside only.
+ * Output columns [from, to) of one row (y, z at its first pixel), the first `vectors`
+ * channels, windows starting at row `top` that may reach past the image: the taps inside only.
  */
-function pixelClipped(x: usize, w: usize, bias: usize, y: usize, z: usize, top: i32, left: i32, vectors: i32, act: i32): void {
+function clippedPixels(x: usize, w: usize, bias: usize, y: usize, z: usize, top: i32, from: i32, to: i32, vectors: i32): void {
   const p = pixelBytes;
   const ky0 = top >= 0 ? 0 : (-top + dilationH - 1) / dilationH;
   const ky1 = min(kernelH, (inH - top + dilationH - 1) / dilationH);
-  const kx0 = left >= 0 ? 0 : (-left + dilationW - 1) / dilationW;
-  const kx1 = min(kernelW, (inW - left + dilationW - 1) / dilationW);
-  for (let c = 0; c < vectors; c += 4) {
-    const at = bytes(c);
-    let acc = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
-    if (z != 0) acc = f32x4.add(acc, v128.load(z + at));
-    for (let ky = ky0; ky < ky1; ky++) {
-      const row = x + <usize>((top + ky * dilationH) * inW + left) * p + at;
-      const k = w + <usize>(ky * kernelW) * p + at;
-      for (let kx = kx0; kx < kx1; kx++) acc = madd(v128.load(row + <usize>(kx * dilationW) * p), v128.load(k + <usize>kx * p), acc);
+  for (let ox = from; ox < to; ox++) {
+    const left = ox * strideW - padLeft;
+    const kx0 = left >= 0 ? 0 : (-left + dilationW - 1) / dilationW;
+    const kx1 = min(kernelW, (inW - left + dilationW - 1) / dilationW);
+    const pixel = <usize>ox * p;
+    for (let c = 0; c < vectors; c += 4) {
+      const at = bytes(c);
+      let acc = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
+      if (z != 0) acc = f32x4.add(acc, v128.load(z + pixel + at));
+      for (let ky = ky0; ky < ky1; ky++) {
+        const row = x + <usize>((top + ky * dilationH) * inW + left) * p + at;
+        const k = w + <usize>(ky * kernelW) * p + at;
+        for (let kx = kx0; kx < kx1; kx++) acc = madd(v128.load(row + <usize>(kx * dilationW) * p), v128.load(k + <usize>kx * p), acc);
+      }
+      v128.store(y + pixel + at, acc);
     }
-    v128.store(y + at, activate(acc, act));
   }
 }
 
 /**
- * The first `vectors` channels of one output pixel, any window whose taps all lie inside the
- * image (x at its top-left tap): as pixel3x3, with the taps in loops.
+ * `count` consecutive output pixels of one row (y, z at the first), the first `vectors`
+ * channels, any window whose taps all lie inside the image (x at the first pixel's top-left
+ * tap): the taps in loops.
  */
-function pixelWindow(x: usize, w: usize, bias: usize, y: usize, z: usize, vectors: i32, act: i32): void {
+function rowWindow(x: usize, w: usize, bias: usize, y: usize, z: usize, count: i32, vectors: i32): void {
   const p = pixelBytes;
   const rowStep = <usize>(dilationH * inW) * p;
   const tapStep = <usize>dilationW * p;
-  for (let c = 0; c < vectors; c += 4) {
-    const at = bytes(c);
-    let acc = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
-    if (z != 0) acc = f32x4.add(acc, v128.load(z + at));
-    let row = x + at;
-    let k = w + at;
-    for (let ky = 0; ky < kernelH; ky++, row += rowStep) {
-      let tap = row;
-      for (let kx = 0; kx < kernelW; kx++, tap += tapStep, k += p) acc = madd(v128.load(tap), v128.load(k), acc);
+  const pixelStep = <usize>strideW * p;
+  for (let i = 0; i < count; i++, x += pixelStep, y += p) {
+    for (let c = 0; c < vectors; c += 4) {
+      const at = bytes(c);
+      let acc = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
+      if (z != 0) acc = f32x4.add(acc, v128.load(z + <usize>i * p + at));
+      let row = x + at;
+      let k = w + at;
+      for (let ky = 0; ky < kernelH; ky++, row += rowStep) {
+        let tap = row;
+        for (let kx = 0; kx < kernelW; kx++, tap += tapStep, k += p) acc = madd(v128.load(tap), v128.load(k), acc);
+      }
+      v128.store(y + at, acc);
     }
-    v128.store(y + at, activate(acc, act));
   }
 }
 
 /**
- * The first `vectors` channels of one output pixel of a 3x3 window whose nine taps all lie
- * inside the image (x at its top-left tap): the nine taps' channel runs and the nine weight
- * rows are each read front to back, as XNNPACK's depthwise microkernels do.
+ * `count` consecutive output pixels of one row (y, z at the first), the first `vectors`
+ * channels, of a 3x3 window whose nine taps all lie inside the image (x at the first pixel's
+ * top-left tap): four channels at a time along the row, their nine weight vectors and bias
+ * loaded once and kept in registers, so each output vector costs nine input loads. (Two
+ * pixels a step at stride 1, sharing six of their loads, measured 1.03-1.09x slower: the
+ * engine runs out of vector registers.)
  */
-function pixel3x3(x: usize, w: usize, bias: usize, y: usize, z: usize, vectors: i32, act: i32): void {
+function row3x3(x: usize, w: usize, bias: usize, y: usize, z: usize, count: i32, vectors: i32): void {
   const p = pixelBytes;
   const line = <usize>inW * p;
-  const r0 = x, r1 = x + line, r2 = x + 2 * line;
+  const pixelStep = <usize>strideW * p;
   for (let c = 0; c < vectors; c += 4) {
     const at = bytes(c);
-    let acc = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
-    if (z != 0) acc = f32x4.add(acc, v128.load(z + at));
     const k = w + at;
-    acc = madd(v128.load(r0 + at), v128.load(k), acc);
-    acc = madd(v128.load(r0 + p + at), v128.load(k + p), acc);
-    acc = madd(v128.load(r0 + 2 * p + at), v128.load(k + 2 * p), acc);
-    acc = madd(v128.load(r1 + at), v128.load(k + 3 * p), acc);
-    acc = madd(v128.load(r1 + p + at), v128.load(k + 4 * p), acc);
-    acc = madd(v128.load(r1 + 2 * p + at), v128.load(k + 5 * p), acc);
-    acc = madd(v128.load(r2 + at), v128.load(k + 6 * p), acc);
-    acc = madd(v128.load(r2 + p + at), v128.load(k + 7 * p), acc);
-    acc = madd(v128.load(r2 + 2 * p + at), v128.load(k + 8 * p), acc);
-    v128.store(y + at, activate(acc, act));
+    const w0 = v128.load(k), w1 = v128.load(k + p), w2 = v128.load(k + 2 * p);
+    const w3 = v128.load(k + 3 * p), w4 = v128.load(k + 4 * p), w5 = v128.load(k + 5 * p);
+    const w6 = v128.load(k + 6 * p), w7 = v128.load(k + 7 * p), w8 = v128.load(k + 8 * p);
+    const b = bias == 0 ? f32x4.splat(0) : v128.load(bias + at);
+    let r0 = x + at;
+    let out = y + at;
+    let zAt = z == 0 ? 0 : z + at;
+    for (let i = 0; i < count; i++, r0 += pixelStep, out += p) {
+      const r1 = r0 + line, r2 = r1 + line;
+      let acc = b;
+      if (zAt != 0) {
+        acc = f32x4.add(acc, v128.load(zAt));
+        zAt += p;
+      }
+      acc = madd(v128.load(r0), w0, acc);
+      acc = madd(v128.load(r0 + p), w1, acc);
+      acc = madd(v128.load(r0 + 2 * p), w2, acc);
+      acc = madd(v128.load(r1), w3, acc);
+      acc = madd(v128.load(r1 + p), w4, acc);
+      acc = madd(v128.load(r1 + 2 * p), w5, acc);
+      acc = madd(v128.load(r2), w6, acc);
+      acc = madd(v128.load(r2 + p), w7, acc);
+      acc = madd(v128.load(r2 + 2 * p), w8, acc);
+      v128.store(out, acc);
+    }
   }
 }

@@ -45,6 +45,11 @@ export function withIntraOpThreads<T>(threads: number, kernel: () => T): T {
   }
 }
 
+/** Whether the running kernel has threads and the pool is up: the parallel GEMM may take its products. */
+export function hasIntraOpThreads(): boolean {
+  return current > 1 && pool !== undefined;
+}
+
 /** The parallel GEMM, where the running kernel has threads and the pool is up; false (C untouched) otherwise. */
 export function parallelGemmF32(op: GemmOperands): boolean {
   return current > 1 && pool !== undefined && pool.gemm(op, current);

@@ -7,7 +7,7 @@ import { ImportedMemoryModule } from './imported-memory-module.js';
 import type { ModuleBuilds } from './wasm-instance.js';
 import { nhwcRelaxedSimdWasm, nhwcSimdWasm } from './nhwc-wasm.generated.js';
 
-/** The exports of wasm/assembly/nhwc-conv.ts; addresses are byte offsets into the imported memory. */
+/** The exports of wasm/assembly/nhwc-conv.ts, nhwc-pointwise.ts, nhwc-transpose.ts and nhwc-gather.ts; addresses are byte offsets into the imported memory. */
 export interface NhwcExports {
   nhwcEpilogue(y: number, rows: number, channels: number, bias: number, z: number, act: number, alpha: number, beta: number): void;
   nhwcDepthwise(
@@ -15,6 +15,10 @@ export interface NhwcExports {
     outH: number, outW: number, kernelH: number, kernelW: number, strideH: number, strideW: number,
     padTop: number, padLeft: number, dilationH: number, dilationW: number, act: number, alpha: number, beta: number,
   ): void;
+  nhwcPointwise(x: number, rows: number, k: number, w: number, n: number, bias: number, z: number, y: number, act: number, alpha: number, beta: number): void;
+  transpose32(x: number, y: number, batches: number, rows: number, cols: number): void;
+  gather32(x: number, y: number, d0: number, s0: number, d1: number, s1: number, d2: number, s2: number): void;
+  copyRuns32(x: number, y: number, rows: number, words: number, xStride: number, yStride: number): void;
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': nhwcRelaxedSimdWasm, simd: nhwcSimdWasm };

@@ -5,13 +5,17 @@
  * innermost axis becomes one block copy (typed-array set/subarray) per run, a zero stride
  * (broadcast) becomes a fill, and other strides walk element by element, in cache-sized tiles
  * when the copy transposes. Offsets advance incrementally, odometer-style, so no index is
- * ever divided.
+ * ever divided. Where source and output are 4-byte words in the WebAssembly heap (a run's
+ * arena), a batched matrix transpose (NCHW <-> NHWC), rows of contiguous runs and an
+ * element-by-element walk of rank 3 or less run in the NHWC module instead
+ * (wasm/assembly/nhwc-transpose.ts, nhwc-gather.ts).
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { allocateOutput, type KernelContext } from '../kernel.js';
 import { copyWords, wordsOf, type WordStorage } from '../support/block-copy.js';
+import { wasmCopyRuns32, wasmGather32, wasmTranspose32 } from '../../backends/wasm/nhwc-wasm.js';
 
 /** Where each output element comes from: source offset of element 0 and a stride per output axis. */
 export interface StridedView {
@@ -62,8 +66,31 @@ function copyStrided(source: TensorStorage, view: StridedView, elementSlots: num
   }
   const innerStride = strides[dims.length - 1];
   const contiguousAxis = strides.indexOf(1);
-  if (innerStride !== 0 && innerStride !== 1 && contiguousAxis >= 0) copyTiled(src, dims, strides, base, contiguousAxis, out);
-  else copyRows(src, dims, strides, base, out);
+  const walks = innerStride !== 0 && innerStride !== 1;
+  // 4-byte words in the heap: the WebAssembly transpose or gather where one applies.
+  const words = slots === 1 && src instanceof Int32Array && out instanceof Int32Array;
+  if (words && (transposeWords(src, dims, strides, base, out) || runsOfWords(src, dims, strides, base, out))) return;
+  if (walks && contiguousAxis >= 0) copyTiled(src, dims, strides, base, contiguousAxis, out);
+  else if (!(words && walks && wasmGather32(src, base, out, dims, strides))) copyRows(src, dims, strides, base, out);
+}
+
+/**
+ * A copy that transposes matrices of 4-byte words (a simplified view [batches?, cols, rows] with
+ * strides [rows * cols, 1, cols]: NCHW <-> NHWC, a batched matrix transpose) by the
+ * WebAssembly transpose; false where the view is another kind or the module cannot run it.
+ */
+function transposeWords(src: Int32Array, dims: readonly number[], strides: readonly number[], base: number, out: Int32Array): boolean {
+  if (dims.length < 2 || dims.length > 3) return false;
+  const [cols, rows] = dims.slice(-2);
+  if (strides[dims.length - 2] !== 1 || strides[dims.length - 1] !== cols) return false;
+  if (dims.length === 3 && strides[0] !== rows * cols) return false;
+  return wasmTranspose32(src, base, out, dims.length === 3 ? dims[0] : 1, rows, cols);
+}
+
+/** Rows of 4-byte words, each a contiguous run (a Slice stepping over rows), in one WebAssembly call; false where the view is another kind. */
+function runsOfWords(src: Int32Array, dims: readonly number[], strides: readonly number[], base: number, out: Int32Array): boolean {
+  if (dims.length !== 2 || strides[1] !== 1 || strides[0] < 0) return false;
+  return wasmCopyRuns32(src, base, strides[0], out, 0, dims[1], dims[0], dims[1]);
 }
 
 /** Row by row: each innermost run is a block copy, a fill or a strided walk. */

@@ -84,7 +84,14 @@ export function layoutNhwcPass(choice: LayoutChoice): OptimizerPass {
   };
 }
 
-/** The convolutions the channels-last kernels run faster than the planar ones, measured (docs/optimizer-layout.md). */
-export const FASTER_CHANNELS_LAST: LayoutChoice = { kinds: new Set(['pointwise', 'depthwise']), pointwiseMinPositions: 196 };
+/**
+ * The convolutions the channels-last kernels run faster than the planar ones, measured (docs/optimizer-layout.md).
+ * Since the direct pointwise kernel (wasm/assembly/nhwc-pointwise.ts) a 1x1 layer channels-last
+ * beats the planar one down to 7x7 maps (0.89-0.91x at 13x13, single layers); the whole-model
+ * bound is lower than 196, where it stood for the GEMM, but not 0: with every 1x1 taken,
+ * squeeze-excitation blocks (1x1 maps) and 1xW heads pull transposes into PP-OCRv4's recognizer
+ * (1.1x slower), while at 128 YOLOX's 13x13 stages join their chains (0.9x).
+ */
+export const FASTER_CHANNELS_LAST: LayoutChoice = { kinds: new Set(['pointwise', 'depthwise']), pointwiseMinPositions: 128 };
 
 export const layoutNhwc = layoutNhwcPass(FASTER_CHANNELS_LAST);

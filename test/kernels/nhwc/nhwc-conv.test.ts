@@ -34,7 +34,7 @@ function permute(t: DenseTensor, perm: readonly number[]): DenseTensor {
 
 const ACTIVATIONS: (ConvActivation | undefined)[] = [
   undefined, { kind: 'Relu' }, { kind: 'Clip', min: -0.5, max: 0.75 }, { kind: 'HardSwish' },
-  { kind: 'LeakyRelu', alpha: 0.1 }, { kind: 'Sigmoid' },
+  { kind: 'LeakyRelu', alpha: 0.1 }, { kind: 'Sigmoid' }, { kind: 'QuickGelu', alpha: 1 },
 ];
 
 interface Case {
@@ -126,6 +126,21 @@ describe.each([true, false])('NHWC Conv (wasm %s) matches the planar Conv, trans
           const window = { autoPad: 'NOTSET' as const, strides: [stride, stride], pads: [pad, pad, pad, pad] };
           check({ label: `dw3x3 ${size}/${stride}/${pad}`, x: [1, size, size + 1, c], w: [c, 1, 3, 3], attrs: { conv: { window, group: c }, activation: undefined }, bias: true, residual: rng.next() < 0.5 }, rng);
         }
+      }
+    }
+  });
+
+  it('pointwise at panel, row-block and chunk edges (the direct kernel up to 1024 input channels, the GEMM past it)', () => {
+    env.wasm.simd = wasm ? saved : false;
+    const rng = new Rng(23);
+    const pointwise = { window: { autoPad: 'NOTSET' as const }, group: 1 };
+    const shapes: [number[], number][] = [
+      [[1, 9, 7, 5], 17], [[2, 6, 11, 40], 33], [[1, 5, 13, 256], 9], [[1, 3, 3, 1024], 11], [[1, 2, 3, 1025], 8], [[1, 1, 35, 16], 1], [[1, 8, 4, 3], 24],
+    ];
+    for (const [x, cout] of shapes) {
+      for (const activation of [undefined, { kind: 'QuickGelu', alpha: 1 } as const, { kind: 'Relu' } as const]) {
+        const label = `pw x[${x}] -> ${cout}`;
+        check({ label, x, w: [cout, x[3], 1, 1], attrs: { conv: pointwise, activation }, bias: rng.next() < 0.7, residual: rng.next() < 0.5 }, rng);
       }
     }
   });
