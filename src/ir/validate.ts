@@ -5,15 +5,19 @@
  */
 import { GraphValidationError, type NodeContext } from '../errors/errors.js';
 import type { Graph, Node } from './graph.js';
-import { subgraphsOf } from './subgraphs.js';
+import { hasSubgraphs, subgraphsOf } from './subgraphs.js';
 
 function contextOf(node: Node): NodeContext {
   return { name: node.name, opType: node.opType, domain: node.domain };
 }
 
 
+const NO_READS: ReadonlySet<string> = new Set();
+
 /** Names a node reads from enclosing scopes through its subgraphs (ORT's implicit inputs). */
-export function outerScopeReads(node: Node): Set<string> {
+export function outerScopeReads(node: Node): ReadonlySet<string> {
+  // Most nodes hold no subgraph, and every pass and the planner ask of every node.
+  if (!hasSubgraphs(node)) return NO_READS;
   const reads = new Set<string>();
   for (const g of subgraphsOf(node)) for (const name of freeNamesOf(g)) reads.add(name);
   return reads;
@@ -67,10 +71,10 @@ export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> =
       producer.set(out, node);
     }
   }
-  const needs = (node: Node): string[] => [
-    ...node.inputs.filter((i) => i !== ''),
-    ...[...outerScopeReads(node)],
-  ];
+  const needs = (node: Node): string[] => {
+    const inputs = node.inputs.filter((i) => i !== '');
+    return hasSubgraphs(node) ? [...inputs, ...outerScopeReads(node)] : inputs;
+  };
   for (const node of graph.nodes) {
     for (const input of needs(node)) {
       if (!available.has(input) && !producer.has(input)) {

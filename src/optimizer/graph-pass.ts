@@ -10,7 +10,7 @@ import type { DenseTensor } from '../tensor/dense-tensor.js';
 import { GraphIndex, tensorTypeOf } from './graph-index.js';
 import { GraphRewrite } from './graph-rewrite.js';
 import type { OptimizerPass, PassContext, PassLevel } from './pass.js';
-import { hasSubgraphs, mapSubgraphs } from '../ir/subgraphs.js';
+import { hasSubgraphs, mapSubgraphs, subgraphsOf } from '../ir/subgraphs.js';
 
 export interface GraphScope {
   readonly registry: KernelRegistry;
@@ -32,6 +32,12 @@ export interface GraphPassSpec {
   readonly rewrite: GraphRewriter;
   /** A domain the pass may add nodes of (com.microsoft for fused ops): imported at version 1 when it does. */
   readonly addsDomain?: string;
+  /**
+   * Op types (of any domain) every rewrite of the pass starts from a node of: a graph holding
+   * none of them, its subgraphs included, is passed over unvisited. Most passes find nothing
+   * in most models, and every round over the pass list visits every graph again.
+   */
+  readonly anchorOps?: readonly string[];
 }
 
 export function graphPass(spec: GraphPassSpec): OptimizerPass {
@@ -41,6 +47,7 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
     run(model: Model, context: PassContext): Model | 'unchanged' {
       let rewrites = 0;
       const visit = (graph: Graph, outerTypes: ReadonlyMap<string, ValueType | undefined>, enclosing: readonly Graph[]): Graph => {
+        if (spec.anchorOps && !spec.anchorOps.some((op) => opTypesIn(graph).has(op))) return graph;
         const scope: GraphScope = {
           registry: context.registry,
           opsets: model.opsetImports,
@@ -87,6 +94,23 @@ function constantIn(graphs: readonly Graph[], name: string): DenseTensor | undef
     if (tensor) return tensor;
   }
   return undefined;
+}
+
+/** Graphs are immutable; a pass list asks of the same graphs again and again. */
+const opTypesByGraph = new WeakMap<Graph, ReadonlySet<string>>();
+
+/** The op types of a graph's nodes and of its subgraphs' nodes. */
+function opTypesIn(graph: Graph): ReadonlySet<string> {
+  let ops = opTypesByGraph.get(graph);
+  if (!ops) {
+    const found = new Set<string>();
+    for (const node of graph.nodes) {
+      found.add(node.opType);
+      if (hasSubgraphs(node)) for (const sub of subgraphsOf(node)) for (const op of opTypesIn(sub)) found.add(op);
+    }
+    opTypesByGraph.set(graph, (ops = found));
+  }
+  return ops;
 }
 
 const subgraphPresence = new WeakMap<Graph, boolean>();

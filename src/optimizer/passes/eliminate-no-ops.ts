@@ -16,6 +16,7 @@ function passThroughElimination(name: string, opType: string, isNoOp: NoOpTest):
   return graphPass({
     name,
     level: 'basic',
+    anchorOps: [opType],
     rewrite: nodeRewriter((node, index, rewrite, scope: GraphScope) =>
       node.domain === '' && node.opType === opType && node.inputs[0] !== undefined && node.inputs[0] !== '' &&
       isNoOp(node, index, scope.opsets.get('') ?? 1) &&

@@ -43,6 +43,7 @@ function axesRank(node: Node, inputRank: number, index: GraphIndex, opset: numbe
 export const foldSqueezeUnsqueeze = graphPass({
   name: 'FoldSqueezeUnsqueeze',
   level: 'basic',
+  anchorOps: ['Squeeze', 'Unsqueeze'],
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
     if (node.domain !== '' || (node.opType !== 'Squeeze' && node.opType !== 'Unsqueeze')) return false;
     const before = index.producer(node.inputs[0]);

@@ -96,6 +96,8 @@ function activationFusion(spec: ActivationFusion) {
     name: spec.name,
     level: 'extended',
     addsDomain: 'com.microsoft',
+    // Every fusion replaces a producer of this type.
+    anchorOps: [spec.producer],
     rewrite: nodeRewriter((node, index, rewrite, scope: GraphScope) => {
       const site = activationSite(node, index, scope.opsets.get('') ?? 1);
       if (!site || !spec.supported.has(site.activation.name) || site.alsoReading.some((n) => rewrite.isRemoved(n))) return false;

@@ -16,10 +16,22 @@ import { isOp, otherInput, scalarValue } from '../patterns.js';
 export interface Projection {
   /** The MatMul's activation input. */
   readonly x: string;
+  /** The MatMul's constant weight [Din, N]; a part of a packed projection owns only `columns` of it. */
   readonly weight: DenseTensor;
-  /** Zeros where the projection has no Add: x·W + 0 is x·W exactly. */
+  /** [N]; zeros where the projection has no Add: x·W + 0 is x·W exactly. */
   readonly bias: DenseTensor;
+  /**
+   * The columns of weight and bias that are this projection's. Parts are not copied out when
+   * matched: a fusion copies them once, into its packed initializers, and not at all where they
+   * put a packed projection back together in its own order (GPT-2's Split in three).
+   */
+  readonly columns: ColumnRange;
   readonly nodes: readonly Node[];
+}
+
+export interface ColumnRange {
+  readonly start: number;
+  readonly width: number;
 }
 
 export interface Heads {
@@ -65,7 +77,8 @@ function weightOf(index: GraphIndex, name: string, hidden: number): DenseTensor 
 export function projection(index: GraphIndex, name: string, reader: Node, hidden: number): Projection | undefined {
   const bare = soleProducer(index, name, reader, 'MatMul');
   const bareWeight = bare && weightOf(index, bare.inputs[1], hidden);
-  if (bare && bareWeight) return { x: bare.inputs[0], weight: bareWeight, bias: new DenseTensor('float32', [hidden], new Float32Array(hidden)), nodes: [bare] };
+  const all = { start: 0, width: hidden };
+  if (bare && bareWeight) return { x: bare.inputs[0], weight: bareWeight, bias: new DenseTensor('float32', [hidden], new Float32Array(hidden)), columns: all, nodes: [bare] };
   const add = soleProducer(index, name, reader, 'Add');
   if (!add) return undefined;
   for (const product of add.inputs) {
@@ -73,24 +86,14 @@ export function projection(index: GraphIndex, name: string, reader: Node, hidden
     const matmul = soleProducer(index, product, add, 'MatMul');
     const weight = matmul && weightOf(index, matmul.inputs[1], hidden);
     if (!matmul || !bias || !weight || bias.type !== 'float32' || bias.rank !== 1 || bias.dims[0] !== hidden) continue;
-    return { x: matmul.inputs[0], weight, bias, nodes: [matmul, add] };
+    return { x: matmul.inputs[0], weight, bias, columns: all, nodes: [matmul, add] };
   }
   return undefined;
 }
 
-/** `tensor`'s elements [start, start + width) along its last axis. */
-function sliceLast(tensor: DenseTensor, start: number, width: number): DenseTensor {
-  const values = computeValues(tensor) as Float32Array;
-  const full = tensor.dims[tensor.rank - 1];
-  const rows = tensor.size / full;
-  const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++) out.set(values.subarray(r * full + start, r * full + start + width), r * width);
-  return new DenseTensor('float32', [...tensor.dims.slice(0, -1), width], out);
-}
-
 /** Columns [start, start + width) of a projection: the part of a packed one that feeds Q, K or V. */
 function partOf(packed: Projection, start: number, width: number, extra: readonly Node[]): Projection {
-  return { x: packed.x, weight: sliceLast(packed.weight, start, width), bias: sliceLast(packed.bias, start, width), nodes: [...packed.nodes, ...extra] };
+  return { ...packed, columns: { start: packed.columns.start + start, width }, nodes: [...packed.nodes, ...extra] };
 }
 
 /** The part sizes of a Split along the last axis of a rank-3 value: constant input (opset 13+), attribute, or equal parts. */
@@ -188,20 +191,28 @@ export function packingsComplete(parts: readonly Heads[]): boolean {
   return packed.length === 3 && packed.every((p) => p.packed?.source === packed[0].packed?.source) && new Set(packed.map((p) => p.packed?.part)).size === 3;
 }
 
-/** Concatenation along the last axis of float32 tensors of one rank whose leading dims agree. */
-export function concatLast(parts: readonly DenseTensor[]): DenseTensor {
-  const lead = parts[0].dims.slice(0, -1);
-  const rows = lead.reduce((a, b) => a * b, 1);
-  const widths = parts.map((p) => p.dims[p.rank - 1]);
-  const width = widths.reduce((a, b) => a + b, 0);
+/**
+ * The projections' columns of their weights (or biases) side by side, in the order given: a
+ * float32 [..., sum of widths] tensor. Parts that are a packed tensor's columns in their own
+ * order, all of them, give that tensor itself.
+ */
+export function concatColumns(parts: readonly Projection[], of: 'weight' | 'bias'): DenseTensor {
+  const first = parts[0][of];
+  const full = first.dims[first.rank - 1];
+  let end = 0;
+  for (const p of parts) if (p[of] === first && p.columns.start === end) end += p.columns.width;
+  if (end === full && end === parts.reduce((sum, p) => sum + p.columns.width, 0)) return first;
+  const rows = first.size / full;
+  const width = parts.reduce((sum, p) => sum + p.columns.width, 0);
   const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++) {
-    let at = r * width;
-    parts.forEach((p, i) => {
-      const values = computeValues(p) as Float32Array;
-      out.set(values.subarray(r * widths[i], (r + 1) * widths[i]), at);
-      at += widths[i];
-    });
+  let at = 0;
+  for (const p of parts) {
+    const tensor = p[of];
+    const values = computeValues(tensor) as Float32Array;
+    const stride = tensor.dims[tensor.rank - 1];
+    const { start, width: partWidth } = p.columns;
+    for (let r = 0; r < rows; r++) out.set(values.subarray(r * stride + start, r * stride + start + partWidth), r * width + at);
+    at += partWidth;
   }
-  return new DenseTensor('float32', [...lead, width], out);
+  return new DenseTensor('float32', [...first.dims.slice(0, -1), width], out);
 }

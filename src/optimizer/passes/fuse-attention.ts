@@ -30,7 +30,7 @@ import { isOp, otherInput, registryRuns } from '../patterns.js';
 import { kernelAccepts } from '../evaluate-node.js';
 import { maskIndexNodes, paddingMasked, type PaddingMask } from './fuse-attention-padding.js';
 import { causallyMasked, scaledScores, softmaxOverKeys } from './fuse-attention-scores.js';
-import { concatLast, hasPerm, keyHeads, packingsComplete, queryOrValueHeads, sameDim, sameShape, soleProducer, soleReader, type Projection } from './fuse-attention-heads.js';
+import { concatColumns, hasPerm, keyHeads, packingsComplete, queryOrValueHeads, sameDim, sameShape, soleProducer, soleReader, type Projection } from './fuse-attention-heads.js';
 
 interface AttentionMatch {
   readonly x: string;
@@ -136,7 +136,7 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
     if (rewrite.isRemoved(node)) continue;
     const found = matchAttention(node, index, opset);
     if (!found || found.nodes.some((n) => rewrite.isRemoved(n))) continue;
-    if (found.v.weight.dims[1] !== found.q.weight.dims[1]) continue;
+    if (found.v.columns.width !== found.q.columns.width) continue;
     let target: number[] | undefined;
     if (found.mask) {
       const [batch, seq] = index.staticShape(found.x) ?? [];
@@ -189,8 +189,8 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
     const biasName = rewrite.freshName(`${name}_qkv_bias`);
     const masks = bias ? [maskIndex, '', bias] : maskIndex ? [maskIndex] : [];
     const fused: Node = { ...base, inputs: [found.x, weightName, biasName, ...masks] };
-    rewrite.addInitializer(weightName, concatLast([found.q.weight, found.k.weight, found.v.weight]));
-    rewrite.addInitializer(biasName, concatLast([found.q.bias, found.k.bias, found.v.bias]));
+    rewrite.addInitializer(weightName, concatColumns([found.q, found.k, found.v], 'weight'));
+    rewrite.addInitializer(biasName, concatColumns([found.q, found.k, found.v], 'bias'));
     for (const n of found.nodes) if (n !== found.last) rewrite.remove(n);
     rewrite.replace(found.last, ...before, fused);
     rewrite.rewrites++;

@@ -14,6 +14,7 @@ export const fuseBiasGelu = graphPass({
   name: 'FuseBiasGelu',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['Gelu', 'FastGelu'],
   rewrite: nodeRewriter((gelu, index, rewrite, scope) => {
     const exact = isOp(gelu, 'Gelu', 'com.microsoft') || (isOp(gelu, 'Gelu') && stringAttribute(gelu, 'approximate', 'none') === 'none');
     const fast = isOp(gelu, 'FastGelu', 'com.microsoft') && (gelu.inputs[1] ?? '') === '';

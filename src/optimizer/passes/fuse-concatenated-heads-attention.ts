@@ -16,7 +16,7 @@ import { graphPass, type GraphRewriter, type GraphScope } from '../graph-pass.js
 import { GraphRewrite } from '../graph-rewrite.js';
 import { intAttribute } from '../node-values.js';
 import { isOp, registryRuns } from '../patterns.js';
-import { concatLast, hasPerm, projection, soleProducer, type Projection } from './fuse-attention-heads.js';
+import { concatColumns, hasPerm, projection, soleProducer, type Projection } from './fuse-attention-heads.js';
 import { causallyMasked, scaledScores } from './fuse-attention-scores.js';
 
 interface Head {
@@ -79,7 +79,7 @@ function matchHeads(concat: Node, index: GraphIndex, opset: number): HeadsMatch 
   const xShape = index.staticShape(x);
   if (!xShape || xShape.length !== 3 || xShape[0] !== out[0] || xShape[1] !== out[1] || index.elementType(x) !== 'float32') return undefined;
   const sameAsFirst = (h: Head): boolean =>
-    [h.q, h.k, h.v].every((p) => p.x === x && p.weight.dims[1] === first.q.weight.dims[1]) && h.scale === first.scale && h.causal === first.causal;
+    [h.q, h.k, h.v].every((p) => p.x === x && p.columns.width === first.q.columns.width) && h.scale === first.scale && h.causal === first.causal;
   return heads.every(sameAsFirst) ? { x, heads } : undefined;
 }
 
@@ -105,8 +105,8 @@ const fuseConcatenatedHeadsRewriter: GraphRewriter = (graph: Graph, scope: Graph
     if (!registryRuns({ ...fused, inputs: [found.x, found.x, found.x] }, index, scope)) continue;
     const parts = (pick: (h: Head) => Projection) => found.heads.map(pick);
     const ordered = [...parts((h) => h.q), ...parts((h) => h.k), ...parts((h) => h.v)];
-    rewrite.addInitializer(weightName, concatLast(ordered.map((p) => p.weight)));
-    rewrite.addInitializer(biasName, concatLast(ordered.map((p) => p.bias)));
+    rewrite.addInitializer(weightName, concatColumns(ordered, 'weight'));
+    rewrite.addInitializer(biasName, concatColumns(ordered, 'bias'));
     for (const head of found.heads) for (const n of head.nodes) rewrite.remove(n);
     rewrite.replace(concat, fused);
     rewrite.rewrites++;

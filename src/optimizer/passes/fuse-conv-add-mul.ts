@@ -31,5 +31,5 @@ function fuseIntoConv(opType: 'Add' | 'Mul') {
   };
 }
 
-export const fuseConvAdd = graphPass({ name: 'FuseConvAdd', level: 'extended', rewrite: nodeRewriter(fuseIntoConv('Add')) });
-export const fuseConvMul = graphPass({ name: 'FuseConvMul', level: 'extended', rewrite: nodeRewriter(fuseIntoConv('Mul')) });
+export const fuseConvAdd = graphPass({ name: 'FuseConvAdd', level: 'extended', anchorOps: ['Add'], rewrite: nodeRewriter(fuseIntoConv('Add')) });
+export const fuseConvMul = graphPass({ name: 'FuseConvMul', level: 'extended', anchorOps: ['Mul'], rewrite: nodeRewriter(fuseIntoConv('Mul')) });

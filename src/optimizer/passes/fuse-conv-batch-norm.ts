@@ -12,6 +12,7 @@ import { convParameters, isConvLike, rewiredConv, scaledWeight } from './conv-pa
 export const fuseConvBatchNorm = graphPass({
   name: 'FuseConvBatchNorm',
   level: 'extended',
+  anchorOps: ['BatchNormalization'],
   rewrite: nodeRewriter((bn, index, rewrite) => {
     if (!isOp(bn, 'BatchNormalization') || bn.inputs.length !== 5) return false;
     // Training mode (opset 14+) and per-activation statistics (spatial=0 before opset 9) are not a per-channel affine map.

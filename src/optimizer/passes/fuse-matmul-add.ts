@@ -18,6 +18,7 @@ function broadcastsTo(dims: readonly number[], m: Dim, n: Dim): boolean {
 export const fuseMatMulAdd = graphPass({
   name: 'FuseMatMulAdd',
   level: 'extended',
+  anchorOps: ['Add'],
   rewrite: nodeRewriter((add, index, rewrite, scope) => {
     if (!isOp(add, 'Add')) return false;
     const matmul = add.inputs.map((name) => index.producer(name)).find((p) => isOp(p, 'MatMul'));

@@ -22,6 +22,7 @@ export const fuseMatMulScale = graphPass({
   name: 'FuseMatMulScale',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['MatMul', 'FusedMatMul'],
   rewrite: nodeRewriter((matmul, index, rewrite, scope) => {
     const fused = isOp(matmul, 'FusedMatMul', 'com.microsoft');
     if (!isOp(matmul, 'MatMul') && !fused) return false;

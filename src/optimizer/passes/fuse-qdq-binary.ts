@@ -37,5 +37,6 @@ export const fuseQdqBinary = graphPass({
   name: 'FuseQdqBinary',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['Add', 'Mul'],
   rewrite: nodeRewriter(fuseBinary),
 });

@@ -33,6 +33,7 @@ function biasFits(bias: Dequantized, x: Dequantized, w: Dequantized, outChannels
 export const fuseQdqConv = graphPass({
   name: 'FuseQdqConv',
   level: 'extended',
+  anchorOps: ['Conv'],
   rewrite: nodeRewriter((conv, index, rewrite, scope) => {
     if (!isOp(conv, 'Conv') || conv.inputs.length < 2) return false;
     const x = dequantized(index, conv.inputs[0]);

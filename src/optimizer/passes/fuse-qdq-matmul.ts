@@ -14,6 +14,7 @@ function rightOperandFits(b: Dequantized, shape: readonly number[] | undefined):
 export const fuseQdqMatMul = graphPass({
   name: 'FuseQdqMatMul',
   level: 'extended',
+  anchorOps: ['MatMul'],
   rewrite: nodeRewriter((matmul, index, rewrite, scope) => {
     if (!isOp(matmul, 'MatMul')) return false;
     const a = dequantized(index, matmul.inputs[0]);

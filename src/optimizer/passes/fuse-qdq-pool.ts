@@ -11,6 +11,7 @@ import { dequantized, isPerTensor, quantizedOutput } from './fuse-qdq-groups.js'
 export const fuseQdqMaxPool = graphPass({
   name: 'FuseQdqMaxPool',
   level: 'extended',
+  anchorOps: ['MaxPool'],
   rewrite: nodeRewriter((pool, index, rewrite, scope) => {
     if (!isOp(pool, 'MaxPool') || pool.outputs.length !== 1) return false;
     const x = dequantized(index, pool.inputs[0]);

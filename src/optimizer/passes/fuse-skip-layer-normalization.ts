@@ -41,6 +41,7 @@ export const fuseSkipLayerNormalization = graphPass({
   name: 'FuseSkipLayerNormalization',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['LayerNormalization', 'SimplifiedLayerNormalization'],
   rewrite: nodeRewriter((norm, index, rewrite, scope) => {
     if (!isOp(norm, 'LayerNormalization') && !isOp(norm, 'SimplifiedLayerNormalization')) return false;
     const simplified = norm.opType === 'SimplifiedLayerNormalization';

@@ -11,6 +11,7 @@ const RELABELLING_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
 export const mergeReshapes = graphPass({
   name: 'MergeReshapes',
   level: 'basic',
+  anchorOps: ['Reshape'],
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
     if (node.opType !== 'Reshape' || node.domain !== '') return false;
     const before = index.producer(node.inputs[0]);

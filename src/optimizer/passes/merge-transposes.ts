@@ -18,6 +18,7 @@ function permutationOf(node: Node, index: GraphIndex): readonly number[] | undef
 export const mergeTransposes = graphPass({
   name: 'MergeTransposes',
   level: 'basic',
+  anchorOps: ['Transpose'],
   rewrite: nodeRewriter((node, index, rewrite) => {
     if (node.opType !== 'Transpose' || node.domain !== '') return false;
     const first = index.producer(node.inputs[0]);
