@@ -9,13 +9,26 @@ import { softmaxRows } from '../../kernels/contrib-transformer/softmax-rows.js';
 import type { GemmControl } from './gemm-control.js';
 import { AttentionField as F } from './parallel-attention.js';
 
+/** Most floats of scores and logits kept between blocks (16 MiB); larger units get fresh arrays. */
+const MAX_KEPT_FLOATS = 1 << 22;
+let kept = new Float32Array(0);
+
+/**
+ * A unit's scores and logits (empty without logits): the array kept from earlier blocks where
+ * it is large enough (a job has up to two blocks per thread), rather than fresh ones per block.
+ */
+function blockArrays(length: number, withLogits: boolean): [Float32Array, Float32Array] {
+  const needed = withLogits ? 2 * length : length;
+  const room = needed > MAX_KEPT_FLOATS ? new Float32Array(needed) : kept.length >= needed ? kept : (kept = new Float32Array(needed));
+  return [room.subarray(0, length), room.subarray(length, needed)];
+}
+
 /** Units [start, end) of the current attention job; false where the GEMM could not run (the caller then computes them). */
 export function attentionBlock(control: GemmControl, scratch: Float32Array, start: number, end: number, gemm: WasmGemm): boolean {
   const { ints: f, scale } = control.readAttention();
   const [heads, rows, keys, size, vSize] = [f[F.Heads], f[F.Rows], f[F.Keys], f[F.Size], f[F.VSize]];
-  const scores = new Float32Array(rows * keys);
   // The unit's logits, copied out of scratch in one block (see stageLogits).
-  const logits = new Float32Array(f[F.LogitsAt] >= 0 ? rows * keys : 0);
+  const [scores, logits] = blockArrays(rows * keys, f[F.LogitsAt] >= 0);
   for (let unit = start; unit < end; unit++) {
     const b = Math.floor(unit / heads);
     const h = unit % heads;

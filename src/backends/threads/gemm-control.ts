@@ -25,7 +25,9 @@ export const GEMM_JOB = 0;
 export const CONV_JOB = 1;
 /** Blocks of attention heads (parallel-attention.ts); block b's range is its first and end head. */
 export const ATTENTION_JOB = 2;
-export type JobKind = typeof GEMM_JOB | typeof CONV_JOB | typeof ATTENTION_JOB;
+/** Blocks of rows of a row op (parallel-rows.ts); block b's range is its first and end row. */
+export const ROWS_JOB = 3;
+export type JobKind = typeof GEMM_JOB | typeof CONV_JOB | typeof ATTENTION_JOB | typeof ROWS_JOB;
 
 /** Most threads one job uses (the caller and 63 helpers). */
 export const MAX_THREADS = 64;
@@ -57,7 +59,7 @@ export const RELEASE_RING = 64;
 const RELEASE = RELEASED + 1;
 /** 1 while the caller is blocked waiting for a block: a helper that ends one wakes it only then. */
 const CALLER_WAITING = RELEASE + RELEASE_RING;
-/** An attention job's shape and where its operands lie in scratch memory (parallel-attention.ts). */
+/** An attention or row job's shape and where its operands lie in scratch memory (parallel-attention.ts, parallel-rows.ts). */
 const ATTENTION = CALLER_WAITING + 1;
 export const ATTENTION_INTS = 24;
 const INT_COUNT = ATTENTION + ATTENTION_INTS;
@@ -237,6 +239,19 @@ export class GemmControl {
     return { ints: this.ints.slice(ATTENTION, ATTENTION + ATTENTION_INTS), scale: this.floats[0] };
   }
 
+  /** Writes a row job: its ints (at most ATTENTION_INTS), two float parameters, and how many blocks of rows it has. */
+  writeRows(ints: readonly number[], p0: number, p1: number, count: number): void {
+    this.ints[KIND] = ROWS_JOB;
+    this.ints[COUNT] = count;
+    this.ints.set(ints, ATTENTION);
+    this.floats[0] = p0;
+    this.floats[1] = p1;
+  }
+
+  readRows(): { readonly ints: Int32Array; readonly p0: number; readonly p1: number } {
+    return { ints: this.ints.slice(ATTENTION, ATTENTION + ATTENTION_INTS), p0: this.floats[0], p1: this.floats[1] };
+  }
+
   writeRange(index: number, range: OutputRange): void {
     this.ints.set([range.start, range.end, range.scratch], BLOCK + index * BLOCK_FIELDS);
   }
@@ -284,11 +299,18 @@ export class GemmControl {
   }
 }
 
-/** Polls ints[index] until it is no longer `value` or `ms` have passed; true if it changed. */
+/** Polls between reads of the clock in spinUntilChanged: a fraction of a microsecond of loads. */
+const POLLS_PER_CLOCK_READ = 64;
+
+/**
+ * Polls ints[index] until it is no longer `value` or `ms` have passed; true if it changed. The
+ * clock is read once per POLLS_PER_CLOCK_READ polls: each read boxes a double in V8, and a
+ * helper that read it per poll filled its young generation every few tens of milliseconds.
+ */
 export function spinUntilChanged(ints: Int32Array, index: number, value: number, ms: number): boolean {
   const until = performance.now() + ms;
   do {
-    if (Atomics.load(ints, index) !== value) return true;
+    for (let poll = 0; poll < POLLS_PER_CLOCK_READ; poll++) if (Atomics.load(ints, index) !== value) return true;
   } while (performance.now() < until);
   return false;
 }

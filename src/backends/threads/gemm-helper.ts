@@ -5,9 +5,9 @@
  * ready, then waits for jobs on shared memory for the rest of its life (polling a moment after
  * each job, then blocking in Atomics.wait): no message is read after start, so a job costs a
  * store and a notify, not a trip through an event loop. Besides GEMM blocks and conv ranges it
- * runs blocks of attention heads (attention-helper.ts), and keeps the constant B blocks it is
- * given packed in its GEMM instance (resident-panels.ts). The entry scripts
- * (platform/node-gemm-worker.ts, platform/browser-gemm-worker.ts) call serveGemmHelper.
+ * runs blocks of attention heads (attention-helper.ts) and of rows (rows-helper.ts), and keeps
+ * the constant B blocks it is given packed in its GEMM instance (resident-panels.ts). The entry
+ * scripts (platform/node-gemm-worker.ts, platform/browser-gemm-worker.ts) call serveGemmHelper.
  */
 import { instantiateSharedConv, type ConvExports } from '../wasm/conv-module.js';
 import { runRange } from '../wasm/conv-ranges.js';
@@ -15,8 +15,9 @@ import { instantiateGemm, type GemmVariant } from '../wasm/gemm-module.js';
 import { WasmGemm } from '../wasm/wasm-gemm.js';
 import type { SimdVariant } from '../wasm/wasm-instance.js';
 import type { WorkerEndpoint } from '../../platform/worker-handle.js';
-import { ATTENTION_JOB, CONV_JOB, DONE, FAILED, GEMM_JOB, GemmControl, NO_RESIDENT, NOT_STAGED, PENDING, TAKEN, tag, type ScratchBlock } from './gemm-control.js';
+import { ATTENTION_JOB, CONV_JOB, DONE, FAILED, GEMM_JOB, GemmControl, NO_RESIDENT, NOT_STAGED, PENDING, ROWS_JOB, TAKEN, tag, type ScratchBlock } from './gemm-control.js';
 import { attentionBlock } from './attention-helper.js';
+import { rowsBlock } from './rows-helper.js';
 import { HelperResidents } from './resident-panels.js';
 
 export interface GemmHelperStart {
@@ -94,6 +95,11 @@ function computeBlock(control: GemmControl, scratch: Float32Array, block: number
     if (kind === ATTENTION_JOB) {
       const { start, end } = control.readRange(block);
       ok = attentionBlock(control, scratch, start, end, wasm.gemm);
+      return;
+    }
+    if (kind === ROWS_JOB) {
+      const { start, end } = control.readRange(block);
+      ok = rowsBlock(control, scratch, start, end);
       return;
     }
     ok = gemmBlock(control, scratch, control.readBlock(block), wasm);

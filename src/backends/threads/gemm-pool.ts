@@ -209,6 +209,18 @@ export class GemmPool implements ConvSplitter {
   }
 
   /**
+   * How many blocks a runJob job on `threads` threads is cut into, at most `byWork` (what its
+   * work is worth): two per thread, so that the caller takes back (finishBlocks) what a helper
+   * slowed by its copies or a busy core has not started, where every helper of the pool may
+   * join (it has no more threads than asked for); else one per thread, which only that many
+   * threads ever run.
+   */
+  jobBlocks(threads: number, byWork: number): number {
+    const perThread = this.threads <= threads ? 2 : 1;
+    return Math.min(perThread * Math.min(threads, this.threads), MAX_BLOCKS, byWork);
+  }
+
+  /**
    * Whether a job may start now; a job's operands must not be staged before (a helper given up
    * on may still read or write scratch memory).
    */

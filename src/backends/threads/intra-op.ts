@@ -1,7 +1,7 @@
 /**
  * Intra-op parallelism for this thread: one pool of GEMM and conv helpers (gemm-pool.ts),
  * shared by every session, and how many threads the kernel running right now may use. GEMMs,
- * convolutions and attention heads (parallel-attention.ts) run on it.
+ * convolutions, attention heads (parallel-attention.ts) and row ops (parallel-rows.ts) run on it.
  *
  * Kernels call gemm() synchronously and know nothing of sessions, so the thread count travels
  * beside the call: the executor runs each kernel inside withIntraOpThreads(n, ...) with its
@@ -14,6 +14,7 @@
  * cross-origin isolated; no workers; WebAssembly off), gemm() and Conv run on one thread as before.
  */
 import { useThreadedConv } from '../wasm/wasm-conv.js';
+import type { RowNormalization, WasmUnaryOp } from '../wasm/elementwise-host.js';
 import { wasmGemmVariant } from '../wasm/wasm-gemm.js';
 import type { AttentionProblem } from '../../kernels/contrib-transformer/attention-core.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
@@ -21,6 +22,7 @@ import type { WorkerStarter } from '../../platform/worker-handle.js';
 import { MAX_THREADS } from './gemm-control.js';
 import { GemmPool } from './gemm-pool.js';
 import { parallelAttend } from './parallel-attention.js';
+import { parallelBiasUnary, parallelNormalizeRows } from './parallel-rows.js';
 
 let pool: GemmPool | undefined;
 let starting: Promise<unknown> | undefined;
@@ -58,6 +60,16 @@ export function parallelGemmF32(op: GemmOperands): boolean {
 /** attend(p, out) across the pool, where the running kernel has threads and the pool is up; false (nothing written) otherwise. */
 export function parallelAttention(p: AttentionProblem, out: Float32Array, attendHeads: (from: number, to: number) => void): boolean {
   return current > 1 && pool !== undefined && parallelAttend(pool, p, out, current, attendHeads);
+}
+
+/** out = op(x + bias) across the pool (see parallel-rows.ts); false where the caller must compute every row on one thread. */
+export function parallelBiasUnaryF32(op: WasmUnaryOp, x: Float32Array, bias: Float32Array, out: Float32Array, p0 = 0, p1 = 0): boolean {
+  return current > 1 && pool !== undefined && parallelBiasUnary(pool, current, op, x, bias, out, p0, p1);
+}
+
+/** The row normalization `n` across the pool (see parallel-rows.ts); false where the caller must compute every row on one thread. */
+export function parallelNormalizeRowsF32(n: RowNormalization): boolean {
+  return current > 1 && pool !== undefined && parallelNormalizeRows(pool, current, n);
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
  * Attention heads across the GEMM pool's threads (the caller's side; attention-helper.ts is a
  * helper's). Each (batch entry, query head) pair is a unit of attend's work: Q K^T, the row
- * logits, softmax, P V. Units are cut into one contiguous block per thread; block 0 runs here
- * through attend's own loop, straight from its arrays. For the others the caller stages, once,
- * every array Q, K and V lie in (often one: the projected tokens), the logits of their rows
- * (each op's masks and biases added to zeros: exact where the problem says they only add
- * float32 values), and a region for their output rows, copied into the output when they
- * come back.
+ * logits, softmax, P V. Units are cut into contiguous blocks (GemmPool.jobBlocks); block 0
+ * runs here through attend's own loop, straight from its arrays. For the others the caller
+ * stages, once, every array Q, K and V lie in (often one: the projected tokens), the logits
+ * of their rows (each op's masks and biases added to zeros: exact where the problem says they
+ * only add float32 values), and a region for their output rows, copied into the output when
+ * they come back (or computed here from attend's arrays, where the caller takes a block back).
  *
  * A helper computes a unit with the same WebAssembly GEMM and softmax as the caller, so the
  * output is the one-thread output, bit for bit, where each score gets at most one term from
@@ -46,7 +46,7 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   if (p.inspect || p.sink || (p.logits && !p.additiveLogits) || q.heads !== k.heads) return false;
   const units = p.batch * q.heads;
   const unitWork = q.rows * k.rows * (q.size + v.size);
-  const count = Math.min(threads, pool.threads, units, Math.floor((units * unitWork) / MIN_BLOCK_WORK));
+  const count = pool.jobBlocks(threads, Math.min(units, Math.floor((units * unitWork) / MIN_BLOCK_WORK)));
   if (count < 2 || !pool.idle()) return false;
   pool.wakeHelpers();
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((i * units) / count));
@@ -88,6 +88,23 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   });
 }
 
+/** Most floats of logits kept between jobs (16 MiB); larger jobs build theirs in a fresh array. */
+const MAX_KEPT_LOGITS = 1 << 22;
+let keptLogits = new Float32Array(0);
+
+/**
+ * An ordinary array of `length` zeros to build logits in: the one kept from earlier jobs where
+ * it is large enough, since a fresh one per layer and run brings major collections whose
+ * marking takes a helper's core.
+ */
+function zeroedLogits(length: number): Float32Array {
+  if (length > MAX_KEPT_LOGITS) return new Float32Array(length);
+  if (keptLogits.length < length) keptLogits = new Float32Array(length);
+  const logits = keptLogits.subarray(0, length);
+  logits.fill(0);
+  return logits;
+}
+
 /**
  * The logits rows of units [from, to): each row zeros, then the op's masks and biases added.
  * They are built in an ordinary array and copied in one block: element by element, a view of
@@ -96,7 +113,7 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
 function stageLogits(p: AttentionProblem, memory: Float32Array, logitsAt: number, from: number, to: number): void {
   const { rows } = p.q;
   const keys = p.k.rows;
-  const logits = new Float32Array((to - from) * rows * keys);
+  const logits = zeroedLogits((to - from) * rows * keys);
   for (let unit = from, at = 0; unit < to; unit++) {
     const b = Math.floor(unit / p.q.heads);
     const h = unit % p.q.heads;

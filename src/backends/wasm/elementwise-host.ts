@@ -9,7 +9,7 @@
  * too small for the call to pay, these return false and the caller runs its TypeScript loop.
  */
 import type { BroadcastRuns } from '../../kernels/support/broadcast.js';
-import { forEachRun } from '../../kernels/support/broadcast.js';
+import { broadcastRuns, forEachRun } from '../../kernels/support/broadcast.js';
 import { inElementwiseModule } from './elementwise-instances.js';
 import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
 import type { ElementwiseExports } from './elementwise-module.js';
@@ -280,4 +280,16 @@ export function wasmNormalizeRowsF32(n: RowNormalization): boolean {
 export function wasmBinaryF32(op: WasmBinaryOp, runs: BroadcastRuns, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
   if (runs.size < MIN_BINARY || runs.block < MIN_RUN || a.length + b.length > MAX_OPERANDS) return false;
   return inWasm((host) => host.binary(op, runs, a, b, out));
+}
+
+/**
+ * out = op(x + bias) with bias one value per element of each row of x (rows of bias.length
+ * floats): a broadcast add, then op in place; false where it stays in TypeScript. Each
+ * element's result depends only on its x and bias values, so rows computed in separate calls
+ * (threads: backends/threads/parallel-rows.ts) match one call's bit for bit.
+ */
+export function wasmBiasUnaryF32(op: WasmUnaryOp, x: Float32Array, bias: Float32Array, out: Float32Array, p0 = 0, p1 = 0): boolean {
+  if (bias.length === 0) return false;
+  const runs = broadcastRuns([x.length / bias.length, bias.length], [bias.length]);
+  return wasmBinaryF32('add', runs, x, bias, out) && wasmUnaryF32(op, out, out, p0, p1);
 }

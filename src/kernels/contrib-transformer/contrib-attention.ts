@@ -9,7 +9,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { AttributeReader } from '../attributes.js';
-import { kernel, type KernelContext, type KernelInputs, type PlanTimeContext } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext, type KernelInputs, type PlanTimeContext } from '../kernel.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
@@ -48,12 +48,22 @@ function parseAttributes(attrs: AttributeReader, context: PlanTimeContext): Atte
 }
 
 /**
+ * float32 storage for the kernel's own use: from the run's arena where there is one, so the
+ * GEMMs address it in WebAssembly memory without copies and no run allocates it afresh (large
+ * fresh arrays per run bring major collections, whose marking takes a helper thread's core).
+ */
+function float32Storage(context: KernelContext | undefined, dims: readonly number[]): Float32Array {
+  return allocateOutput(context, 'float32', dims).data as Float32Array;
+}
+
+/**
  * X [B*S, Din] times the merged weights [Din, Dt], plus bias: every token's Q, K and V heads
  * side by side. Constant weights are marked so the GEMM may keep them packed between runs.
  */
 function project(x: DenseTensor, weights: DenseTensor, bias: DenseTensor | undefined, context: KernelContext | undefined): Float32Array {
   const [rows, inner, width] = [x.dims[0] * x.dims[1], x.dims[2], weights.dims[1]];
-  const projected = new Float32Array(rows * width);
+  // A temporary: the arena frees what a step allocated and no value holds once the step ends.
+  const projected = float32Storage(context, [rows, width]);
   if (bias) {
     const b = computeValues(bias) as NumberArray;
     for (let r = 0; r < rows; r++) projected.set(b, r * width);
@@ -112,7 +122,7 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, cont
     lowest: lowestOf(x.type),
   });
   const biasRow = attentionBiasRows(optionalTensorInput(inputs, 5, 'attention_bias'), batch, heads, seq, total);
-  const out = new Float32Array(batch * seq * vHidden);
+  const out = x.type === 'float32' ? float32Storage(context, [batch, seq, vHidden]) : new Float32Array(batch * seq * vHidden);
   const logits: RowHook | undefined = maskRow && biasRow
     ? (b, h, i, scores, at) => {
       maskRow(b, i, scores, at);

@@ -3,6 +3,8 @@
  * approximation, with an optional bias), BiasGelu (exact GELU of X + bias) and QuickGelu
  * (x * sigmoid(alpha * x)). A bias is one value per element of X's last dimension.
  */
+import { parallelBiasUnaryF32 } from '../../backends/threads/intra-op.js';
+import type { WasmUnaryOp } from '../../backends/wasm/elementwise-host.js';
 import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
@@ -17,23 +19,29 @@ import { HALF_AND_SINGLE, HALF_SINGLE_DOUBLE, MS_DOMAIN } from './element-types.
 
 type Activation = (x: number) => number;
 
-/** The element function for any float type, and the loops used when X and bias are float32. */
+/**
+ * The element function for any float type, the loops used when X and bias are float32, and
+ * the elementwise module's op that the bias loop runs (on the intra-op threads where X is large).
+ */
 interface GeluForms {
   readonly fn: Activation;
   readonly loop: (x: Float32Array, out: Float32Array) => void;
   readonly biasLoop: (x: Float32Array, bias: Float32Array, out: Float32Array) => void;
+  readonly wasmOp: WasmUnaryOp;
 }
 
 const exactGelu: GeluForms = {
   fn: (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
   loop: exactGeluLoop,
   biasLoop: exactGeluBiasLoop,
+  wasmOp: 'gelu',
 };
 
 const tanhGelu: GeluForms = {
   fn: (x) => 0.5 * x * (1 + Math.tanh(x * (TANH_GELU_C * x * x + TANH_GELU_B))),
   loop: tanhGeluLoop,
   biasLoop: tanhGeluBiasLoop,
+  wasmOp: 'tanhGelu',
 };
 
 function checkBias(x: DenseTensor, bias: DenseTensor): void {
@@ -50,7 +58,8 @@ function activate(x: DenseTensor, bias: DenseTensor | undefined, gelu: GeluForms
   checkBias(x, bias);
   if (x.type === 'float32') {
     const out = allocateOutput(context, 'float32', x.dims);
-    gelu.biasLoop(x.data as Float32Array, bias.data as Float32Array, out.data as Float32Array);
+    const [xs, bs, os] = [x.data as Float32Array, bias.data as Float32Array, out.data as Float32Array];
+    if (!parallelBiasUnaryF32(gelu.wasmOp, xs, bs, os)) gelu.biasLoop(xs, bs, os);
     return out;
   }
   return mapBinary(x, bias, { float: (a: number, b: number) => fn(a + b) });

@@ -3,8 +3,7 @@
  * x + bias with the bias repeating along the last dimension (one value per element of a row).
  * The elementwise WebAssembly module runs them where it is loaded (see float-unary-loops.ts).
  */
-import { wasmBinaryF32, wasmUnaryF32, type WasmUnaryOp } from '../../backends/wasm/elementwise-host.js';
-import { broadcastRuns } from '../support/broadcast.js';
+import { wasmBiasUnaryF32 } from '../../backends/wasm/elementwise-host.js';
 import type { Float32UnaryLoop } from '../support/elementwise.js';
 import { fastErf, fastExp } from '../support/fast-math.js';
 import { preferWasm } from './float-unary-loops.js';
@@ -31,15 +30,8 @@ export const tanhGeluLoop: Float32UnaryLoop = preferWasm('tanhGelu', (x, out) =>
   for (let i = 0; i < x.length; i++) out[i] = tanhGelu(x[i]);
 });
 
-/** out = gelu(x + bias) in the module (a broadcast add, then the activation in place); false where it does not run. */
-function wasmGeluBias(op: WasmUnaryOp, x: Float32Array, bias: Float32Array, out: Float32Array): boolean {
-  if (bias.length === 0) return false;
-  const runs = broadcastRuns([x.length / bias.length, bias.length], [bias.length]);
-  return wasmBinaryF32('add', runs, x, bias, out) && wasmUnaryF32(op, out, out);
-}
-
 export function exactGeluBiasLoop(x: Float32Array, bias: Float32Array, out: Float32Array): void {
-  if (wasmGeluBias('gelu', x, bias, out)) return;
+  if (wasmBiasUnaryF32('gelu', x, bias, out)) return;
   const k = bias.length;
   for (let row = 0; row < x.length; row += k) {
     // x + bias rounds to float32 first, as onnxruntime adds in float32 before the activation.
@@ -48,7 +40,7 @@ export function exactGeluBiasLoop(x: Float32Array, bias: Float32Array, out: Floa
 }
 
 export function tanhGeluBiasLoop(x: Float32Array, bias: Float32Array, out: Float32Array): void {
-  if (wasmGeluBias('tanhGelu', x, bias, out)) return;
+  if (wasmBiasUnaryF32('tanhGelu', x, bias, out)) return;
   const k = bias.length;
   for (let row = 0; row < x.length; row += k) {
     for (let j = 0; j < k; j++) out[row + j] = tanhGelu(Math.fround(x[row + j] + bias[j]));

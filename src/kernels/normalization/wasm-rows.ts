@@ -1,10 +1,12 @@
 /**
  * The row-wise normalizations (LayerNormalization, RMS normalization and their skip forms) on
  * the elementwise WebAssembly module, for float32 values (and float16, computed as float32)
- * whose Scale and B are one value per row element. Within 1e-5 of the TypeScript loops, which
- * stay the fallback and the reference.
+ * whose Scale and B are one value per row element, on the intra-op threads where the rows are
+ * many (the same bits as one thread). Within 1e-5 of the TypeScript loops, which stay the
+ * fallback and the reference.
  */
-import { wasmNormalizeRowsF32 } from '../../backends/wasm/elementwise-host.js';
+import { parallelNormalizeRowsF32 } from '../../backends/threads/intra-op.js';
+import { wasmNormalizeRowsF32, type RowNormalization } from '../../backends/wasm/elementwise-host.js';
 import type { NumberArray } from '../support/numeric.js';
 import type { Moments } from './moments.js';
 
@@ -32,7 +34,7 @@ export function normalizeRowsInWasm(o: RowOperands): Moments | undefined {
   if (!arrays.every(isFloat32)) return undefined;
   const mean = new Float64Array(o.rows);
   const invStdDev = new Float64Array(o.rows);
-  const ran = wasmNormalizeRowsF32({
+  const rows: RowNormalization = {
     x: o.x as Float32Array,
     out: o.out as Float32Array,
     scale: o.scale as Float32Array,
@@ -45,6 +47,6 @@ export function normalizeRowsInWasm(o: RowOperands): Moments | undefined {
     length: o.length,
     epsilon: o.epsilon,
     centered: o.centered,
-  });
-  return ran ? { mean, invStdDev } : undefined;
+  };
+  return parallelNormalizeRowsF32(rows) || wasmNormalizeRowsF32(rows) ? { mean, invStdDev } : undefined;
 }
