@@ -227,3 +227,5 @@ export function binary(op: i32, a: usize, b: usize, out: usize, block: i32, aSte
     case PRELU: binaryLoop(PRELU, a, b, out, block, aStep, bStep, runs, count); break;
   }
 }
+
+export { convTransposePairs } from './conv-transpose-pairs';

@@ -24,6 +24,7 @@ export interface ElementwiseExports {
     x: number, out: number, planes: number, inH: number, inW: number, outH: number, outW: number,
     rowWidth: number, rowIndices: number, rowWeights: number, colWidth: number, colIndices: number, colWeights: number, scratch: number,
   ): void;
+  convTransposePairs(x: number, w: number, bias: number, y: number, inChannels: number, outChannels: number, gridH: number, gridW: number, kH: number): void;
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': elementwiseRelaxedSimdWasm, simd: elementwiseSimdWasm };

@@ -1,8 +1,11 @@
 /**
  * ConvTranspose: per batch item and group, the column matrix W_g^T x X_g (one row per output
  * channel and tap, one column per input position) comes from the shared GEMM and col2im adds
- * it into the output image. The output size comes from pads, or pads come from output_shape or
- * auto_pad; opsets before 11 split odd auto-generated padding the other way round.
+ * it into the output image. Windows whose taps neither overlap nor leave gaps and come two per
+ * row (stride equal to a kernel two wide, as 2x upsampling heads use) skip both:
+ * conv-transpose-pairs.ts writes Y straight from X and W. The output size comes from pads, or
+ * pads come from output_shape or auto_pad; opsets before 11 split odd auto-generated padding
+ * the other way round.
  */
 import { KernelInputError } from '../../errors/errors.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
@@ -11,6 +14,7 @@ import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeOutput, tensorFromCompute } from '../support/numeric.js';
 import { col2im2d, directTranspose, hasPlanarImage, prefersDirectTranspose } from './conv-transpose-direct.js';
+import { pairedTaps, pairedTapsF32 } from './conv-transpose-pairs.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { col2im, positionsPerTile } from './patch-rows.js';
 import { dilatedExtent, type SlidingWindow } from './sliding-window.js';
@@ -94,17 +98,22 @@ function convTransposeKernel(
       const win = transposedWindow(attrs, ops.spatial, ops.kernel);
       const dims = [ops.batch, ops.outChannels, ...win.image];
       checkedDims(dims, 'Y');
-      // The run's arena where it has one (not zeroed): the products below add into bias or zeros.
+      // The run's arena where it has one (not zeroed): the paired taps write all of it; the products below add into bias or zeros.
       const y = computeOutput(context, ops.x.type, dims) as FloatArray;
       const outSize = sizeOf(win.image);
-      if (ops.b) fillBias(y, floatValues(ops.b), ops.batch, ops.outChannels, outSize);
-      else y.fill(0);
-      if (y.length === 0 || ops.x.size === 0) return [tensorFromCompute(ops.x.type, dims, y)];
-      const x = floatValues(ops.x);
-      const w = floatValues(ops.w);
       const inPerGroup = ops.inChannels / group;
       const outPerGroup = ops.outChannels / group;
-      if (prefersDirectTranspose(win, inPerGroup, outPerGroup)) {
+      const x = floatValues(ops.x);
+      const w = floatValues(ops.w);
+      const bias = ops.b && floatValues(ops.b);
+      const direct = prefersDirectTranspose(win, inPerGroup, outPerGroup);
+      if (y.length > 0 && !direct && pairedTaps(win) && pairedTapsF32({ x, w, bias, y, batch: ops.batch, group, inPerGroup, outPerGroup }, win)) {
+        return [tensorFromCompute(ops.x.type, dims, y)];
+      }
+      if (bias) fillBias(y, bias, ops.batch, ops.outChannels, outSize);
+      else y.fill(0);
+      if (y.length === 0 || ops.x.size === 0) return [tensorFromCompute(ops.x.type, dims, y)];
+      if (direct) {
         directTranspose(x, w, y, win, ops.batch, group, inPerGroup, outPerGroup);
         return [tensorFromCompute(ops.x.type, dims, y)];
       }
