@@ -228,4 +228,5 @@ export function binary(op: i32, a: usize, b: usize, out: usize, block: i32, aSte
   }
 }
 
+export { channelAffine } from './channel-affine';
 export { convTransposePairs } from './conv-transpose-pairs';

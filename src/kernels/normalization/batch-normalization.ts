@@ -6,6 +6,7 @@
  * parameters have shape [C, D1, ...]. Opset 14 lets the mean and variance have their own float
  * type, opset 15 scale and bias too.
  */
+import { wasmChannelAffineF32 } from '../../backends/wasm/channel-affine-host.js';
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
@@ -63,8 +64,9 @@ function operandsOf(inputs: KernelInputs, spatial: boolean): Operands {
 }
 
 /**
- * y = (x - mean[c]) * invStd[c] * scale[c] + bias[c] for every element of channel c. A float32
- * result takes its storage from the run's arena where `context` has one.
+ * y = (x - mean[c]) * invStd[c] * scale[c] + bias[c] for every element of channel c, folded to
+ * y = x * factor[c] + shift[c]. A float32 result takes its storage from the run's arena where
+ * `context` has one, and is computed in float32 (see scaleShiftFloat32); other types in doubles.
  */
 function normalize(op: Operands, mean: ArrayLike<number>, variance: ArrayLike<number>, epsilon: number, context?: KernelContext): DenseTensor {
   const { x, scale, bias, channels, inner, batch } = op;
@@ -77,7 +79,7 @@ function normalize(op: Operands, mean: ArrayLike<number>, variance: ArrayLike<nu
   const xv = computeValues(x) as NumberArray;
   if (x.type === 'float32') {
     const result = allocateOutput(context, x.type, x.dims);
-    scaleShiftFloat32(xv as Float32Array, result.data as Float32Array, factors, shifts, batch, inner);
+    scaleShiftFloat32(xv as Float32Array, result.data as Float32Array, Float32Array.from(factors), Float32Array.from(shifts), inner);
     return result;
   }
   const y = computeBuffer(x.type, x.size) as NumberArray;
@@ -91,16 +93,21 @@ function normalize(op: Operands, mean: ArrayLike<number>, variance: ArrayLike<nu
   return tensorFromCompute(x.type, x.dims, y);
 }
 
-/** The float32 case of normalize's loop, apart so that its element accesses stay monomorphic. */
-function scaleShiftFloat32(x: Float32Array, y: Float32Array, factors: Float64Array, shifts: Float64Array, batch: number, inner: number): void {
+/**
+ * The float32 case of normalize: y = fround(fround(x * factor) + shift) with float32 factors and
+ * shifts, on the elementwise WebAssembly module where it takes the call, else in this loop, which
+ * rounds the same way (the double product of two floats is exact, so rounding it once gives
+ * float32's product, and the double sum of two floats rounds to float32's sum), so either gives
+ * the same bits. Apart from normalize so that its element accesses stay monomorphic.
+ */
+function scaleShiftFloat32(x: Float32Array, y: Float32Array, factors: Float32Array, shifts: Float32Array, inner: number): void {
+  if (wasmChannelAffineF32({ x, out: y, factors, shifts, inner })) return;
   const channels = factors.length;
-  for (let n = 0, i = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const factor = factors[c];
-      const shift = shifts[c];
-      const end = i + inner;
-      for (; i < end; i++) y[i] = x[i] * factor + shift;
-    }
+  for (let i = 0, c = 0; i < x.length; c = c + 1 === channels ? 0 : c + 1) {
+    const factor = factors[c];
+    const shift = shifts[c];
+    const end = i + inner;
+    for (; i < end; i++) y[i] = Math.fround(x[i] * factor) + shift;
   }
 }
 
