@@ -89,9 +89,10 @@ const SOFTPLUS_LINEAR: f32 = 20;
     }
     case TANH_GELU: {
       const u = f32x4.mul(x, f32x4.add(f32x4.mul(f32x4.splat(TANH_GELU_C), f32x4.mul(x, x)), f32x4.splat(TANH_GELU_B)));
-      return f32x4.div(x, f32x4.add(one, exp4(f32x4.mul(f32x4.splat(-2), u))));
+      // 0.5 x (1 + tanh u) = x sigmoid(2u)
+      return f32x4.mul(x, sigmoid4(f32x4.add(u, u)));
     }
-    case SWISH: return f32x4.div(x, f32x4.add(one, exp4(f32x4.neg(f32x4.mul(p0, x)))));
+    case SWISH: return f32x4.mul(x, sigmoid4(f32x4.mul(p0, x)));
     case MISH: {
       // x tanh(ln(1 + e^x)) = x n / (n + 2) with n = e^x (e^x + 2).
       const e = exp4(x);
