@@ -14,45 +14,13 @@ import {
 } from '../../../src/backends/wasm/elementwise-host.js';
 import { wasmElementwiseTraffic } from '../../../src/backends/wasm/elementwise-instances.js';
 import { wasmGemmHeap } from '../../../src/backends/wasm/wasm-gemm.js';
-import type { WasmHeap } from '../../../src/backends/wasm/wasm-heap.js';
 import { broadcastRuns } from '../../../src/kernels/support/broadcast.js';
+import { expectGuardsIntact, placeInHeap } from '../../support/heap-guards.js';
 import { Rng } from '../../support/random.js';
-
-/** A value written around every heap operand: anything that changes it wrote out of bounds. */
-const CANARY = 12345.5;
-const GUARD = 7;
 
 afterEach(() => {
   delete env.wasm.simd;
 });
-
-function randomFloats(length: number, rng: Rng, lo = -3, hi = 3): Float32Array {
-  return Float32Array.from({ length }, () => rng.uniform(lo, hi));
-}
-
-/** Views over one heap region holding copies of `arrays`, each `GUARD` canary floats after the last and at a random float offset. */
-function intoHeap(heap: WasmHeap, arrays: readonly Float32Array[], rng: Rng): Float32Array[] {
-  const slots = arrays.map((a) => a.length + 2 * GUARD + 3);
-  const region = heap.reserveRegion(slots.reduce((s, n) => s + n, 0) * 4);
-  if (!region) throw new Error('no heap region');
-  const all = new Float32Array(heap.buffer, region.byteOffset, region.byteLength / 4).fill(CANARY);
-  let at = 0;
-  return arrays.map((a, i) => {
-    const start = at + GUARD + rng.int(0, 3);
-    const placed = all.subarray(start, start + a.length);
-    placed.set(a);
-    at += slots[i];
-    return placed;
-  });
-}
-
-function expectGuardsIntact(view: Float32Array, what: string): void {
-  const around = new Float32Array(view.buffer, view.byteOffset - GUARD * 4, view.length + 2 * GUARD);
-  for (let i = 0; i < GUARD; i++) {
-    expect(around[i], `${what}: float ${GUARD - i} before the start`).toBe(CANARY);
-    expect(around[GUARD + view.length + i], `${what}: float ${i} past the end`).toBe(CANARY);
-  }
-}
 
 function copiedSince(before: number): number {
   return wasmElementwiseTraffic().copiedFloats - before;
@@ -69,10 +37,10 @@ describe('elementwise module in the GEMM heap', () => {
     for (let trial = 0; trial < 24; trial++) {
       const n = rng.int(64, 3000) | 1;
       const op = UNARY[trial % UNARY.length];
-      const x = randomFloats(n, rng);
+      const x = rng.floats(n, -3, 3);
       const want = new Float32Array(n);
       expect(wasmUnaryF32(op, x, want), `${op}[${n}] copying`).toBe(true);
-      const [hx, hout] = intoHeap(heap!, [x, new Float32Array(n)], rng);
+      const [hx, hout] = placeInHeap(heap!, [x, new Float32Array(n)], () => rng.int(0, 3));
       const before = wasmElementwiseTraffic().copiedFloats;
       expect(wasmUnaryF32(op, hx, hout)).toBe(true);
       expect(copiedSince(before), `${op}[${n}] copied floats`).toBe(0);
@@ -93,13 +61,13 @@ describe('elementwise module in the GEMM heap', () => {
       const bDims = [[rows, cols], [cols], [rows, 1], [1, cols]][trial % 4];
       const op = BINARY[trial % BINARY.length];
       const runs = broadcastRuns(aDims, bDims);
-      const a = randomFloats(rows * cols, rng);
-      const b = randomFloats(bDims.reduce((s, d) => s * d, 1), rng, 0.5, 3);
+      const a = rng.floats(rows * cols, -3, 3);
+      const b = rng.floats(bDims.reduce((s, d) => s * d, 1), 0.5, 3);
       const want = new Float32Array(runs.size);
       const ran = wasmBinaryF32(op, runs, a, b, want);
       if (!ran) continue;
       const what = `${op} [${aDims}] and [${bDims}]`;
-      const [ha, hb, hout] = intoHeap(heap!, [a, b, new Float32Array(runs.size)], rng);
+      const [ha, hb, hout] = placeInHeap(heap!, [a, b, new Float32Array(runs.size)], () => rng.int(0, 3));
       const before = wasmElementwiseTraffic().copiedFloats;
       expect(wasmBinaryF32(op, runs, ha, hb, hout)).toBe(true);
       expect(copiedSince(before), `${what}: copied floats`).toBe(0);
@@ -118,11 +86,11 @@ describe('elementwise module in the GEMM heap', () => {
       const rows = rng.int(1, 40);
       const length = rng.int(8, 200);
       const log = trial % 2 === 1;
-      const x = randomFloats(rows * length, rng, -8, 8);
+      const x = rng.floats(rows * length, -8, 8);
       if (x.length < 64) continue;
       const want = new Float32Array(x.length);
       expect(wasmSoftmaxRowsF32(x, want, rows, length, log)).toBe(true);
-      const [hx, hout] = intoHeap(heap!, [x, new Float32Array(x.length)], rng);
+      const [hx, hout] = placeInHeap(heap!, [x, new Float32Array(x.length)], () => rng.int(0, 3));
       const before = wasmElementwiseTraffic().copiedFloats;
       expect(wasmSoftmaxRowsF32(hx, hout, rows, length, log)).toBe(true);
       expect(copiedSince(before)).toBe(0);
@@ -137,18 +105,18 @@ describe('elementwise module in the GEMM heap', () => {
       const rows = rng.int(1, 20);
       const length = rng.int(8, 300);
       if (rows * length < 64) continue;
-      const x = randomFloats(rows * length, rng);
-      const skip = randomFloats(trial % 2 ? length : rows * length, rng);
+      const x = rng.floats(rows * length, -3, 3);
+      const skip = rng.floats(trial % 2 ? length : rows * length, -3, 3);
       const norm = (o: Partial<RowNormalization>, out: Float32Array, sum?: Float32Array): RowNormalization => ({
         x, skip, bias: randomBias, scale, beta, out, sum, length, epsilon: 1e-5, centered: trial % 3 !== 0,
         mean: new Float64Array(rows), invStdDev: new Float64Array(rows), ...o,
       });
-      const randomBias = randomFloats(length, rng);
-      const scale = randomFloats(length, rng);
-      const beta = randomFloats(length, rng);
+      const randomBias = rng.floats(length, -3, 3);
+      const scale = rng.floats(length, -3, 3);
+      const beta = rng.floats(length, -3, 3);
       const want = norm({}, new Float32Array(x.length), new Float32Array(x.length));
       expect(wasmNormalizeRowsF32(want)).toBe(true);
-      const [hx, hskip, hout, hsum] = intoHeap(heap!, [x, skip, new Float32Array(x.length), new Float32Array(x.length)], rng);
+      const [hx, hskip, hout, hsum] = placeInHeap(heap!, [x, skip, new Float32Array(x.length), new Float32Array(x.length)], () => rng.int(0, 3));
       const got = norm({ x: hx, skip: hskip }, hout, hsum);
       const before = wasmElementwiseTraffic().copiedFloats;
       expect(wasmNormalizeRowsF32(got)).toBe(true);
@@ -173,8 +141,8 @@ describe('elementwise module in the GEMM heap', () => {
   run('while a run holds the heap, calls whose scratch would grow it go to the copying instance', () => {
     const rng = new Rng(13);
     const n = (4 << 20) + 5;
-    const x = randomFloats(n, rng);
-    const b = randomFloats(n, rng);
+    const x = rng.floats(n, -3, 3);
+    const b = rng.floats(n, -3, 3);
     const want = new Float32Array(n);
     env.wasm.simd = false;
     const runs = broadcastRuns([n], [n]);
@@ -195,7 +163,7 @@ describe('elementwise module in the GEMM heap', () => {
 
   run('keeps working after the heap grows between calls (the old views detach)', () => {
     const rng = new Rng(17);
-    const x = randomFloats(1001, rng);
+    const x = rng.floats(1001, -3, 3);
     const want = new Float32Array(x.length);
     expect(wasmUnaryF32('sigmoid', x, want)).toBe(true);
     const before = heap!.buffer;
@@ -206,7 +174,7 @@ describe('elementwise module in the GEMM heap', () => {
       const got = new Float32Array(x.length);
       expect(wasmUnaryF32('sigmoid', x, got)).toBe(true);
       expect(got).toEqual(want);
-      const [hx, hout] = intoHeap(heap!, [x, new Float32Array(x.length)], rng);
+      const [hx, hout] = placeInHeap(heap!, [x, new Float32Array(x.length)], () => rng.int(0, 3));
       expect(wasmUnaryF32('sigmoid', hx, hout)).toBe(true);
       expect(hout).toEqual(want);
     } finally {

@@ -11,10 +11,10 @@ import { env } from '../../../src/api/env.js';
 import { wasmChannelAffineF32 } from '../../../src/backends/wasm/channel-affine-host.js';
 import { wasmElementwiseTraffic } from '../../../src/backends/wasm/elementwise-instances.js';
 import { wasmGemmHeap } from '../../../src/backends/wasm/wasm-gemm.js';
-import type { WasmHeap } from '../../../src/backends/wasm/wasm-heap.js';
 import { Tensor } from '../../../src/index.js';
 import { runOnnxts } from '../../support/differential.js';
 import { attr, buildModel, type AttributeValue } from '../../support/model-builder.js';
+import { expectGuardsIntact, placeInHeap } from '../../support/heap-guards.js';
 import { Rng } from '../../support/random.js';
 
 afterEach(() => {
@@ -28,10 +28,6 @@ function expectSameBits(got: Float32Array, want: Float32Array, what: string): vo
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) expect.fail(`${what}[${i}] is ${got[i]}, expected ${want[i]}`);
   }
-}
-
-function randomFloats(length: number, rng: Rng, lo: number, hi: number): Float32Array {
-  return Float32Array.from({ length }, () => rng.uniform(lo, hi));
 }
 
 /** The TypeScript loop's arithmetic, written out: y = fround(fround(x * f[c]) + s[c]). */
@@ -58,9 +54,9 @@ function bnModel(dims: number[], channels: number, opset: number, afterRelu: boo
 
 function bnFeeds(dims: number[], channels: number, rng: Rng): Record<string, Tensor> {
   const size = dims.reduce((a, b) => a * b, 1);
-  const param = (lo: number, hi: number) => new Tensor('float32', randomFloats(channels, rng, lo, hi), [channels]);
+  const param = (lo: number, hi: number) => new Tensor('float32', rng.floats(channels, lo, hi), [channels]);
   return {
-    x: new Tensor('float32', randomFloats(size, rng, -4, 4), dims),
+    x: new Tensor('float32', rng.floats(size, -4, 4), dims),
     scale: param(-2, 2),
     bias: param(-2, 2),
     mean: param(-1, 1),
@@ -107,33 +103,6 @@ describe('BatchNormalization float32 in WebAssembly', () => {
   });
 });
 
-/** A value written around every heap operand: anything that changes it wrote out of bounds. */
-const CANARY = 12345.5;
-const GUARD = 5;
-
-/** Views over one heap region holding copies of `arrays`, with canaries around each. */
-function intoHeap(heap: WasmHeap, arrays: readonly Float32Array[]): Float32Array[] {
-  const slots = arrays.map((a) => a.length + 2 * GUARD + 1);
-  const region = heap.reserveRegion(slots.reduce((s, n) => s + n, 0) * 4);
-  if (!region) throw new Error('no heap region');
-  const all = new Float32Array(heap.buffer, region.byteOffset, region.byteLength / 4).fill(CANARY);
-  let at = 0;
-  return arrays.map((a, i) => {
-    const placed = all.subarray(at + GUARD + (i % 2), at + GUARD + (i % 2) + a.length);
-    placed.set(a);
-    at += slots[i];
-    return placed;
-  });
-}
-
-function expectGuardsIntact(view: Float32Array, what: string): void {
-  const around = new Float32Array(view.buffer, view.byteOffset - GUARD * 4, view.length + 2 * GUARD);
-  for (let i = 0; i < GUARD; i++) {
-    expect(around[i], `${what}: float ${GUARD - i} before the start`).toBe(CANARY);
-    expect(around[GUARD + view.length + i], `${what}: float ${i} past the end`).toBe(CANARY);
-  }
-}
-
 describe('channel affine host', () => {
   // [rows, channels, inner]: odd inners, a row longer than a copy chunk (65536 floats), many
   // short rows whose chunks start mid channel cycle.
@@ -141,9 +110,9 @@ describe('channel affine host', () => {
 
   it.each(cases)('%i rows of channel cycle %i, inner %i, outside the heap, match the reference', (rows, channels, inner) => {
     const rng = new Rng(rows + inner);
-    const x = randomFloats(rows * inner, rng, -4, 4);
-    const factors = randomFloats(channels, rng, -3, 3);
-    const shifts = randomFloats(channels, rng, -3, 3);
+    const x = rng.floats(rows * inner, -4, 4);
+    const factors = rng.floats(channels, -3, 3);
+    const shifts = rng.floats(channels, -3, 3);
     const want = reference(x, factors, shifts, inner);
     const out = new Float32Array(x.length);
     expect(wasmChannelAffineF32({ x, out, factors, shifts, inner })).toBe(true);
@@ -157,11 +126,11 @@ describe('channel affine host', () => {
     '%i rows of channel cycle %i, inner %i, in the heap: no copies of X, in place too',
     (rows, channels, inner) => {
       const rng = new Rng(rows * inner);
-      const x = randomFloats(rows * inner, rng, -4, 4);
-      const factors = randomFloats(channels, rng, -3, 3);
-      const shifts = randomFloats(channels, rng, -3, 3);
+      const x = rng.floats(rows * inner, -4, 4);
+      const factors = rng.floats(channels, -3, 3);
+      const shifts = rng.floats(channels, -3, 3);
       const want = reference(x, factors, shifts, inner);
-      const [hx, hout] = intoHeap(heap!, [x, new Float32Array(x.length)]);
+      const [hx, hout] = placeInHeap(heap!, [x, new Float32Array(x.length)], (i) => i % 2);
       const before = wasmElementwiseTraffic().copiedFloats;
       expect(wasmChannelAffineF32({ x: hx, out: hout, factors, shifts, inner })).toBe(true);
       expect(wasmElementwiseTraffic().copiedFloats - before, 'copied floats').toBe(0);
