@@ -167,18 +167,28 @@ let dilationW: i32 = 0;
   if (lanes > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
 }
 
+/** The first tap of a window starting at `start` (maybe before the image) that lands inside it. */
+@inline function firstTap(start: i32, dilation: i32): i32 {
+  return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+}
+
+/** One past the last tap of a window starting at `start` that lands inside an image `extent` long. */
+@inline function endTap(start: i32, extent: i32, kernel: i32, dilation: i32): i32 {
+  return min(kernel, (extent - start + dilation - 1) / dilation);
+}
+
 /**
  * Output columns [from, to) of one row for `lanes` (1 to 4) channels at x, w, y, z (offset to
  * the channel), any window, taps outside the image skipped: for the channels past the last
  * full vector, which the per-pixel runs leave.
  */
 function columns(x: usize, w: usize, b: v128, y: usize, z: usize, top: i32, from: i32, to: i32, lanes: i32): void {
-  const ky0 = top >= 0 ? 0 : (-top + dilationH - 1) / dilationH;
-  const ky1 = min(kernelH, (inH - top + dilationH - 1) / dilationH);
+  const ky0 = firstTap(top, dilationH);
+  const ky1 = endTap(top, inH, kernelH, dilationH);
   for (let ox = from; ox < to; ox++) {
     const left = ox * strideW - padLeft;
-    const kx0 = left >= 0 ? 0 : (-left + dilationW - 1) / dilationW;
-    const kx1 = min(kernelW, (inW - left + dilationW - 1) / dilationW);
+    const kx0 = firstTap(left, dilationW);
+    const kx1 = endTap(left, inW, kernelW, dilationW);
     const pixel = <usize>ox * pixelBytes;
     let acc = z == 0 ? b : f32x4.add(b, loadLanes(z + pixel, lanes));
     for (let ky = ky0; ky < ky1; ky++) {
@@ -199,12 +209,12 @@ function columns(x: usize, w: usize, b: v128, y: usize, z: usize, top: i32, from
  */
 function clippedPixels(x: usize, w: usize, bias: usize, y: usize, z: usize, top: i32, from: i32, to: i32, vectors: i32): void {
   const p = pixelBytes;
-  const ky0 = top >= 0 ? 0 : (-top + dilationH - 1) / dilationH;
-  const ky1 = min(kernelH, (inH - top + dilationH - 1) / dilationH);
+  const ky0 = firstTap(top, dilationH);
+  const ky1 = endTap(top, inH, kernelH, dilationH);
   for (let ox = from; ox < to; ox++) {
     const left = ox * strideW - padLeft;
-    const kx0 = left >= 0 ? 0 : (-left + dilationW - 1) / dilationW;
-    const kx1 = min(kernelW, (inW - left + dilationW - 1) / dilationW);
+    const kx0 = firstTap(left, dilationW);
+    const kx1 = endTap(left, inW, kernelW, dilationW);
     const pixel = <usize>ox * p;
     for (let c = 0; c < vectors; c += 4) {
       const at = bytes(c);
