@@ -9,16 +9,7 @@ import { InferenceSession } from '../../../src/api/inference-session.js';
 import { Tensor } from '../../../src/api/tensor.js';
 import { expectTensorsClose, runOnnxruntime } from '../../support/differential.js';
 import { attr, buildModel } from '../../support/model-builder.js';
-
-function randomData(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(1103515245, s) + 12345) >>> 0;
-    out[i] = (s >>> 1) / 2 ** 30 - 1;
-  }
-  return out;
-}
+import { Rng } from '../../support/random.js';
 
 /** X -> Conv(W1, pads 1, grouped: depthwise where group = c) -> Relu -> Conv(W2, B2, stride 2) -> Y: the first Conv, whose output is in the arena, has no bias to start Y from. */
 function twoConvModel(c: number, m: number, h: number, w: number, group: number): Uint8Array {
@@ -44,12 +35,12 @@ describe.each([['wasm', undefined], ['TypeScript', false]] as const)('Conv outpu
     const model = twoConvModel(c, m, h, w, group);
     const session = await InferenceSession.create(model);
     const weights = {
-      w1: new Tensor('float32', randomData((m * c * 9) / group, 11), [m, c / group, 3, 3]),
-      w2: new Tensor('float32', randomData(m * m * 9, 13), [m, m, 3, 3]),
-      b2: new Tensor('float32', randomData(m, 12), [m]),
+      w1: new Tensor('float32', new Rng(11).floats((m * c * 9) / group), [m, c / group, 3, 3]),
+      w2: new Tensor('float32', new Rng(13).floats(m * m * 9), [m, m, 3, 3]),
+      b2: new Tensor('float32', new Rng(12).floats(m), [m]),
     };
     for (const seed of [1, 2, 3]) {
-      const feeds = { ...weights, x: new Tensor('float32', randomData(c * h * w, seed).map((v) => v * seed), [1, c, h, w]) };
+      const feeds = { ...weights, x: new Tensor('float32', new Rng(seed).floats(c * h * w).map((v) => v * seed), [1, c, h, w]) };
       const ours = await session.run(feeds);
       const theirs = await runOnnxruntime(model, feeds);
       expect(ours.y.dims).toEqual(theirs.y.dims);
