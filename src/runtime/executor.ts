@@ -51,6 +51,14 @@ interface StepState {
   /** Whether the step always runs its first candidate, whatever its input types. */
   readonly fixed: boolean;
   readonly opset: number;
+  /**
+   * The step's input, output and release slots (-1: omitted) as plain arrays: the plan's
+   * Int32Arrays cost a length check each time they are read, and the executor reads them at
+   * every step of every run.
+   */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly release: readonly number[];
   /** The input element types the kernel below was chosen for. */
   types: (DataType | undefined)[] | undefined;
   chosen: PlannedKernel;
@@ -65,6 +73,9 @@ function stepStatesOf(plan: ExecutionPlan): StepState[] {
       inPlace: step.node.domain === '' && ELEMENTWISE.has(step.node.opType),
       fixed: step.candidates.length === 1 && !step.candidates[0].kernel.typeConstraints,
       opset: step.node.opset,
+      inputs: Array.from(step.inputs),
+      outputs: Array.from(step.outputs),
+      release: Array.from(step.release),
       types: undefined,
       chosen: step.candidates[0],
     }));
@@ -102,8 +113,28 @@ function constantsOf(plan: ExecutionPlan): WeakSet<Value> {
   return constants;
 }
 
-function isPromise<T>(value: unknown): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
+const frameTemplates = new WeakMap<ExecutionPlan, Frame>();
+
+/**
+ * A frame with the plan's constants and input defaults in place, built once per plan: each run
+ * copies it rather than walking the constants (hundreds in a small model, run after run), and
+ * every slot holds a value or undefined from the start, so frames are never holey.
+ */
+function frameTemplateOf(plan: ExecutionPlan): Frame {
+  let template = frameTemplates.get(plan);
+  if (!template) {
+    // Pushed, not new Array(n).fill(): V8 keeps a filled new Array's elements kind holey.
+    template = [];
+    for (let slot = 0; slot < plan.slotCount; slot++) template.push(undefined);
+    for (const c of plan.constants) template[c.slot] = c.value;
+    for (const input of plan.inputs) if (input.defaultValue) template[input.slot] = input.defaultValue;
+    frameTemplates.set(plan, template);
+  }
+  return template;
+}
+
+function placeFeed(this: Frame, value: Value, slot: number): void {
+  this[slot] = value;
 }
 
 const NO_VALUES: readonly Value[] = [];
@@ -151,11 +182,12 @@ export async function execute(
   options: ExecuteOptions,
   outer?: { frame: Frame; bindings: CompiledSubgraph['outerBindings'] },
 ): Promise<(Value | undefined)[]> {
-  const frame: Frame = new Array(plan.slotCount);
-  for (const c of plan.constants) frame[c.slot] = c.value;
-  for (const input of plan.inputs) if (input.defaultValue) frame[input.slot] = input.defaultValue;
-  if (outer) for (const b of outer.bindings) frame[b.innerSlot] = outer.frame[b.outerSlot];
-  for (const [slot, value] of feeds) frame[slot] = value;
+  const frame = frameTemplateOf(plan).slice();
+  if (outer) {
+    const bindings = outer.bindings;
+    for (let i = 0; i < bindings.length; i++) frame[bindings[i].innerSlot] = outer.frame[bindings[i].outerSlot];
+  }
+  feeds.forEach(placeFeed, frame);
   const memory = outer ? undefined : options.memory;
   if (plan.steps.length === 0) return finishRun(plan, frame, memory);
   const walk = new PlanWalk(plan, frame, memory, options);
@@ -205,9 +237,17 @@ class PlanWalk {
     this.threads = options.intraOpThreads ?? 1;
   }
 
-  /** Runs steps from `first` on; returns the index of the step whose kernel went async (its result in `pending`), or the step count. */
+  /**
+   * Runs steps from `first` on; returns the index of the step whose kernel went async (its result
+   * in `pending`), or the step count. The thread count is set once around the synchronous steps
+   * rather than per kernel: nothing else runs on this thread until they return.
+   */
   runFrom(first: number): number {
-    const { plan, frame, memory, context, states, threads } = this;
+    return withIntraOpThreads(this.threads, () => this.runSteps(first));
+  }
+
+  private runSteps(first: number): number {
+    const { plan, frame, memory, context, states } = this;
     const { steps } = plan;
     const { observer, shouldStop, registry } = this.options;
     for (let index = first; index < steps.length; index++) {
@@ -215,18 +255,18 @@ class PlanWalk {
       const state = states[index];
       const stop = shouldStop?.();
       if (stop) throw stop;
-      const inputs = valuesAt(frame, step.inputs);
+      const inputs = valuesAt(frame, state.inputs);
       const chosen = chooseKernel(step, state, inputs, registry);
-      if (memory) memory.beginStep(index, state.inPlace, state.inPlace ? dyingValues(frame, step.release) : NO_VALUES);
+      if (memory) memory.beginStep(index, state.inPlace, state.inPlace ? dyingValues(frame, state.release) : NO_VALUES);
       context.enter(index, step.node, state.opset);
       const startMs = observer ? performance.now() : 0;
       let result: KernelResult;
       try {
-        result = withIntraOpThreads(threads, () => chosen.kernel.run(inputs, chosen.attributes, context));
+        result = chosen.kernel.run(inputs, chosen.attributes, context);
       } catch (error) {
         throw asNodeError(error, step);
       }
-      if (isPromise<(Value | undefined)[]>(result)) {
+      if (!Array.isArray(result)) {
         this.pending = result;
         this.pendingInputs = inputs;
         this.pendingStart = startMs;
@@ -250,7 +290,8 @@ class PlanWalk {
     const { plan, frame, memory } = this;
     const step = plan.steps[index];
     this.options.observer?.onStep(step, inputs, outputs, startMs, performance.now());
-    const slots = step.outputs;
+    const state = this.states[index];
+    const slots = state.outputs;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i];
       if (slot < 0) continue;
@@ -261,7 +302,7 @@ class PlanWalk {
       frame[slot] = output;
       memory?.hold(output);
     }
-    const release = step.release;
+    const release = state.release;
     for (let i = 0; i < release.length; i++) {
       const slot = release[i];
       const released = frame[slot];
@@ -277,17 +318,32 @@ function finishRun(plan: ExecutionPlan, frame: Frame, memory: RunMemory | undefi
   return memory ? memory.finish(outputs) : outputs;
 }
 
-/** The frame's values at `slots` (-1: an omitted input). */
-function valuesAt(frame: Frame, slots: Int32Array): (Value | undefined)[] {
-  const values = new Array<Value | undefined>(slots.length);
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
-    values[i] = slot < 0 ? undefined : frame[slot];
+/**
+ * The frame's values at `slots` (-1: an omitted input). Array literals for the usual few inputs:
+ * V8 allocates them inline, where new Array(n) calls into the runtime, and every kernel sees
+ * the same packed kind of array.
+ */
+function valuesAt(frame: Frame, slots: readonly number[]): (Value | undefined)[] {
+  switch (slots.length) {
+    case 1:
+      return [valueAt(frame, slots[0])];
+    case 2:
+      return [valueAt(frame, slots[0]), valueAt(frame, slots[1])];
+    case 3:
+      return [valueAt(frame, slots[0]), valueAt(frame, slots[1]), valueAt(frame, slots[2])];
+    default: {
+      const values: (Value | undefined)[] = [];
+      for (let i = 0; i < slots.length; i++) values.push(valueAt(frame, slots[i]));
+      return values;
+    }
   }
-  return values;
 }
 
-function dyingValues(frame: Frame, slots: Int32Array): Value[] {
+function valueAt(frame: Frame, slot: number): Value | undefined {
+  return slot < 0 ? undefined : frame[slot];
+}
+
+function dyingValues(frame: Frame, slots: readonly number[]): Value[] {
   const values: Value[] = [];
   for (let i = 0; i < slots.length; i++) {
     const value = frame[slots[i]];
@@ -302,14 +358,15 @@ function runSubgraph(
   frame: Frame,
   options: ExecuteOptions,
 ): Promise<Value[]> {
+  const plan = handle.plan;
   const feeds = new Map<number, Value>();
-  handle.plan.inputs.forEach((input, i) => {
+  for (let i = 0; i < plan.inputs.length; i++) {
     const v = inputs[i];
-    if (v !== undefined) feeds.set(input.slot, v);
-  });
-  return execute(handle.plan, feeds, options, { frame, bindings: handle.outerBindings }).then((outputs) =>
+    if (v !== undefined) feeds.set(plan.inputs[i].slot, v);
+  }
+  return execute(plan, feeds, options, { frame, bindings: handle.outerBindings }).then((outputs) =>
     outputs.map((v, i) => {
-      if (v === undefined) throw new OnnxTsError(`subgraph '${handle.graph.name}' produced no value for output '${handle.plan.outputs[i].name}'`);
+      if (v === undefined) throw new OnnxTsError(`subgraph '${handle.graph.name}' produced no value for output '${plan.outputs[i].name}'`);
       return v;
     }),
   );

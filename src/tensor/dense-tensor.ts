@@ -7,27 +7,33 @@ import { formatShape, sizeOf, type Shape } from './shape.js';
  * inputs as read-only and allocate their outputs.
  */
 export class DenseTensor<S extends TensorStorage = TensorStorage> {
-  readonly kind = 'tensor' as const;
+  // Declared, then assigned once in the constructor: as class fields (or parameter properties)
+  // each would first be defined on every new tensor and then assigned, which costs every kernel
+  // output while V8 has not optimized the code that makes it.
+  declare readonly kind: 'tensor';
+  declare readonly type: DataType;
+  declare readonly dims: Shape;
+  declare readonly data: S;
+  /** Element count (the product of dims). */
+  declare readonly size: number;
 
-  constructor(
-    readonly type: DataType,
-    readonly dims: Shape,
-    readonly data: S,
-  ) {
-    const expected = sizeOf(dims) * slotsPerElement(type);
+  constructor(type: DataType, dims: Shape, data: S) {
+    const size = sizeOf(dims);
+    const expected = size * slotsPerElement(type);
     if (data.length !== expected) {
       throw new RangeError(
         `a ${type} tensor of shape ${formatShape(dims)} needs ${expected} elements, got ${data.length}`,
       );
     }
+    this.kind = 'tensor';
+    this.type = type;
+    this.dims = dims;
+    this.data = data;
+    this.size = size;
   }
 
   static zeros(type: DataType, dims: Shape): DenseTensor {
     return new DenseTensor(type, dims, allocateStorage(type, sizeOf(dims)));
-  }
-
-  get size(): number {
-    return sizeOf(this.dims);
   }
 
   get rank(): number {

@@ -118,6 +118,19 @@ export function isBigIntType(type: DataType): boolean {
 
 /** Types whose storage holds bit patterns that must be decoded to compute with. */
 export function isEncodedFloatType(type: DataType): boolean {
-  return type === 'float16' || type === 'bfloat16' || type === 'float4e2m1' || type === 'float8e8m0' ||
-    (FLOAT8_TYPES as readonly string[]).includes(type);
+  // A switch, not FLOAT8_TYPES.includes(): every elementwise kernel asks this per call, mostly
+  // for float32, which a chain of comparisons answers without a builtin call.
+  switch (type) {
+    case 'float16':
+    case 'bfloat16':
+    case 'float4e2m1':
+    case 'float8e8m0':
+    case 'float8e4m3fn':
+    case 'float8e4m3fnuz':
+    case 'float8e5m2':
+    case 'float8e5m2fnuz':
+      return true;
+    default:
+      return false;
+  }
 }

@@ -21,7 +21,9 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function formatShape(shape: readonly (number | string)[]): string {

@@ -19,7 +19,7 @@ export const gatherElements = kernel<{ axis: number }>({
     const indices = tensorInput(inputs, 1, 'indices');
     if (data.rank === 0) throw new KernelInputError('data must have rank >= 1, got a scalar');
     const axis = normalizeAxis(attrs.axis, data.rank);
-    const offsets = derivedFromIndices(indices, `elements ${data.dims.join(',')} axis ${axis}`, context, () => elementOffsets(data, indices, axis));
+    const offsets = derivedFromIndices(indices, 'elements', data.dims, axis, context, () => elementOffsets(data, indices, axis));
     return [new DenseTensor(data.type, indices.dims, takeElements(data.type, data.data, offsets))];
   },
 });

@@ -16,8 +16,7 @@ export const gatherNd = kernel<{ batchDims: number }>({
   run(inputs, attrs, context) {
     const data = tensorInput(inputs, 0, 'data');
     const indices = tensorInput(inputs, 1, 'indices');
-    const key = `nd ${data.dims.join(',')} batch ${attrs.batchDims}`;
-    const { starts, sliceSize, tupleDims, sliceDims } = derivedFromIndices(indices, key, context, () => ndSlices(data, indices, attrs.batchDims));
+    const { starts, sliceSize, tupleDims, sliceDims } = derivedFromIndices(indices, 'nd', data.dims, attrs.batchDims, context, () => ndSlices(data, indices, attrs.batchDims));
     const out = allocateStorage(data.type, starts.length * sliceSize);
     const { data: source, width } = wordsOf(data.data);
     const target = wordsOf(out).data;

@@ -5,12 +5,25 @@
  */
 import { KernelInputError } from '../../errors/errors.js';
 import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js';
+import type { Shape } from '../../tensor/shape.js';
 import { allocateOutput, kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { axisLayout } from './axis-layout.js';
 import { derivedFromIndices } from './constant-indices.js';
 import { resolvedIndices } from './index-values.js';
 import { copyWords, wordsOf } from '../support/block-copy.js';
+
+/** Picks along an axis depend on its size only, given as the key's number. */
+const EMPTY_DIMS: readonly number[] = [];
+
+/** data's dims with the axis replaced by the indices' dims. */
+function gatheredDims(dataDims: Shape, axis: number, indexDims: Shape): number[] {
+  const dims: number[] = [];
+  for (let i = 0; i < axis; i++) dims.push(dataDims[i]);
+  for (let i = 0; i < indexDims.length; i++) dims.push(indexDims[i]);
+  for (let i = axis + 1; i < dataDims.length; i++) dims.push(dataDims[i]);
+  return dims;
+}
 
 export const gather = kernel<{ axis: number }>({
   domain: '',
@@ -24,8 +37,8 @@ export const gather = kernel<{ axis: number }>({
     if (data.rank === 0) throw new KernelInputError('data must have rank >= 1, got a scalar');
     const axis = normalizeAxis(attrs.axis, data.rank);
     const { outer, size, inner } = axisLayout(data.dims, axis);
-    const picks = derivedFromIndices(indices, `axis of ${size}`, context, () => resolvedIndices(indices, size, 'indices'));
-    const dims = [...data.dims.slice(0, axis), ...indices.dims, ...data.dims.slice(axis + 1)];
+    const picks = derivedFromIndices(indices, 'axis', EMPTY_DIMS, size, context, () => resolvedIndices(indices, size, 'indices'));
+    const dims = gatheredDims(data.dims, axis, indices.dims);
     const result = allocateOutput(context, data.type, dims);
     const { data: source, width } = wordsOf(data.data);
     const target = wordsOf(result.data).data;

@@ -4,12 +4,13 @@
  * run natively and only the padded ends go element by element.
  */
 import { KernelInputError } from '../../errors/errors.js';
-import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { allocateStorage, slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
+import type { DenseTensor } from '../../tensor/dense-tensor.js';
+import { slotsPerElement, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import { fillElements } from './element-copy.js';
 import { checkedDims } from '../support/shape-input.js';
 import { copyWords, wordsOf } from '../support/block-copy.js';
+import { allocateOutput, type KernelContext } from '../kernel.js';
 
 export type PadMode = 'constant' | 'reflect' | 'edge' | 'wrap';
 
@@ -39,9 +40,17 @@ function isZeroElement(value: TensorStorage): boolean {
 
 /**
  * x padded by begin[d] / end[d] elements on each axis (negative values crop). `fill` is one
- * element's storage, used in constant mode.
+ * element's storage, used in constant mode. The output comes from the run's arena where
+ * `context` has one.
  */
-export function padTensor(x: DenseTensor, begin: readonly number[], end: readonly number[], mode: PadMode, fill: TensorStorage): DenseTensor {
+export function padTensor(
+  x: DenseTensor,
+  begin: readonly number[],
+  end: readonly number[],
+  mode: PadMode,
+  fill: TensorStorage,
+  context?: KernelContext,
+): DenseTensor {
   const rank = x.rank;
   if (rank === 0) return x;
   const dims: number[] = [];
@@ -74,10 +83,12 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
     return map;
   });
   const total = sizeOf(dims);
-  const out = allocateStorage(x.type, total);
-  if (mode === 'constant' && !isZeroElement(fill)) fillElements(out, 0, total, fill);
+  const result = allocateOutput(context, x.type, dims);
+  const out = result.data;
+  // Arena storage holds what an earlier step left there; fresh storage is zeros already.
+  if (mode === 'constant' && (context?.allocate || !isZeroElement(fill))) fillElements(out, 0, total, fill);
   const rowLength = dims[rank - 1];
-  if (total === 0) return new DenseTensor(x.type, dims, out);
+  if (total === 0) return result;
 
   const { data: source, width } = wordsOf(x.data);
   const target = wordsOf(out).data;
@@ -107,5 +118,5 @@ export function padTensor(x: DenseTensor, begin: readonly number[], end: readonl
       counter[d] = 0;
     }
   }
-  return new DenseTensor(x.type, dims, out);
+  return result;
 }

@@ -49,10 +49,10 @@ function legacyPad(sinceVersion: number, untilVersion: number, padsName: string)
       pads: attrs.requiredInts(padsName),
       value: attrs.float('value', 0),
     }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const x = tensorInput(inputs, 0, 'data');
       const { begin, end } = splitPads(attrs.pads, x.rank, `attribute '${padsName}'`);
-      return [padTensor(x, begin, end, attrs.mode, fillFromNumber(x.type, attrs.value))];
+      return [padTensor(x, begin, end, attrs.mode, fillFromNumber(x.type, attrs.value), context)];
     },
   });
 }
@@ -95,7 +95,7 @@ const pad = kernel<{ mode: PadMode }>({
     const { begin, end } = axesInput
       ? padsOverAxes(pads, integersOf(axesInput, 'axes'), x.rank)
       : splitPads(pads, x.rank, 'pads');
-    return [padTensor(x, begin, end, attrs.mode, value ? value.data : allocateStorage(x.type, 1))];
+    return [padTensor(x, begin, end, attrs.mode, value ? value.data : allocateStorage(x.type, 1), ctx)];
   },
 });
 

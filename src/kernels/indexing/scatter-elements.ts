@@ -37,7 +37,7 @@ function scatterElementsKernel(opType: string, sinceVersion: number, untilVersio
         throw new KernelInputError(`updates shape ${formatShape(updates.dims)} must equal indices shape ${formatShape(indices.dims)}`);
       }
       const axis = normalizeAxis(attrs.axis, data.rank);
-      const offsets = derivedFromIndices(indices, `elements ${data.dims.join(',')} axis ${axis}`, context, () => elementOffsets(data, indices, axis));
+      const offsets = derivedFromIndices(indices, 'elements', data.dims, axis, context, () => elementOffsets(data, indices, axis));
       return [scatterSlices(data, updates, offsets, 1, attrs.reduction, context)];
     },
   });

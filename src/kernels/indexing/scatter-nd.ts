@@ -1,12 +1,20 @@
 /** ScatterND (opset 11+, reductions from 16): the inverse of GatherND. */
 import { KernelInputError } from '../../errors/errors.js';
 import { ALL_TENSOR_TYPES } from '../../tensor/element-type.js';
-import { formatShape, sameShape } from '../../tensor/shape.js';
+import { formatShape, type Shape } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { derivedFromIndices } from './constant-indices.js';
 import { ndSlices } from './nd-indices.js';
 import { parseReduction, scatterSlices, type ScatterReduction } from './scatter-slices.js';
+
+/** Whether `dims` is `head` followed by `tail` (checked on every call, so without building it). */
+function isConcatenation(dims: Shape, head: Shape, tail: Shape): boolean {
+  if (dims.length !== head.length + tail.length) return false;
+  for (let i = 0; i < head.length; i++) if (dims[i] !== head[i]) return false;
+  for (let i = 0; i < tail.length; i++) if (dims[head.length + i] !== tail[i]) return false;
+  return true;
+}
 
 export const scatterNd = kernel<{ reduction: ScatterReduction }>({
   domain: '',
@@ -22,10 +30,9 @@ export const scatterNd = kernel<{ reduction: ScatterReduction }>({
     const data = tensorInput(inputs, 0, 'data');
     const indices = tensorInput(inputs, 1, 'indices');
     const updates = tensorInput(inputs, 2, 'updates');
-    const { starts, sliceSize, tupleDims, sliceDims } = derivedFromIndices(indices, `nd ${data.dims.join(',')}`, context, () => ndSlices(data, indices, 0));
-    const expected = [...tupleDims, ...sliceDims];
-    if (!sameShape(updates.dims, expected)) {
-      throw new KernelInputError(`updates shape ${formatShape(updates.dims)} must be ${formatShape(expected)} (indices.shape[:-1] + data.shape[k:])`);
+    const { starts, sliceSize, tupleDims, sliceDims } = derivedFromIndices(indices, 'nd', data.dims, 0, context, () => ndSlices(data, indices, 0));
+    if (!isConcatenation(updates.dims, tupleDims, sliceDims)) {
+      throw new KernelInputError(`updates shape ${formatShape(updates.dims)} must be ${formatShape([...tupleDims, ...sliceDims])} (indices.shape[:-1] + data.shape[k:])`);
     }
     return [scatterSlices(data, updates, starts, sliceSize, attrs.reduction, context)];
   },

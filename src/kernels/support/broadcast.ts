@@ -61,7 +61,7 @@ export function broadcastsOneWay(shape: Shape, target: Shape): boolean {
  * merged, so [N,C,H,W] against [C,1,1] is N*C runs of H*W against one value each.
  */
 export interface BroadcastRuns {
-  readonly dims: number[];
+  readonly dims: readonly number[];
   readonly size: number;
   readonly block: number;
   readonly aStep: 0 | 1;
@@ -84,7 +84,46 @@ export function alignedStrides(shape: Shape, dims: readonly number[]): number[] 
   return strides;
 }
 
+/** Slots of the broadcastRuns cache (a power of two): a model's elementwise nodes meet a few dozen shape pairs. */
+const RUNS_CACHE_SLOTS = 256;
+
+interface CachedRuns {
+  readonly a: readonly number[];
+  readonly b: readonly number[];
+  readonly runs: BroadcastRuns;
+}
+
+const runsCache: (CachedRuns | undefined)[] = new Array<CachedRuns | undefined>(RUNS_CACHE_SLOTS).fill(undefined);
+
+function sameDims(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shapePairSlot(a: Shape, b: Shape): number {
+  let hash = a.length * 31 + b.length;
+  for (let i = 0; i < a.length; i++) hash = Math.imul(hash, 0x9e3779b1) ^ a[i];
+  for (let i = 0; i < b.length; i++) hash = Math.imul(hash, 0x85ebca6b) ^ b[i];
+  return (hash ^ (hash >>> 15)) & (RUNS_CACHE_SLOTS - 1);
+}
+
+/**
+ * The runs of broadcasting `aShape` against `bShape`. Every elementwise kernel asks this on every
+ * call with the shapes of the last run, so results are kept in a small direct-mapped cache (a
+ * slot holds the latest pair that hashed there): a hit costs a hash and two comparisons instead
+ * of six arrays. The result is shared and must not be modified, its dims included.
+ */
 export function broadcastRuns(aShape: Shape, bShape: Shape): BroadcastRuns {
+  const slot = shapePairSlot(aShape, bShape);
+  const cached = runsCache[slot];
+  if (cached !== undefined && sameDims(cached.a, aShape) && sameDims(cached.b, bShape)) return cached.runs;
+  const runs = computeBroadcastRuns(aShape, bShape);
+  runsCache[slot] = { a: aShape.slice(), b: bShape.slice(), runs };
+  return runs;
+}
+
+function computeBroadcastRuns(aShape: Shape, bShape: Shape): BroadcastRuns {
   const dims = broadcastShapes(aShape, bShape);
   const aAll = alignedStrides(aShape, dims);
   const bAll = alignedStrides(bShape, dims);
@@ -115,6 +154,13 @@ export function broadcastRuns(aShape: Shape, bShape: Shape): BroadcastRuns {
 /** Calls `visit` with the output, A and B offsets of each run, in output order. */
 export function forEachRun(runs: BroadcastRuns, visit: (out: number, a: number, b: number) => void): void {
   const { outer, aStrides, bStrides, block, size } = runs;
+  // One or no outer dim (most elementwise calls): no counters to keep.
+  if (outer.length <= 1) {
+    const aStride = outer.length === 0 ? 0 : aStrides[0];
+    const bStride = outer.length === 0 ? 0 : bStrides[0];
+    for (let o = 0, a = 0, b = 0; o < size; o += block, a += aStride, b += bStride) visit(o, a, b);
+    return;
+  }
   const counter = new Array<number>(outer.length).fill(0);
   let a = 0;
   let b = 0;

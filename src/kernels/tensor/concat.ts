@@ -7,7 +7,6 @@
 import { KernelInputError } from '../../errors/errors.js';
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js';
-import { sizeOf } from '../../tensor/shape.js';
 import { allocateOutput, kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { copyWords, wordsOf, type WordStorage } from '../support/block-copy.js';
@@ -24,28 +23,41 @@ export function concatTensors(tensors: readonly DenseTensor[], axisAttribute: nu
   const first = tensors[0];
   if (first.rank === 0) throw new KernelInputError('Concat inputs must have rank 1 or more, got a scalar');
   const axis = normalizeAxis(axisAttribute, first.rank);
+  // Index loops, no iterators or closures: Concat often joins a few tiny tensors (shapes, states).
   let total = 0;
-  for (const [i, t] of tensors.entries()) {
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
     if (t.type !== first.type) throw new KernelInputError(`input ${i} is ${t.type} but input 0 is ${first.type}`);
-    if (t.rank !== first.rank || t.dims.some((d, j) => j !== axis && d !== first.dims[j])) {
+    if (!matchesOutsideAxis(t, first, axis)) {
       throw new KernelInputError(`input ${i} ${t.describe()} does not match input 0 ${first.describe()} outside axis ${axis}`);
     }
     total += t.dims[axis];
   }
-  const dims = first.dims.map((d, j) => (j === axis ? total : d));
+  const dims = first.dims.slice();
+  dims[axis] = total;
   const result = allocateOutput(context, first.type, dims);
-  const outer = sizeOf(first.dims.slice(0, axis));
+  let outer = 1;
+  for (let j = 0; j < axis; j++) outer *= first.dims[j];
+  let inner = 1;
+  for (let j = axis + 1; j < first.rank; j++) inner *= first.dims[j];
   const { data: target, width } = wordsOf(result.data);
-  const wordsPerRow = sizeOf(first.dims.slice(axis + 1)) * slotsPerElement(first.type) * width;
+  const wordsPerRow = inner * slotsPerElement(first.type) * width;
   const outBlock = total * wordsPerRow;
   let offset = 0;
-  for (const t of tensors) {
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
     const source = wordsOf(t.data).data;
     const block = t.dims[axis] * wordsPerRow;
     if (block > 0) copyBlocks(source, target, outer, block, outBlock, offset);
     offset += block;
   }
   return result;
+}
+
+function matchesOutsideAxis(t: DenseTensor, first: DenseTensor, axis: number): boolean {
+  if (t.rank !== first.rank) return false;
+  for (let j = 0; j < t.rank; j++) if (j !== axis && t.dims[j] !== first.dims[j]) return false;
+  return true;
 }
 
 /** One input's `outer` blocks of `block` words, into the output's blocks of `outBlock` from word `offset` on. */

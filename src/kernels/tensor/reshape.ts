@@ -11,31 +11,36 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { vectorInput } from '../support/shape-input.js';
 
+function reshapeError(input: DenseTensor, requested: readonly number[], why: string): never {
+  throw new KernelInputError(`cannot reshape ${input.describe()} to ${formatShape(requested)}: ${why}`);
+}
+
+// An index loop and no closures: Reshape runs often on tiny tensors, before V8 optimizes it.
 function reshapeDims(input: DenseTensor, requested: readonly number[], allowZero: boolean): number[] {
-  const fail = (why: string): never => {
-    throw new KernelInputError(`cannot reshape ${input.describe()} to ${formatShape(requested)}: ${why}`);
-  };
   let inferred = -1;
-  const dims = requested.map((d, i) => {
+  const dims: number[] = [];
+  for (let i = 0; i < requested.length; i++) {
+    const d = requested[i];
     if (d === -1) {
-      if (inferred >= 0) fail('more than one dimension is -1');
+      if (inferred >= 0) reshapeError(input, requested, 'more than one dimension is -1');
       inferred = i;
-      return 1;
+      dims.push(1);
+    } else if (!Number.isSafeInteger(d) || d < -1) {
+      reshapeError(input, requested, `dimension ${i} is ${d}`);
+    } else if (d === 0 && !allowZero) {
+      if (i >= input.rank) reshapeError(input, requested, `dimension ${i} is 0 (copy the input dim) but the input has rank ${input.rank}`);
+      dims.push(input.dims[i]);
+    } else {
+      dims.push(d);
     }
-    if (!Number.isSafeInteger(d) || d < -1) return fail(`dimension ${i} is ${d}`);
-    if (d === 0 && !allowZero) {
-      if (i >= input.rank) fail(`dimension ${i} is 0 (copy the input dim) but the input has rank ${input.rank}`);
-      return input.dims[i];
-    }
-    return d;
-  });
-  if (allowZero && inferred >= 0 && requested.includes(0)) fail('with allowzero=1 the shape cannot hold both 0 and -1');
+  }
+  if (allowZero && inferred >= 0 && requested.includes(0)) reshapeError(input, requested, 'with allowzero=1 the shape cannot hold both 0 and -1');
   const known = sizeOf(dims);
   if (inferred >= 0) {
-    if (known === 0 || input.size % known !== 0) fail(`the -1 dimension cannot be inferred from ${input.size} elements`);
+    if (known === 0 || input.size % known !== 0) reshapeError(input, requested, `the -1 dimension cannot be inferred from ${input.size} elements`);
     dims[inferred] = input.size / known;
   } else if (known !== input.size) {
-    fail(`${known} elements requested, the input has ${input.size}`);
+    reshapeError(input, requested, `${known} elements requested, the input has ${input.size}`);
   }
   return dims;
 }

@@ -26,33 +26,50 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
 }
 
+function checkLength(name: string, list: readonly number[] | undefined, n: number): void {
+  if (list !== undefined && list.length !== n) throw new KernelInputError(`${name} has ${list.length} values but starts has ${n}`);
+}
+
+/** Index v counted from the back of an axis of `dim` where negative. */
+function fromBack(v: number, dim: number): number {
+  return v < 0 ? v + dim : v;
+}
+
+// Index loops and no closures: Slice runs often on tiny tensors, before V8 optimizes it.
 function slice(data: DenseTensor, spec: SliceSpec, context: KernelContext): DenseTensor {
-  const { starts, ends } = spec;
+  const { starts, ends, steps } = spec;
   const n = starts.length;
-  for (const [name, list] of [['ends', ends], ['axes', spec.axes], ['steps', spec.steps]] as const) {
-    if (list !== undefined && list.length !== n) throw new KernelInputError(`${name} has ${list.length} values but starts has ${n}`);
-  }
-  const axes = normalizeAxes(spec.axes ?? starts.map((_, i) => i), data.rank, 'axes');
+  checkLength('ends', ends, n);
+  checkLength('axes', spec.axes, n);
+  checkLength('steps', steps, n);
+  const axes = normalizeAxes(spec.axes ?? firstAxes(n), data.rank, 'axes');
   const inStrides = stridesOf(data.dims);
-  const dims = [...data.dims];
-  const strides = [...inStrides];
+  const dims = data.dims.slice();
+  const strides = inStrides.slice();
   let offset = 0;
   let whole = true;
-  axes.forEach((axis, i) => {
+  for (let i = 0; i < n; i++) {
+    const axis = axes[i];
     const dim = data.dims[axis];
-    const step = spec.steps?.[i] ?? 1;
+    const step = steps === undefined ? 1 : steps[i];
     if (step === 0 || !Number.isFinite(step)) throw new KernelInputError(`steps[${i}] must be a non-zero integer, got ${step}`);
-    const fromBack = (v: number): number => (v < 0 ? v + dim : v);
-    const start = step > 0 ? clamp(fromBack(starts[i]), 0, dim) : clamp(fromBack(starts[i]), 0, dim - 1);
-    const end = step > 0 ? clamp(fromBack(ends[i]), 0, dim) : clamp(fromBack(ends[i]), -1, dim - 1);
+    const start = step > 0 ? clamp(fromBack(starts[i], dim), 0, dim) : clamp(fromBack(starts[i], dim), 0, dim - 1);
+    const end = step > 0 ? clamp(fromBack(ends[i], dim), 0, dim) : clamp(fromBack(ends[i], dim), -1, dim - 1);
     const count = Math.max(0, Math.ceil((end - start) / step));
     dims[axis] = count;
     strides[axis] = inStrides[axis] * step;
     offset += start * inStrides[axis];
     whole &&= step === 1 && count === dim;
-  });
+  }
   if (whole) return data;
   return gatherStrided(data, { dims, strides, offset }, context);
+}
+
+/** Axes 0..n-1, the default when a Slice lists none. */
+function firstAxes(n: number): number[] {
+  const axes: number[] = [];
+  for (let i = 0; i < n; i++) axes.push(i);
+  return axes;
 }
 
 const sliceAttributes = kernel<SliceSpec>({

@@ -12,14 +12,20 @@ import { vectorInput } from '../support/shape-input.js';
 
 type Op = 'Squeeze' | 'Unsqueeze';
 
-/** Without axes, Squeeze drops every size-1 dim. */
+/** Without axes, Squeeze drops every size-1 dim. Index loops, no filter() callbacks: this runs on tiny tensors, often unoptimized. */
 function squeeze(data: DenseTensor, axes: readonly number[] | undefined, allowNegative: boolean): DenseTensor {
-  if (axes === undefined) return data.reshaped(data.dims.filter((d) => d !== 1));
+  const dims: number[] = [];
+  if (axes === undefined) {
+    for (let i = 0; i < data.rank; i++) if (data.dims[i] !== 1) dims.push(data.dims[i]);
+    return data.reshaped(dims);
+  }
   const drop = normalizeAxes(axes, data.rank, 'axes', allowNegative);
-  for (const axis of drop) {
+  for (let k = 0; k < drop.length; k++) {
+    const axis = drop[k];
     if (data.dims[axis] !== 1) throw new KernelInputError(`cannot squeeze axis ${axis} of ${data.describe()}: its size is ${data.dims[axis]}, not 1`);
   }
-  return data.reshaped(data.dims.filter((_, i) => !drop.includes(i)));
+  for (let i = 0; i < data.rank; i++) if (!drop.includes(i)) dims.push(data.dims[i]);
+  return data.reshaped(dims);
 }
 
 /** Axes index the output, whose rank is the input's plus the number of axes. */

@@ -25,25 +25,31 @@ export interface StridedView {
   readonly offset: number;
 }
 
-/** A view's axes with size-1 axes dropped and mergeable neighbours merged; complex slots appended. */
+/**
+ * A view's axes with size-1 axes dropped and mergeable neighbours merged; complex slots appended.
+ * Index loops without per-axis pairs: every small Transpose, Slice and Split comes through here,
+ * often before V8 has optimized it, where each iterator and pair costs.
+ */
 function simplify(view: StridedView, slots: number): { dims: number[]; strides: number[] } {
   const dims: number[] = [];
   const strides: number[] = [];
-  const axes = view.dims.map((d, i) => [d, view.strides[i] * slots]);
-  if (slots > 1) axes.push([slots, 1]);
-  for (const [d, s] of axes) {
-    if (d === 1) continue;
-    const last = dims.length - 1;
-    // Axis i folds into i-1 when stepping i-1 once equals stepping i across its whole length.
-    if (last >= 0 && strides[last] === s * d) {
-      dims[last] *= d;
-      strides[last] = s;
-    } else {
-      dims.push(d);
-      strides.push(s);
-    }
-  }
+  const rank = view.dims.length;
+  for (let i = 0; i < rank; i++) appendAxis(dims, strides, view.dims[i], view.strides[i] * slots);
+  if (slots > 1) appendAxis(dims, strides, slots, 1);
   return { dims, strides };
+}
+
+function appendAxis(dims: number[], strides: number[], d: number, s: number): void {
+  if (d === 1) return;
+  const last = dims.length - 1;
+  // Axis i folds into i-1 when stepping i-1 once equals stepping i across its whole length.
+  if (last >= 0 && strides[last] === s * d) {
+    dims[last] *= d;
+    strides[last] = s;
+  } else {
+    dims.push(d);
+    strides.push(s);
+  }
 }
 
 /** A new tensor of `view.dims` (from the run's arena where `context` has one) holding source elements picked by the view. */

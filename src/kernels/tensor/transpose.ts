@@ -9,7 +9,11 @@ import { gatherStrided } from './strided-copy.js';
 
 /** The perm to apply: the attribute's, checked against the input's rank without allocating (this runs on every call), or the reversal. */
 function checkedPerm(perm: readonly number[] | undefined, rank: number): readonly number[] {
-  if (perm === undefined) return Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (perm === undefined) {
+    const reversed: number[] = [];
+    for (let i = rank - 1; i >= 0; i--) reversed.push(i);
+    return reversed;
+  }
   if (!isPermutation(perm, rank)) {
     throw new KernelInputError(`perm [${perm.join(',')}] is not a permutation of the ${rank} axes of the input`);
   }
@@ -37,11 +41,15 @@ function keepsOrder(data: DenseTensor, perm: readonly number[]): boolean {
   return true;
 }
 
+// Index loops, no map() callbacks: Transpose runs often on small tensors, before V8 optimizes it.
 function transpose(data: DenseTensor, perm: readonly number[], context: KernelContext): DenseTensor {
-  const dims = perm.map((p) => data.dims[p]);
+  const dims: number[] = [];
+  for (let i = 0; i < perm.length; i++) dims.push(data.dims[perm[i]]);
   if (keepsOrder(data, perm)) return data.reshaped(dims);
   const inStrides = stridesOf(data.dims);
-  return gatherStrided(data, { dims, strides: perm.map((p) => inStrides[p]), offset: 0 }, context);
+  const strides: number[] = [];
+  for (let i = 0; i < perm.length; i++) strides.push(inStrides[perm[i]]);
+  return gatherStrided(data, { dims, strides, offset: 0 }, context);
 }
 
 export const transposeKernel = kernel<readonly number[] | undefined>({

@@ -150,21 +150,31 @@ interface LiveEntry {
   readonly end: number;
   readonly elements: number;
   refs: number;
-  /** Whether it left `live` (nothing refers to it any more). */
+  /** Whether nothing refers to it any more: `live` may still list it, but it no longer counts. */
   gone: boolean;
   /** References the running step's dying values hold (beginStep of an in-place step). */
   dyingRefs: number;
 }
 
+/** Removed entries `live` may hold before it is compacted (and at least half of it). */
+const COMPACT_AFTER = 16;
+
 export class ArenaMemory implements RunMemory {
-  /** Allocations handed out and still referred to: [offset, end) in the arena, and references. */
+  /**
+   * Allocations handed out, oldest first: [offset, end) in the arena, and references. Entries
+   * nothing refers to any more are marked gone and left in place until they are many (removing
+   * each from the middle of the array cost more than a tiny kernel's work).
+   */
   private live: LiveEntry[] = [];
+  private goneInLive = 0;
   /** This run's entry per allocation of the layout (ArenaRange.index), found from a view through `views`. */
   private readonly entries: (LiveEntry | undefined)[] = [];
-  /** Entries whose dyingRefs the running step set. */
-  private dying: LiveEntry[] = [];
-  /** Entries the running step allocated: the ones endStep frees where nothing holds them. */
-  private madeThisStep: LiveEntry[] = [];
+  /** Entries whose dyingRefs the running step set: the first dyingCount of the array. */
+  private readonly dying: LiveEntry[] = [];
+  private dyingCount = 0;
+  /** Entries the running step allocated, the first madeCount of the array: the ones endStep frees where nothing holds them. */
+  private readonly madeThisStep: LiveEntry[] = [];
+  private madeCount = 0;
   readonly counts: ArenaCounts = { fromArena: 0, onTheirOwn: 0 };
 
   /**
@@ -178,16 +188,18 @@ export class ArenaMemory implements RunMemory {
   ) {}
 
   beginStep(_step: number, inPlace: boolean, dying: readonly Value[]): void {
-    for (const entry of this.dying) entry.dyingRefs = 0;
-    this.dying.length = 0;
+    for (let i = 0; i < this.dyingCount; i++) this.dying[i].dyingRefs = 0;
+    this.dyingCount = 0;
     if (!inPlace) return;
     for (const value of dying) {
-      forEachTensor(value, (t) => {
-        const entry = this.entryOf(t);
-        if (!entry) return;
-        if (entry.dyingRefs++ === 0) this.dying.push(entry);
-      });
+      if (value.kind === 'tensor') this.markDying(value);
+      else forEachTensor(value, (t) => this.markDying(t));
     }
+  }
+
+  private markDying(tensor: DenseTensor): void {
+    const entry = this.entryOf(tensor);
+    if (entry && entry.dyingRefs++ === 0) this.dying[this.dyingCount++] = entry;
   }
 
   allocate(step: number, ordinal: number, type: DataType, dims: Shape): DenseTensor {
@@ -201,7 +213,7 @@ export class ArenaMemory implements RunMemory {
     this.counts.fromArena++;
     const entry: LiveEntry = { offset: range.offset, end: range.offset + bytes, elements, refs: 0, gone: false, dyingRefs: 0 };
     this.live.push(entry);
-    this.madeThisStep.push(entry);
+    this.madeThisStep[this.madeCount++] = entry;
     this.entries[range.index] = entry;
     const Ctor = typedStorageOf(type);
     const storage = this.views.view(this.bytes.buffer, range.index, this.bytes.base + range.offset, Ctor, bytes / Ctor.BYTES_PER_ELEMENT);
@@ -229,8 +241,11 @@ export class ArenaMemory implements RunMemory {
   }
 
   endStep(): void {
-    for (const entry of this.madeThisStep) if (entry.refs === 0 && !entry.gone) this.remove(entry);
-    this.madeThisStep.length = 0;
+    for (let i = 0; i < this.madeCount; i++) {
+      const entry = this.madeThisStep[i];
+      if (entry.refs === 0 && !entry.gone) this.remove(entry);
+    }
+    this.madeCount = 0;
   }
 
   finish(outputs: readonly (Value | undefined)[]): (Value | undefined)[] {
@@ -245,7 +260,7 @@ export class ArenaMemory implements RunMemory {
     const start = range.offset;
     const end = start + bytes;
     for (const entry of this.live) {
-      if (entry.end <= start || end <= entry.offset) continue;
+      if (entry.gone || entry.end <= start || end <= entry.offset) continue;
       if (!(range.inPlace && entry.offset === start && entry.end === end && entry.elements === elements && entry.refs === entry.dyingRefs)) return false;
     }
     return true;
@@ -257,10 +272,11 @@ export class ArenaMemory implements RunMemory {
 
   private remove(entry: LiveEntry): void {
     entry.gone = true;
-    const live = this.live;
-    const at = live.lastIndexOf(entry);
-    // Order in `live` only matters to entryOf's newest-first search, which the removal keeps.
-    live.splice(at, 1);
+    if (++this.goneInLive >= COMPACT_AFTER && this.goneInLive * 2 >= this.live.length) {
+      // Order in `live` only matters to entryOf's newest-first search, which this keeps.
+      this.live = this.live.filter((e) => !e.gone);
+      this.goneInLive = 0;
+    }
   }
 
   private inArena(tensor: DenseTensor): boolean {
@@ -279,7 +295,7 @@ export class ArenaMemory implements RunMemory {
     const at = (tensor.data as ArrayBufferView).byteOffset - this.bytes.base;
     for (let i = this.live.length - 1; i >= 0; i--) {
       const entry = this.live[i];
-      if (entry.offset <= at && at < entry.end) return entry;
+      if (!entry.gone && entry.offset <= at && at < entry.end) return entry;
     }
     return undefined;
   }

@@ -3,7 +3,9 @@
  * run must still match onnxruntime, with new data each time and, for models whose data shape
  * changes between runs, at each shape.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { derivedFromIndices } from '../../../src/kernels/indexing/constant-indices.js';
+import type { KernelContext } from '../../../src/kernels/kernel.js';
 import { InferenceSession, type Tensor } from '../../../src/index.js';
 import { DenseTensor } from '../../../src/tensor/dense-tensor.js';
 import { expectTensorsClose, FLOAT32_TOLERANCE, runOnnxruntime } from '../../support/differential.js';
@@ -60,5 +62,35 @@ describe.each(CASES)('$op with constant indices', (c) => {
       const theirs = await runOnnxruntime(model, feeds);
       expectTensorsClose(ours.y, theirs.y, FLOAT32_TOLERANCE, `${c.op} run ${run} data [${shape.join(',')}] (rank ${rank})`);
     }
+  });
+});
+
+describe('derivedFromIndices', () => {
+  const indices = new DenseTensor('int64', [2], BigInt64Array.from([0n, 1n]));
+  const constant = { isConstant: () => true } as unknown as KernelContext;
+
+  it('derives again for another kind, shape or number, and keeps a bounded number per tensor', () => {
+    let derivations = 0;
+    const derive = (dims: readonly number[], extra: number) =>
+      derivedFromIndices(indices, 'test', dims, extra, constant, () => (derivations++, `${dims.join('x')}/${extra}`));
+    expect(derive([3, 4], 1)).toBe('3x4/1');
+    expect(derive([3, 4], 1)).toBe('3x4/1');
+    expect(derivations).toBe(1);
+    expect(derive([3, 4], 0)).toBe('3x4/0');
+    expect(derive([4, 3], 1)).toBe('4x3/1');
+    expect(derivedFromIndices(indices, 'other', [3, 4], 1, constant, () => 'other')).toBe('other');
+    expect(derivations).toBe(3);
+    // Many shapes in turn (a dynamic dim): each answer stays right, and old ones make room.
+    for (let round = 0; round < 3; round++) for (let d = 1; d <= 20; d++) expect(derive([d], 2)).toBe(`${d}/2`);
+    expect(derivations).toBe(3 + 60);
+    expect(derive([20], 2)).toBe('20/2');
+    expect(derivations).toBe(63);
+  });
+
+  it('derives every time for indices that are not constant', () => {
+    let derivations = 0;
+    const notConstant = { isConstant: () => false } as unknown as KernelContext;
+    for (let i = 0; i < 3; i++) derivedFromIndices(indices, 'test', [2], 0, notConstant, () => derivations++);
+    expect(derivations).toBe(3);
   });
 });

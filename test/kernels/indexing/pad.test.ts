@@ -5,7 +5,9 @@ import type { DataType } from '../../../src/tensor/element-type.js';
 import { padKernels } from '../../../src/kernels/indexing/pad.js';
 import type { KernelContext } from '../../../src/kernels/kernel.js';
 import { expectMatchesOnnxruntime, expectTensorsClose, FLOAT32_TOLERANCE, runOnnxts } from '../../support/differential.js';
-import { attr, singleNodeModel, type ValueSpec } from '../../support/model-builder.js';
+import { attr, buildModel, singleNodeModel, type ValueSpec } from '../../support/model-builder.js';
+import { InferenceSession } from '../../../src/index.js';
+import { runOnnxruntime } from '../../support/differential.js';
 import { Rng, randomTensor } from '../../support/random.js';
 
 function int64s(values: readonly number[]): Tensor {
@@ -20,6 +22,40 @@ function padModel(type: DataType, dims: number[], mode: string, opset: number, e
 }
 
 describe('Pad', () => {
+  it('writes every padded element of arena storage that held other values, run after run', async () => {
+    // The edge-padded tensor dies at ReduceMax, so the second Pad's output (of its size) may take
+    // its range in the arena, non-zero values and all.
+    const rng = new Rng(23);
+    for (const mode of ['constant', 'reflect', 'edge']) {
+      for (const [dims, pads] of [[[3, 5], [1, 2, 2, 1]], [[2, 3, 7], [0, 1, 3, 1, 2, 0]], [[9], [4, 5]]] as [number[], number[]][]) {
+        const model = buildModel({
+          nodes: [
+            { op: 'Pad', inputs: ['x', 'pads'], outputs: ['e'], attributes: { mode: attr.string('edge') } },
+            { op: 'ReduceMax', inputs: ['e'], outputs: ['m'], attributes: { keepdims: attr.int(0) } },
+            { op: 'Neg', inputs: ['x'], outputs: ['n'] },
+            { op: 'Pad', inputs: ['n', 'pads', 'value'], outputs: ['p'], attributes: { mode: attr.string(mode) } },
+            { op: 'Sigmoid', inputs: ['p'], outputs: ['y'] },
+          ],
+          inputs: [{ name: 'x', type: 'float32', shape: dims }],
+          outputs: [{ name: 'y', type: 'float32' }, { name: 'm', type: 'float32' }],
+          initializers: {
+            pads: new DenseTensor('int64', [pads.length], BigInt64Array.from(pads.map(BigInt))),
+            value: new DenseTensor('float32', [], Float32Array.from([mode === 'constant' ? 0 : 1])),
+          },
+          opsets: { '': 18 },
+        });
+        const session = await InferenceSession.create(model);
+        for (let run = 0; run < 4; run++) {
+          const x = randomTensor('float32', dims, rng, 0.5, 3);
+          const ours = (await session.run({ x })) as Record<string, Tensor>;
+          const theirs = await runOnnxruntime(model, { x });
+          expectTensorsClose(ours.y, theirs.y, FLOAT32_TOLERANCE, `${mode} [${dims}] pads [${pads}] run ${run}`);
+          expectTensorsClose(ours.m, theirs.m, FLOAT32_TOLERANCE, `max of edge pad [${dims}] run ${run}`);
+        }
+      }
+    }
+  });
+
   const cases: [number[], number[]][] = [
     [[3, 4], [1, 2, 2, 1]],
     [[2, 3, 5], [0, 1, 2, 1, 0, 3]],

@@ -60,5 +60,34 @@ describe('broadcastRuns', () => {
 
   it('rejects shapes that do not broadcast', () => {
     expect(() => broadcastRuns([2, 3], [4])).toThrow(/cannot be broadcast/);
+    expect(() => broadcastRuns([2, 3], [4])).toThrow(/cannot be broadcast/);
+  });
+
+  it('answers from its cache as it computed, for more shape pairs than the cache holds', () => {
+    const rng = new Rng(11);
+    const pairs: [number[], number[]][] = [];
+    for (let i = 0; i < 1500; i++) {
+      const out = rng.shape(rng.int(0, 6), 9);
+      pairs.push([out.map((d) => (rng.next() < 0.3 ? 1 : d)), out.slice(rng.int(0, out.length)).map((d) => (rng.next() < 0.3 ? 1 : d))]);
+    }
+    const first = pairs.map(([a, b]) => structuredClone(broadcastRuns(a, b)));
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < pairs.length; k++) {
+        const i = rng.int(0, pairs.length - 1);
+        const [a, b] = pairs[i];
+        expect(broadcastRuns([...a], [...b]), `${a} with ${b}`).toEqual(first[i]);
+      }
+    }
+  });
+
+  it('keys its cache by shape values, not by the arrays passed', () => {
+    const a = [3, 1, 5];
+    expect(broadcastRuns(a, [4, 1]).dims).toEqual([3, 4, 5]);
+    a[1] = 4;
+    expect(broadcastRuns(a, [4, 1]).dims).toEqual([3, 4, 5]);
+    a[2] = 1;
+    expect(broadcastRuns(a, [4, 1]).dims).toEqual([3, 4, 1]);
+    a[0] = 7;
+    expect(broadcastRuns(a, [4, 1])).toMatchObject({ dims: [7, 4, 1], block: 4, outer: [7] });
   });
 });

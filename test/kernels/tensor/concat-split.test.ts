@@ -24,8 +24,8 @@ describe('Concat', () => {
     }
   });
 
-  it('a single input and all-empty inputs match onnxruntime', async () => {
-    for (const shapes of [[[2, 3]], [[0, 3], [0, 3]], [[2, 0], [2, 0]]]) {
+  it('a single input, all-empty inputs and an empty first input match onnxruntime', async () => {
+    for (const shapes of [[[2, 3]], [[0, 3], [0, 3]], [[2, 0], [2, 0]], [[3, 0, 5], [3, 4, 5], [3, 1, 5]]]) {
       const inputs = shapes.map((shape, i) => ({ name: `x${i}`, type: 'float32' as DataType, shape }));
       const model = singleNodeModel('Concat', inputs, [{ name: 'y', type: 'float32' }], { opset: 11, attributes: { axis: attr.int(1) } });
       await expectMatchesOnnxruntime(model, Object.fromEntries(shapes.map((shape, i) => [`x${i}`, randomTensor('float32', shape, rng)])));
