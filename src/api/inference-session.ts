@@ -153,11 +153,13 @@ export class InferenceSession {
       const remote = await RemoteSession.create(start, source, withoutWorkerOptions(options), workers);
       return new InferenceSession(remote, options, { start: startMs, end: performance.now() });
     }
+    const ownsBytes = bytes === undefined;
     bytes ??= await platform().readModel(arg0 as string);
     const model = await loadModel({
       bytes,
       location,
       externalFiles: await externalFiles(options),
+      ownsBytes,
     });
     const compile = (freezeInitializerInputs: boolean) => CompiledModel.compile(model, defaultRegistry(), {
       graphOptimizationLevel: options.graphOptimizationLevel,

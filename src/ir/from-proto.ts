@@ -41,10 +41,10 @@ export function valueTypeFromProto(proto: TypeProto | undefined): ValueType | un
 }
 
 class IrBuilder {
-  constructor(private readonly external: ExternalBytes) {}
+  constructor(private readonly external: ExternalBytes, private readonly ownsModelBytes: boolean) {}
 
   tensor(proto: TensorProto): DenseTensor {
-    return tensorFromProto(proto, this.external.get(proto));
+    return tensorFromProto(proto, this.external.get(proto), this.ownsModelBytes);
   }
 
   attribute(proto: AttributeProto): Attribute {
@@ -147,8 +147,12 @@ function opsetMap(imports: readonly { domain?: string; version?: unknown }[]): M
   return map;
 }
 
-export function modelFromProto(proto: ModelProto, external: ExternalBytes = new Map()): Model {
-  const builder = new IrBuilder(external);
+/**
+ * `ownsModelBytes`: `proto` was decoded from bytes this runtime read itself (a path or URL) and
+ * reads no more, so weights at misaligned offsets are moved into place there instead of copied.
+ */
+export function modelFromProto(proto: ModelProto, external: ExternalBytes = new Map(), ownsModelBytes = false): Model {
+  const builder = new IrBuilder(external, ownsModelBytes);
   const opsetImports = opsetMap(proto.opset_import ?? []);
   // IR version 1-2 models predate opset_import and mean ai.onnx opset 1.
   if (opsetImports.size === 0) opsetImports.set('', 1);

@@ -10,6 +10,7 @@ import {
 } from '../tensor/element-type.js';
 import { elementsPerByte, unpackSubByte } from '../tensor/numeric/sub-byte.js';
 import { sizeOf } from '../tensor/shape.js';
+import { alignRawDataInPlace } from './align-raw-data.js';
 import { int64ToBigInt, int64ToNumber } from './int64.js';
 import type { TensorProto } from './proto-types.js';
 
@@ -35,19 +36,26 @@ export function tensorDims(proto: TensorProto): number[] {
   });
 }
 
-/** Typed view over little-endian bytes, copying only when the offset is misaligned. */
-function viewBytes(type: DataType, bytes: Uint8Array, slots: number): TensorStorage {
+/**
+ * Typed view over little-endian bytes. A misaligned one is moved onto an aligned offset in
+ * place where `movable` (raw_data of a model this runtime owns the bytes of), else copied once.
+ */
+function viewBytes(type: DataType, bytes: Uint8Array, slots: number, movable: boolean): TensorStorage {
   const Ctor = storageConstructorOf(type) as Exclude<ReturnType<typeof storageConstructorOf>, ArrayConstructor>;
   const width = Ctor.BYTES_PER_ELEMENT;
-  if (bytes.byteOffset % width === 0) return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, slots);
+  const aligned = bytes.byteOffset % width === 0 ? bytes : movable ? alignRawDataInPlace(bytes, width) : undefined;
+  if (aligned) return new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, slots);
   // An explicit copy: on Node, protobufjs hands out Buffers, whose slice() is a view, not a copy.
-  const aligned = new Uint8Array(slots * width);
-  aligned.set(bytes.subarray(0, slots * width));
-  return new Ctor(aligned.buffer, 0, slots);
+  const copy = new Uint8Array(slots * width);
+  copy.set(bytes.subarray(0, slots * width));
+  return new Ctor(copy.buffer, 0, slots);
 }
 
-/** Decodes tensor bytes in the raw_data layout (also the external-data layout). */
-export function storageFromRawBytes(type: DataType, bytes: Uint8Array, elements: number, label = 'a tensor'): TensorStorage {
+/**
+ * Decodes tensor bytes in the raw_data layout (also the external-data layout). `movable`: the
+ * bytes are a TensorProto's raw_data within model bytes nobody reads after decoding.
+ */
+export function storageFromRawBytes(type: DataType, bytes: Uint8Array, elements: number, label = 'a tensor', movable = false): TensorStorage {
   if (type === 'string') {
     throw new ModelLoadError('not-onnx', `${label}: string tensors cannot use raw_data`);
   }
@@ -59,7 +67,7 @@ export function storageFromRawBytes(type: DataType, bytes: Uint8Array, elements:
     );
   }
   if (elementsPerByte(type) > 1) return unpackSubByte(type, bytes, elements);
-  return viewBytes(type, bytes, elements * slotsPerElement(type));
+  return viewBytes(type, bytes, elements * slotsPerElement(type), movable);
 }
 
 function storageFromTypedFields(type: DataType, proto: TensorProto, elements: number): TensorStorage {
@@ -128,18 +136,18 @@ function storageFromTypedFields(type: DataType, proto: TensorProto, elements: nu
 
 /**
  * Converts a TensorProto. `externalBytes` carries the already-resolved bytes of a tensor whose
- * data_location is EXTERNAL.
+ * data_location is EXTERNAL. `ownsModelBytes`: the proto was decoded from bytes this runtime
+ * read itself and reads no more, so misaligned raw_data may be moved in place (align-raw-data.ts).
  */
-export function tensorFromProto(proto: TensorProto, externalBytes?: Uint8Array): DenseTensor {
+export function tensorFromProto(proto: TensorProto, externalBytes?: Uint8Array, ownsModelBytes = false): DenseTensor {
   const type = tensorDataType(proto);
   const dims = tensorDims(proto);
   const elements = sizeOf(dims);
   const label = tensorLabel(proto);
   let data: TensorStorage;
   if (externalBytes) data = storageFromRawBytes(type, externalBytes, elements, label);
-  else if (proto.raw_data && proto.raw_data.length > 0) data = storageFromRawBytes(type, proto.raw_data, elements, label);
-  else if (elements > 0 && proto.raw_data && hasNoTypedFields(proto)) {
-    data = storageFromRawBytes(type, proto.raw_data, elements, label);
+  else if (proto.raw_data && (proto.raw_data.length > 0 || (elements > 0 && hasNoTypedFields(proto)))) {
+    data = storageFromRawBytes(type, proto.raw_data, elements, label, ownsModelBytes);
   } else data = storageFromTypedFields(type, proto, elements);
   return new DenseTensor(type, dims, data);
 }

@@ -21,6 +21,7 @@ import { fuseConcatenatedHeadsAttention } from './passes/fuse-concatenated-heads
 import { fuseFastGelu, fuseGelu } from './passes/fuse-gelu.js';
 import { fuseMatMulAdd } from './passes/fuse-matmul-add.js';
 import { fuseMatMulScale } from './passes/fuse-matmul-scale.js';
+import { fuseMatMulTranspose } from './passes/fuse-matmul-transpose.js';
 import { fuseMultiHeadAttention } from './passes/fuse-multi-head-attention.js';
 import { fuseLayerNormalization, fuseRmsNormalization } from './passes/fuse-normalizations.js';
 import { fuseHardSigmoid } from './passes/fuse-hard-sigmoid.js';
@@ -50,6 +51,8 @@ export const BASIC_PASSES: readonly OptimizerPass[] = [
   eliminateNoOpSlice,
   eliminateNoOpPad,
   eliminateCommonSubexpressions,
+  // Before FoldConstants would copy a transposed weight only for the GEMM to pack it again.
+  fuseMatMulTranspose,
   foldConstants,
   mergeTransposes,
   mergeReshapes,

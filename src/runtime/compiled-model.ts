@@ -6,7 +6,7 @@ import { optimizeModel, type OptimizationLevel } from '../optimizer/optimize-mod
 import { inlineModelFunctions } from '../plan/inline-functions.js';
 import { planGraph } from '../plan/planner.js';
 import type { Value } from '../tensor/value.js';
-import { wasmGemmHeap } from '../backends/wasm/wasm-gemm.js';
+import { releaseResidentPanels, wasmGemmHeap } from '../backends/wasm/wasm-gemm.js';
 import { execute, type StepObserver } from './executor.js';
 import { ActivationArenas, type ArenaStats } from './memory/activation-arenas.js';
 
@@ -79,8 +79,9 @@ export class CompiledModel {
     return this.arenas?.stats;
   }
 
-  /** Gives this model's activation arenas back; runs after this allocate on their own. */
+  /** Gives this model's activation arenas and packed weights back; runs after this allocate on their own. */
   releaseMemory(): void {
+    releaseResidentPanels(this.model.graph.initializers.values());
     if (!this.arenas) return;
     abandonedArenas.unregister(this);
     this.arenas.dispose();

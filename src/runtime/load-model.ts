@@ -17,6 +17,8 @@ export interface ModelSource {
   readonly location?: string;
   /** External data files given in memory, by the path the model names them with. */
   readonly externalFiles?: ReadonlyMap<string, Uint8Array>;
+  /** The bytes were read for this load and nobody reads them after it: weights may be aligned in place. */
+  readonly ownsBytes?: boolean;
 }
 
 export async function loadModel(source: ModelSource): Promise<Model> {
@@ -39,7 +41,7 @@ export async function loadModel(source: ModelSource): Promise<Model> {
       );
     }
   }
-  return modelFromProto(proto, external);
+  return modelFromProto(proto, external, source.ownsBytes);
 }
 
 /** Normalises the keys of in-memory external data the way model locations are normalised. */

@@ -14,6 +14,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import { gemmModule, instantiateGemm, type GemmExports, type GemmModule, type GemmVariant } from './gemm-module.js';
 import { copyIn, copyOut, copyStride, extent } from './operand-copy.js';
+import { packOutsideB } from './pack-outside-b.js';
 import { isContiguousRow, rowTimesB } from './wasm-gemv.js';
 import { WasmHeap, type HeapRegion } from './wasm-heap.js';
 
@@ -199,16 +200,15 @@ export class WasmGemm {
     return undefined;
   }
 
-  /** Packs B into the panels at `packed`, copying it into scratch first where it lies outside the heap. */
+  /** Packs B into the panels at `packed`: where it lies, or a slice at a time through scratch where it lies outside the heap. */
   private packInto(packed: number, b: Float32Array, bOffset: number, ldb: number, transB: boolean, k: number, n: number): boolean {
-    const [rows, cols] = transB ? [n, k] : [k, n];
-    const bHere = this.heap.holds(b);
-    const ld = bHere ? ldb : copyStride(rows, cols, ldb);
-    const offsets = this.heap.scratch([bHere ? 0 : extent(rows, cols, ld)]);
-    if (!offsets) return false;
-    const bAt = bHere ? addressOf(b, bOffset) : offsets[0];
-    if (!bHere) this.traffic.copiedFloats += copyIn(this.heap.f32, bAt, b, bOffset, rows, cols, ldb, ld);
-    this.exports.packB(bAt, ld, transB, k, n, packed);
+    if (this.heap.holds(b)) {
+      this.exports.packB(addressOf(b, bOffset), ldb, transB, k, n, packed);
+      return true;
+    }
+    const copied = packOutsideB(this.exports, this.heap, packed, b, bOffset, ldb, transB, k, n);
+    if (copied === undefined) return false;
+    this.traffic.copiedFloats += copied;
     return true;
   }
 
@@ -271,6 +271,15 @@ export function wasmGemmHeap(): WasmHeap | undefined {
 /** What gemm()'s instance has copied and passed in place so far (measurement and tests). */
 export function wasmGemmTraffic(): Readonly<GemmTraffic> | undefined {
   return sharedGemm()?.traffic;
+}
+
+/**
+ * Gives back the heap panels packed for these constants now, rather than when they are
+ * collected: a released session's weights free their room for the next session's, in memory
+ * already touched. A product that meets one of them again packs it afresh.
+ */
+export function releaseResidentPanels(constants: Iterable<object>): void {
+  for (const gemm of [shared, overflow]) if (gemm) for (const key of constants) gemm.dropResident(key);
 }
 
 /** Which build products run on here, or undefined when they stay in TypeScript. */

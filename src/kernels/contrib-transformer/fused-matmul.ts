@@ -4,7 +4,7 @@
  * the last two axes. B likewise. A 1-D operand is never transposed, as in numpy.
  */
 import { DenseTensor } from '../../tensor/dense-tensor.js';
-import { kernel } from '../kernel.js';
+import { allocateOutput, kernel, type KernelContext } from '../kernel.js';
 import { permute } from '../indexing/permute.js';
 import { matmul } from '../linalg/matmul.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
@@ -43,22 +43,26 @@ function transposedDims(dims: readonly number[], trans: boolean): readonly numbe
 /**
  * alpha * op(A) op(B) for float32 or float64 operands transposed within their last two axes
  * only: the GEMM reads each transposed matrix in place and applies alpha, so nothing is permuted.
+ * As MatMul, float32 and float64 results go to context.allocate's storage, and a constant B
+ * (a transposed weight) is marked so the GEMM packs it once per session, not per run.
  */
-function transposingProduct(a: DenseTensor, b: DenseTensor, attrs: FusedMatMulAttributes): DenseTensor {
+function transposingProduct(a: DenseTensor, b: DenseTensor, attrs: FusedMatMulAttributes, context: KernelContext): DenseTensor {
   const transA = attrs.transA && a.rank >= 2;
   const transB = attrs.transB && b.rank >= 2;
   const shape = matmulShape(transposedDims(a.dims, transA), transposedDims(b.dims, transB));
   const { m, k, n } = shape;
   const av = computeValues(a) as FloatArray;
   const bv = computeValues(b) as FloatArray;
-  const out = computeBuffer(a.type, sizeOf(shape.outDims)) as FloatArray;
+  const direct = a.type === 'float32' || a.type === 'float64' ? allocateOutput(context, a.type, shape.outDims) : undefined;
+  const out = (direct ? direct.data : computeBuffer(a.type, sizeOf(shape.outDims))) as FloatArray;
+  const constantB = context.isConstant?.(b) ? b : undefined;
   const product = (rows: number, aOffset: number, bOffset: number, cOffset: number) => gemm({
     m: rows, n, k, a: av, aOffset, lda: transA ? m : k, transA, b: bv, bOffset, ldb: transB ? k : n, transB,
-    c: out, cOffset, ldc: n, alpha: attrs.alpha, beta: 0,
+    c: out, cOffset, ldc: n, alpha: attrs.alpha, beta: 0, constantB,
   });
   if (shape.stackable && !transA) product(shape.batches * m, 0, 0, 0);
   else for (let i = 0; i < shape.batches; i++) product(m, shape.aMatrix(i) * m * k, shape.bMatrix(i) * k * n, i * m * n);
-  return tensorFromCompute(a.type, shape.outDims, out);
+  return direct ?? tensorFromCompute(a.type, shape.outDims, out);
 }
 
 export const fusedMatMulKernel = kernel<FusedMatMulAttributes>({
@@ -73,11 +77,11 @@ export const fusedMatMulKernel = kernel<FusedMatMulAttributes>({
     transBatchA: attrs.int('transBatchA', 0) !== 0,
     transBatchB: attrs.int('transBatchB', 0) !== 0,
   }),
-  run(inputs, attrs) {
+  run(inputs, attrs, context) {
     const a = tensorInput(inputs, 0, 'A');
     const b = tensorInput(inputs, 1, 'B');
     requireSameType(a, b, 'A and B');
-    if (!attrs.transBatchA && !attrs.transBatchB) return [transposingProduct(a, b, attrs)];
+    if (!attrs.transBatchA && !attrs.transBatchB) return [transposingProduct(a, b, attrs, context)];
     const product = matmul(operand(widenHalf(a), attrs.transBatchA, attrs.transA), operand(widenHalf(b), attrs.transBatchB, attrs.transB));
     // The product is a fresh float32 or float64 buffer, so alpha scales it in place.
     const values = product.data as Float32Array | Float64Array;
