@@ -1,10 +1,11 @@
 /**
  * Compiles the AssemblyScript kernels in wasm/assembly/ with asc and embeds the bytes, base64,
  * in src/backends/wasm/*-wasm.generated.ts, so Node and the browser bundle both get the modules
- * without file I/O, fetches or bundler wasm plugins. Two modules:
+ * without file I/O, fetches or bundler wasm plugins. Among them:
  *   gemm.ts  the f32 GEMM behind gemm(), kept small enough (under 4 KiB) for synchronous
  *            compilation on a browser's main thread;
- *   conv.ts  convolution and pooling (it reuses the GEMM's sources), larger.
+ *   conv.ts  convolution and pooling (it reuses the GEMM's sources), larger, on the GEMM's
+ *            memory (where activations live) or a shared one.
  *
  * Two builds of each: plain SIMD, and relaxed SIMD (fused multiply-add) for engines that
  * validate it; src/backends/wasm/*-module.ts picks one at load. --runtime stub: the kernels
@@ -22,13 +23,19 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const modules = [
-  { entry: 'wasm/assembly/gemm.ts', outfile: 'src/backends/wasm/gemm-wasm.generated.ts', name: 'gemm', what: 'The f32 GEMM module' },
-  { entry: 'wasm/assembly/conv.ts', outfile: 'src/backends/wasm/conv-wasm.generated.ts', name: 'conv', what: 'The f32 conv and pooling module', shared: true },
+  { entry: 'wasm/assembly/gemm.ts', outfile: 'src/backends/wasm/gemm-wasm.generated.ts', name: 'gemm', what: 'The f32 GEMM module', shared: true },
+  {
+    entry: 'wasm/assembly/conv.ts', outfile: 'src/backends/wasm/conv-wasm.generated.ts', name: 'conv',
+    what: 'The f32 conv and pooling module, on an imported memory (the GEMM heap\'s),', importsMemory: true, shared: true,
+  },
   {
     entry: 'wasm/assembly/elementwise.ts', outfile: 'src/backends/wasm/elementwise-wasm.generated.ts', name: 'elementwise',
-    what: 'The f32 elementwise and resize module, on the imported GEMM memory,', importsMemory: true,
+    what: 'The f32 elementwise and resize module, on the imported GEMM memory,', importsMemory: true, shared: true,
   },
-  { entry: 'wasm/assembly/nhwc-module.ts', outfile: 'src/backends/wasm/nhwc-wasm.generated.ts', name: 'nhwc', what: 'The f32 NHWC convolution module, on the imported GEMM memory,', importsMemory: true },
+  {
+    entry: 'wasm/assembly/nhwc-module.ts', outfile: 'src/backends/wasm/nhwc-wasm.generated.ts', name: 'nhwc',
+    what: 'The f32 NHWC convolution module, on the imported GEMM memory,', importsMemory: true, shared: true,
+  },
   { entry: 'wasm/assembly/int8-gemm.ts', outfile: 'src/backends/wasm/int8-gemm-wasm.generated.ts', name: 'int8Gemm', what: 'The int8 (int32-accumulating) GEMM module' },
 ];
 
@@ -57,8 +64,11 @@ async function compile(entry, flags) {
 }
 
 /**
- * The conv module also comes in builds that import a shared memory (env.memory, up to 4 GiB):
- * the parallel convolution (src/backends/threads/) runs one instance per thread on one memory.
+ * The modules that work in the GEMM heap also come in builds whose imported memory is shared
+ * (env.memory, up to 4 GiB): where the engine has shared memory, the GEMM heap is one, so that
+ * the parallel convolution (src/backends/threads/) runs one conv instance per thread on the
+ * activations where they lie. The GEMM's shared build keeps its static data (written once, when
+ * the heap's first instance is made on the fresh memory); the others carry none.
  */
 const sharedMemoryFlags = ['--importMemory', '--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
 const sharedVariants = variants.map(({ suffix, doc, flags }) => ({
@@ -68,8 +78,8 @@ const sharedVariants = variants.map(({ suffix, doc, flags }) => ({
 }));
 
 /**
- * A module that runs in another module's memory (the elementwise module in the GEMM heap,
- * env.memory) must not carry static data: instantiating it would write its data segments over
+ * A module that runs in another module's memory (the elementwise and conv modules in the GEMM
+ * heap, env.memory) must not carry static data: instantiating it would write its data segments over
  * whatever the heap keeps at their addresses. With no data, --memoryBase 0 leaves it nothing
  * to place, and the build fails if a change brings data in (a table behind a Math function).
  */

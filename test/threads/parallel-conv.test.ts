@@ -12,7 +12,9 @@ import type { ConvActivation } from '../../src/backends/wasm/conv-activation.js'
 import { RangeKernel } from '../../src/backends/wasm/conv-ranges.js';
 import { instantiateConv } from '../../src/backends/wasm/conv-module.js';
 import { WasmConv, wasmConv2dF32, wasmConvVariant, type ConvWeightCache, type WasmConvOperands } from '../../src/backends/wasm/wasm-conv.js';
-import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { convTraffic } from '../../src/backends/wasm/conv-operands.js';
+import { wasmGemmHeap, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { isSharedMemory } from '../../src/backends/wasm/wasm-instance.js';
 import { slideWindow, type SlidingWindow } from '../../src/kernels/conv/sliding-window.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import { Rng } from '../support/random.js';
@@ -138,6 +140,45 @@ describe('parallel f32 Conv', () => {
       }
     });
   }
+
+  it('reads X and Z and writes Y where they lie in the GEMM heap, when that memory is shared, bit for bit', () => {
+    const heap = wasmGemmHeap()!;
+    expect(isSharedMemory(heap.memory), 'Node has shared memory').toBe(true);
+    for (const c of [CASES[1], CASES[2], CASES[6], CASES[9], CASES[10]]) {
+      const rng = new Rng(c.name.length + 1);
+      const win = windowOf(c);
+      const op = operands(c, win, rng);
+      const expected = withFreshY(op);
+      expect(single.conv2dF32(expected, win)).toBe(true);
+      const arrays = [op.x, op.y, op.residual ?? new Float32Array(0)] as Float32Array[];
+      const sizes = arrays.map((a) => Math.ceil((a.length * 4) / 64) * 64 + 64);
+      for (const threads of [2, 3]) {
+        const region = heap.reserveRegion(sizes.reduce((a, b) => a + b, 0))!;
+        let at = region.byteOffset;
+        const [x, y, residual] = arrays.map((a, i) => {
+          const view = new Float32Array(heap.buffer, at, a.length);
+          view.set(a);
+          at += sizes[i];
+          return view;
+        });
+        heap.begin();
+        try {
+          const before = { ...convTraffic };
+          const conv = pool.convOn(threads)!;
+          const run = vi.spyOn(pool, 'run');
+          expect(conv.conv2dF32({ ...op, x, y, residual: op.residual && residual }, win)).toBe(true);
+          expect(run.mock.calls.length, 'calls cut into ranges').toBeGreaterThan(0);
+          run.mockRestore();
+          expectBitIdentical(y, expected.y as Float32Array, `${c.name}, ${threads} threads, in the GEMM heap`);
+          expect(convTraffic.operandsInPlace - before.operandsInPlace, c.name).toBeGreaterThanOrEqual(2 * c.batch);
+          expect(convTraffic.copiedFloats - before.copiedFloats, c.name).toBe(0);
+        } finally {
+          heap.end();
+          heap.releaseRegion(region);
+        }
+      }
+    }
+  });
 
   it('runs on one thread, in the instance of its own memory, when the kernel has one', async () => {
     expect(await provideIntraOpThreads(2, createNodeWorkerStarter(scripts))).toBe(2);

@@ -11,9 +11,13 @@ import { ACT_NONE } from './epilogue';
 import { KC, MC, MR, NC, NR, bytes, roundUp } from './layout';
 import { packA } from './pack';
 import { microKernel } from './micro-kernel';
+import { THREAD_SCRATCH_BYTES, setThreadScratch } from './thread-scratch';
 
 export { packB, packedBLength } from './pack';
 export { gemvCols, gemvPacked, gemvRows } from './gemv';
+
+// This module has its memory to itself: its kernels' thread scratch is a region of its static data.
+setThreadScratch(memory.data(THREAD_SCRATCH_BYTES, 16));
 
 /** Where the host may start placing buffers: after this module's static data. */
 export function heapBase(): usize {

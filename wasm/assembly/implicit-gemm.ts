@@ -47,14 +47,16 @@ export function packedPatchesLength(): i32 {
  * One image: `groups` groups of `channels` planes at x (in the window's plane layout), W packed
  * by packWeights, tap offsets by fillTapOffsets, bias (0 for none) one per output channel, Y
  * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer. `accumulate`
- * adds the products to what Y holds (a residual) instead of overwriting it. Only output rows
- * [m0, m1) of each group and positions [p0, p1) are computed, m0 a multiple of MR and p0 of NR:
- * every MR x NR tile is then the one the whole range computes, summed in the same order, so
- * threads that share the ranges out get the one-thread result bit for bit.
+ * adds the products to what Y holds (a residual) instead of overwriting it; with a residual Z
+ * of Y's layout at z (0: none, or Y holds it already) each block of Y is first copied from Z,
+ * by whichever thread computes it. Only output rows [m0, m1) of each group and positions
+ * [p0, p1) are computed, m0 a multiple of MR and p0 of NR: every MR x NR tile is then the one
+ * the whole range computes, summed in the same order, so threads that share the ranges out get
+ * the one-thread result bit for bit.
  */
 export function convImage(
   x: usize, groups: i32, channels: i32, m: i32, pa: usize, taps: usize, bias: usize, y: usize, pb: usize, act: i32,
-  accumulate: bool, m0: i32, m1: i32, p0: i32, p1: i32,
+  accumulate: bool, m0: i32, m1: i32, p0: i32, p1: i32, z: usize,
 ): void {
   const k = channels * kernelH * kernelW;
   const positions = outH * outW;
@@ -67,6 +69,10 @@ export function convImage(
     const bg = bias == 0 ? 0 : bias + bytes(g * m);
     for (let jc = p0; jc < p1; jc += NC) {
       const nc = min(NC, p1 - jc);
+      if (z != 0 && z != y) {
+        const zg = z + bytes(g * m * positions);
+        for (let row = m0; row < m1; row++) memory.copy(yg + bytes(row * positions + jc), zg + bytes(row * positions + jc), bytes(nc));
+      }
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
         packPatches(xg, taps, pc, kc, jc, nc, pb);

@@ -8,8 +8,15 @@ import { bytes } from './layout';
 import { panelAt, spaced, storeTiles2x2, zeroTail } from './winograd-blocks';
 import { outH, outW, planeH, planeW } from './window';
 
-/** G for F(2x2, 3x3), 4 x 3, row-major. */
-export const G2: usize = memory.data<f64>([1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1]);
+/** Entry i of G for F(2x2, 3x3), 4 x 3, row-major (code, not data: the module carries no static data). */
+export function g2(i: i32): f64 {
+  switch (i) {
+    case 0: case 11: return 1;
+    case 3: case 4: case 5: case 6: case 8: return 0.5;
+    case 7: return -0.5;
+    default: return 0;
+  }
+}
 
 /**
  * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles

@@ -13,15 +13,19 @@ import { bytes } from './layout';
 import { laneOf, panelAt, spaced, storeOne, storeRow, zeroTail } from './winograd-blocks';
 import { outH, outW, planeH, planeW } from './window';
 
-/** G for F(4x4, 3x3), 6 x 3, row-major. */
-export const G4: usize = memory.data<f64>([
-  0.25, 0, 0,
-  -1.0 / 6, -1.0 / 6, -1.0 / 6,
-  -1.0 / 6, 1.0 / 6, -1.0 / 6,
-  1.0 / 24, 1.0 / 12, 1.0 / 6,
-  1.0 / 24, -1.0 / 12, 1.0 / 6,
-  0, 0, 1,
-]);
+/** Entry i of G for F(4x4, 3x3), 6 x 3, row-major (code, not data: the module carries no static data). */
+export function g4(i: i32): f64 {
+  switch (i) {
+    case 0: return 0.25;
+    case 3: case 4: case 5: case 6: case 8: return -1.0 / 6;
+    case 7: case 11: case 14: return 1.0 / 6;
+    case 9: case 12: return 1.0 / 24;
+    case 10: return 1.0 / 12;
+    case 13: return -1.0 / 12;
+    case 17: return 1;
+    default: return 0;
+  }
+}
 
 // In this instance's thread scratch: `between`, the 36 vectors between the row and the column
 // pass of a transform; `column`, one column of the input transform's result; `rows`, one

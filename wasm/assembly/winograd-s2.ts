@@ -15,8 +15,13 @@ import { bytes } from './layout';
 import { panelAt, spaced, storeTiles2x2, zeroTail } from './winograd-blocks';
 import { outH, outW, planeH, planeW } from './window';
 
-/** G for the stride-2 F(2x2, 3x3), 5 x 3, row-major. */
-export const GS2: usize = memory.data<f64>([1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0]);
+/** Entry i of G for the stride-2 F(2x2, 3x3), 5 x 3, row-major (code, not data: the module carries no static data). */
+export function gS2(i: i32): f64 {
+  switch (i) {
+    case 0: case 3: case 5: case 8: case 10: case 13: return 1;
+    default: return 0;
+  }
+}
 
 /**
  * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles

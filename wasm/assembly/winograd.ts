@@ -22,9 +22,10 @@ import { packGroups } from './implicit-gemm';
 import { KC, MC, MR, NR, bytes, roundUp } from './layout';
 import { microKernel } from './micro-kernel';
 import { spaced } from './winograd-blocks';
-import { G2, transformInput2, transformOutput2 } from './winograd-f2';
-import { G4, transformInput4, transformOutput4 } from './winograd-f4';
-import { GS2, transformInputS2, transformOutputS2 } from './winograd-s2';
+import { g2, transformInput2, transformOutput2 } from './winograd-f2';
+import { g4, transformInput4, transformOutput4 } from './winograd-f4';
+import { gS2, transformInputS2, transformOutputS2 } from './winograd-s2';
+import { threadScratch } from './thread-scratch';
 import { outH, outW } from './window';
 
 /** Floats of transformed input and products a block may hold: 1.5 MiB. */
@@ -87,11 +88,13 @@ export function winogradWeightsScratchLength(c: i32, m: i32, tile: i32): i32 {
 /**
  * U = G g G^T of each of the m x c 3x3 kernels of w ([m, c, 3, 3]), computed in doubles, as one
  * m x c matrix per position in `scratch` (winogradWeightsScratchLength floats), then packed
- * like packWeights' groups at out.
+ * like packWeights' groups at out. G is laid out in this instance's thread scratch first (set
+ * it before the call): the loops then load its entries, where looking them up would branch.
  */
 export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: usize, tile: i32): void {
   const n = sideOf(tile);
-  const g = tile == 2 ? G2 : tile == 4 ? G4 : GS2;
+  const g = threadScratch;
+  for (let i = 0; i < n * 3; i++) store<f64>(g + (<usize>i << 3), tile == 2 ? g2(i) : tile == 4 ? g4(i) : gS2(i));
   const position = bytes(scratchStride(c, m));
   for (let o = 0; o < m; o++) {
     for (let i = 0; i < c; i++) {

@@ -19,12 +19,17 @@
  *
  * Other modules describe jobs of their own through runJob (attention heads:
  * parallel-attention.ts). Convolutions run the same way without any staging: where shared WebAssembly memory exists,
- * the pool keeps a conv memory that the caller's instance of the conv module and one instance
- * per helper all work in, and a job is one conv kernel call cut into ranges of its output
- * (backends/wasm/conv-ranges.ts). The caller recomputes a helper's range with its own range's
- * scratch, never the helper's, which a late helper may still be using.
+ * the caller's instance of the conv module and one instance per helper all work in one memory
+ * (the GEMM heap's, where the activations live, when it is shared: conv-module.ts), and a job is
+ * one conv kernel call cut into ranges of its output (backends/wasm/conv-ranges.ts). The caller
+ * recomputes a helper's range with its own range's scratch, never the helper's, which a late
+ * helper may still be using. Conv ranges write Y where it lies in the arena, so the caller
+ * waits far longer for a helper already computing one (IN_PLACE_GRACE_MS) than for other jobs'
+ * blocks: a helper given up on would still write its range of Y, the same values the caller
+ * wrote, into storage that a later step may by then have been given. Only a helper that died
+ * mid-range (its exit cannot be seen while this thread waits) is given up on.
  */
-import { convModule, instantiateSharedConv, sharedConvMemory, type ConvExports, type ConvModule } from '../wasm/conv-module.js';
+import { parallelConvModule, type ConvExports, type ConvModule } from '../wasm/conv-module.js';
 import { runRange, type OutputRange, type RangeCall } from '../wasm/conv-ranges.js';
 import type { GemmVariant } from '../wasm/gemm-module.js';
 import { WasmConv, type ConvSplitter } from '../wasm/wasm-conv.js';
@@ -53,6 +58,8 @@ const MIN_RANGE_WORK = 1 << 21;
 /** How long past the caller's own block a helper's block may take before the caller computes it. */
 const HELPER_GRACE_MS = 1000;
 const HELPER_GRACE_FACTOR = 10;
+/** How long past its own range the caller waits for a helper computing a conv range in place. */
+const IN_PLACE_GRACE_MS = 60_000;
 const START_TIMEOUT_MS = 10_000;
 /** How long the caller polls for a helper's block before it blocks (see GemmControl.waitForJob). */
 const SPIN_MS = 1;
@@ -122,10 +129,8 @@ export class GemmPool implements ConvSplitter {
   static async start(helpers: number, start: WorkerStarter, variant: GemmVariant): Promise<GemmPool> {
     const control = GemmControl.allocate();
     const scratch = ScratchMemory.allocate();
-    const convVariant = convModule()?.variant;
-    const memory = convVariant && sharedConvMemory();
-    const callerConv = memory && convVariant ? instantiateSharedConv(convVariant, memory) : undefined;
-    const conv = memory && callerConv ? { memory, variant: callerConv.variant } : undefined;
+    const callerConv = parallelConvModule();
+    const conv = callerConv && { memory: callerConv.memory, variant: callerConv.variant };
     const handles: WorkerHandle[] = [];
     let helpersConv: boolean[];
     try {
@@ -175,7 +180,7 @@ export class GemmPool implements ConvSplitter {
       this.withdraw(generation, count);
       throw error;
     }
-    this.finishBlocks(generation, count, performance.now() - started, (block) => computeHere(ranges[block]), () => undefined);
+    this.finishBlocks(generation, count, performance.now() - started, (block) => computeHere(ranges[block]), () => undefined, IN_PLACE_GRACE_MS);
     return true;
   }
 
@@ -241,11 +246,14 @@ export class GemmPool implements ConvSplitter {
   /**
    * After the caller's own block (which took `ownMs`): takes every block no helper has started,
    * from the last down (helpers go up), then waits for the helpers' blocks until a deadline
-   * scaled by ownMs. A block a helper finished goes to `collect`; one that failed there, or
+   * `graceMs` plus a multiple of ownMs away. A block a helper finished goes to `collect`; one that failed there, or
    * still runs past the deadline, is computed here (it stays taken until it ends, and no job
    * starts before then).
    */
-  private finishBlocks(generation: number, count: number, ownMs: number, computeHere: (block: number) => void, collect: (block: number) => void): void {
+  private finishBlocks(
+    generation: number, count: number, ownMs: number, computeHere: (block: number) => void, collect: (block: number) => void,
+    graceMs = HELPER_GRACE_MS,
+  ): void {
     const control = this.control;
     const computedHere = new Array<boolean>(count).fill(false);
     for (let block = count - 1; block >= 1; block--) {
@@ -257,7 +265,7 @@ export class GemmPool implements ConvSplitter {
         control.setState(block, tag(generation, DONE));
       }
     }
-    const deadline = performance.now() + HELPER_GRACE_MS + HELPER_GRACE_FACTOR * ownMs;
+    const deadline = performance.now() + graceMs + HELPER_GRACE_FACTOR * ownMs;
     for (let block = 1; block < count; block++) {
       if (computedHere[block]) continue;
       if (this.awaitBlock(block, generation, deadline) === tag(generation, DONE)) collect(block);

@@ -8,6 +8,7 @@
  */
 import type { ConvExports } from './conv-module.js';
 import type { PlaneWindow } from './plane-window.js';
+import { runSmallChannelRange } from './small-channel-conv.js';
 
 /** Which kernel a call runs, and along which side of its output it is cut. */
 export const RangeKernel = {
@@ -21,6 +22,8 @@ export const RangeKernel = {
   depthwise: 4,
   /** Winograd, cut into output channels: units of MR. */
   winogradRows: 5,
+  /** The direct kernel for few input channels (small-channel-conv.ts), cut into output rows. */
+  smallChannel: 6,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -36,9 +39,10 @@ export interface RangeCall {
   readonly alpha: number;
   readonly beta: number;
   /**
-   * implicit GEMM: x, groups, channels, m, packed W, taps, bias, y, act, accumulate;
+   * implicit GEMM: x, groups, channels, m, packed W, taps, bias, y, act, accumulate, residual (0: none, or in Y already);
    * Winograd: x, c, m, u, bias, y, act, accumulate, tile, tiles;
-   * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it.
+   * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
+   * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate.
    */
   readonly args: readonly number[];
 }
@@ -72,10 +76,10 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
   const win = call.window;
   switch (call.kernel) {
     case RangeKernel.implicitGemmRows:
-      exports.convImage(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], scratch, a[8], a[9], start, end, 0, win[8] * win[9]);
+      exports.convImage(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], scratch, a[8], a[9], start, end, 0, win[8] * win[9], a[10]);
       return;
     case RangeKernel.implicitGemmPositions:
-      exports.convImage(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], scratch, a[8], a[9], 0, a[3], start, end);
+      exports.convImage(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], scratch, a[8], a[9], 0, a[3], start, end, a[10]);
       return;
     case RangeKernel.winograd:
       exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end, 0, a[2]);
@@ -85,6 +89,9 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       return;
     case RangeKernel.depthwise:
       runDepthwise(exports, call, start, end);
+      return;
+    case RangeKernel.smallChannel:
+      runSmallChannelRange(exports, call, start, end);
   }
 }
 

@@ -4,7 +4,7 @@
  * over 20 KiB a browser's main thread gets it asynchronously; until then the elementwise kernels
  * stay in TypeScript.
  */
-import { elementwiseRelaxedSimdWasm, elementwiseSimdWasm } from './elementwise-wasm.generated.js';
+import { elementwiseRelaxedSimdWasm, elementwiseSharedRelaxedSimdWasm, elementwiseSharedSimdWasm, elementwiseSimdWasm } from './elementwise-wasm.generated.js';
 import { ImportedMemoryModule } from './imported-memory-module.js';
 import type { ModuleBuilds } from './wasm-instance.js';
 
@@ -29,7 +29,9 @@ export interface ElementwiseExports {
 
 const builds: ModuleBuilds = { 'relaxed-simd': elementwiseRelaxedSimdWasm, simd: elementwiseSimdWasm };
 
-const loader = new ImportedMemoryModule<ElementwiseExports>(builds);
+const sharedBuilds: ModuleBuilds = { 'relaxed-simd': elementwiseSharedRelaxedSimdWasm, simd: elementwiseSharedSimdWasm };
+
+const loader = new ImportedMemoryModule<ElementwiseExports>(builds, sharedBuilds);
 
 /** The module's exports on `memory`, or undefined where it does not load or is not ready yet. */
 export function elementwiseOn(memory: WebAssembly.Memory): ElementwiseExports | undefined {

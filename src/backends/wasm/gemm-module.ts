@@ -5,7 +5,7 @@
  * plain SIMD build otherwise. Where neither loads (no SIMD, WebAssembly missing or forbidden by
  * a Content Security Policy) there is no module, and callers keep their TypeScript path.
  */
-import { gemmRelaxedSimdWasm, gemmSimdWasm } from './gemm-wasm.generated.js';
+import { gemmRelaxedSimdWasm, gemmSharedRelaxedSimdWasm, gemmSharedSimdWasm, gemmSimdWasm } from './gemm-wasm.generated.js';
 import { instantiateSync, validBuild, type ModuleBuilds, type SimdVariant } from './wasm-instance.js';
 
 /** The exports of wasm/assembly/gemm.ts; addresses are byte offsets into `memory`. */
@@ -35,14 +35,39 @@ export interface GemmModule {
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': gemmRelaxedSimdWasm, simd: gemmSimdWasm };
+const sharedBuilds: ModuleBuilds = { 'relaxed-simd': gemmSharedRelaxedSimdWasm, simd: gemmSharedSimdWasm };
+
+/** Pages the shared heap starts with, and wasm32's 4 GiB it may grow to. */
+const SHARED_INITIAL_PAGES = 16;
+const SHARED_MAXIMUM_PAGES = 65536;
 
 // undefined: not tried yet; null: tried, and no build loads here.
 let best: GemmModule | null | undefined;
 
-/** The build every product uses: relaxed SIMD where it loads, else plain SIMD, else none. */
+/**
+ * The build every product uses: relaxed SIMD where it loads, else plain SIMD, else none; on a
+ * shared memory where the engine has one (Node, workers, cross-origin isolated pages), so that
+ * helper threads work on the activations kept in its heap where they lie (backends/threads/).
+ */
 export function gemmModule(): GemmModule | undefined {
-  if (best === undefined) best = instantiateGemm('relaxed-simd') ?? instantiateGemm('simd') ?? null;
+  if (best === undefined) {
+    best = instantiateSharedGemm('relaxed-simd') ?? instantiateSharedGemm('simd') ?? instantiateGemm('relaxed-simd') ?? instantiateGemm('simd') ?? null;
+  }
   return best ?? undefined;
+}
+
+/** A fresh instance of one build on a fresh shared memory, or undefined where this engine has no shared memory or cannot run it synchronously. */
+function instantiateSharedGemm(variant: GemmVariant): GemmModule | undefined {
+  const bytes = validBuild(sharedBuilds, variant);
+  if (!bytes) return undefined;
+  try {
+    const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as GemmExports;
+    return { exports, variant };
+  } catch {
+    // No shared memory here (a page that is not cross-origin isolated), or a synchronous compile refused.
+    return undefined;
+  }
 }
 
 /** A fresh instance of one build, or undefined where this engine cannot run it. */

@@ -5,7 +5,7 @@
  */
 import { ImportedMemoryModule } from './imported-memory-module.js';
 import type { ModuleBuilds } from './wasm-instance.js';
-import { nhwcRelaxedSimdWasm, nhwcSimdWasm } from './nhwc-wasm.generated.js';
+import { nhwcRelaxedSimdWasm, nhwcSharedRelaxedSimdWasm, nhwcSharedSimdWasm, nhwcSimdWasm } from './nhwc-wasm.generated.js';
 
 /** The exports of wasm/assembly/nhwc-conv.ts, nhwc-pointwise.ts, nhwc-transpose.ts and nhwc-gather.ts; addresses are byte offsets into the imported memory. */
 export interface NhwcExports {
@@ -23,7 +23,9 @@ export interface NhwcExports {
 
 const builds: ModuleBuilds = { 'relaxed-simd': nhwcRelaxedSimdWasm, simd: nhwcSimdWasm };
 
-const loader = new ImportedMemoryModule<NhwcExports>(builds);
+const sharedBuilds: ModuleBuilds = { 'relaxed-simd': nhwcSharedRelaxedSimdWasm, simd: nhwcSharedSimdWasm };
+
+const loader = new ImportedMemoryModule<NhwcExports>(builds, sharedBuilds);
 
 /** The module's exports on `memory`, or undefined where it does not load or is not ready yet. */
 export function nhwcModuleOn(memory: WebAssembly.Memory): NhwcExports | undefined {

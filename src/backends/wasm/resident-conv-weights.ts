@@ -1,8 +1,8 @@
 /**
- * Constant weights kept in one conv module instance's memory. Each form a convolution derives
+ * Constant weights kept in one heap of the conv module. Each form a convolution derives
  * from a W that never changes (its GEMM panels, its Winograd transform, W as given for the
- * depthwise kernel) is prepared once into a region of that instance's heap and read there by
- * every later call, so a call copies no weights at all. A constant W is known by its cache
+ * depthwise kernel) is prepared once into a region of the heap and read there by every later
+ * call, on one thread or several, so a call copies no weights at all. A constant W is known by its cache
  * object (one per initializer, kernels/conv/conv.ts): when the model that holds it is released
  * and collected, so is the object, and its regions go back to the heap.
  */
@@ -22,6 +22,8 @@ export class ResidentConvWeights {
     this.bytes -= region.byteLength;
   });
   private bytes = 0;
+  /** Forms refused a region while runs held the heap, so that each asks it to make room once. */
+  private readonly wanted = new WeakMap<object, Set<string>>();
 
   constructor(private readonly heap: WasmHeap) {}
 
@@ -41,7 +43,10 @@ export class ResidentConvWeights {
     const bytes = floats * 4;
     if (this.bytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
     const region = this.heap.reserveRegion(bytes);
-    if (!region) return undefined;
+    if (!region) {
+      this.refused(key, form, bytes);
+      return undefined;
+    }
     if (!prepare(region.byteOffset)) {
       this.heap.releaseRegion(region);
       return undefined;
@@ -53,4 +58,22 @@ export class ResidentConvWeights {
     this.collected.register(key, region);
     return region.byteOffset;
   }
+
+  private refused(key: object, form: string, bytes: number): void {
+    if (!this.heap.growthHeld()) return;
+    let forms = this.wanted.get(key);
+    if (!forms) this.wanted.set(key, (forms = new Set()));
+    if (forms.has(form)) return;
+    forms.add(form);
+    this.heap.wantRoom(bytes);
+  }
+}
+
+const byHeap = new WeakMap<WasmHeap, ResidentConvWeights>();
+
+/** The weights kept in `heap`, one set for every instance and host that works in it. */
+export function residentWeightsOn(heap: WasmHeap): ResidentConvWeights {
+  let resident = byHeap.get(heap);
+  if (!resident) byHeap.set(heap, (resident = new ResidentConvWeights(heap)));
+  return resident;
 }

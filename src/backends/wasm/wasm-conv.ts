@@ -1,17 +1,20 @@
 /**
  * Float32 1-D and 2-D convolution on the conv WebAssembly module (wasm/assembly/conv.ts): the
- * whole Conv, im2col included, runs in the module's memory, so the only JavaScript work is
- * copying the bias and each image in and each output out (plain memcpy).
+ * whole Conv, im2col included, runs in the module's memory. The module runs in the GEMM heap,
+ * where a run's activations live (conv-module.ts): X, Y and the residual are addressed where
+ * they lie there, and only operands from elsewhere (a model's input, tensors outside a
+ * session) are copied in or out (conv-operands.ts).
  *
  * A constant W is prepared once per instance (packed into the implicit GEMM's panels,
  * transformed for Winograd, or, for depthwise groups, copied as is) and stays in the module's
  * memory (resident-conv-weights.ts); any other W is prepared per call. Per image the image is
- * copied in, padded inside the module where windows reach past it, and convolved: depthwise
+ * padded inside the module where windows reach past it, and convolved: depthwise
  * groups (one input channel and few output channels each) by a direct SIMD kernel, 3x3
  * stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), stride-2 ones by its
- * stride-2 form (wasm/assembly/winograd-s2.ts), every other group by the
- * implicit GEMM, which packs the column matrix straight from the image. Bias, residual and
- * activation are applied as the output is stored.
+ * stride-2 form (wasm/assembly/winograd-s2.ts), single-group ones of small depth (input
+ * channels x taps) by a direct kernel (small-channel-conv.ts, which it picks over Winograd too
+ * where that pays), every other group by the implicit GEMM, which packs the column matrix
+ * straight from the image. Bias, residual and activation are applied as the output is stored.
  *
  * Each kernel call goes through conv-ranges.ts; with a ConvSplitter (an instance on a memory
  * that helper threads share, backends/threads/gemm-pool.ts) it is cut into ranges of its output
@@ -22,11 +25,13 @@ import type { SlidingWindow } from '../../kernels/conv/sliding-window.js';
 import type { FloatArray } from '../../kernels/linalg/gemm-core.js';
 import { activationCode, type ConvActivation } from './conv-activation.js';
 import { convHeap } from './conv-heap.js';
-import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
+import { convModule, instantiateConv, type ConvExports, type ConvModule } from './conv-module.js';
+import { copyInto, copyOutOf, inHeap, notePlaced, overlaps } from './conv-operands.js';
 import { cutRanges, RangeKernel, runRange, windowArguments, type OutputRange, type RangeCall } from './conv-ranges.js';
 import { MR, NR } from './micro-tile.js';
 import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
-import { ResidentConvWeights } from './resident-conv-weights.js';
+import { residentWeightsOn, type ResidentConvWeights } from './resident-conv-weights.js';
+import { smallChannelApplies, smallChannelConv, type SmallChannelHost } from './small-channel-conv.js';
 import type { WasmHeap } from './wasm-heap.js';
 import type { SimdVariant } from './wasm-instance.js';
 
@@ -47,6 +52,24 @@ export interface WasmConvOperands {
   readonly residual?: FloatArray;
   /** Applied to every output, after the bias and the residual. */
   readonly activation?: ConvActivation;
+}
+
+/** The operands once every array is known to be a Float32Array. */
+interface Float32ConvOperands extends WasmConvOperands {
+  readonly x: Float32Array;
+  readonly w: Float32Array;
+  readonly bias?: Float32Array;
+  readonly y: Float32Array;
+  readonly residual?: Float32Array;
+}
+
+/** `op` with its arrays typed as Float32Arrays, or undefined where one is of another type. */
+function float32Operands(op: WasmConvOperands): Float32ConvOperands | undefined {
+  const { x, w, bias, residual, y } = op;
+  if (!(x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array)) return undefined;
+  if (bias !== undefined && !(bias instanceof Float32Array)) return undefined;
+  if (residual !== undefined && !(residual instanceof Float32Array)) return undefined;
+  return { ...op, x, w, bias, residual, y };
 }
 
 /**
@@ -145,7 +168,12 @@ export class WasmConv {
     this.exports = module.exports;
     this.variant = module.variant;
     this.heap = convHeap(module);
-    this.resident = new ResidentConvWeights(this.heap);
+    this.resident = residentWeightsOn(this.heap);
+  }
+
+  /** Whether a call may have been refused because runs hold this instance's heap (it may not grow now). */
+  heldBack(): boolean {
+    return this.heap.growthHeld();
   }
 
   /** Bytes of constant weights this instance keeps in its memory (measurement and tests). */
@@ -154,10 +182,10 @@ export class WasmConv {
   }
 
   /** As wasmConv2dF32, on this instance. */
-  conv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
+  conv2dF32(operands: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
+    const op = float32Operands(operands);
+    if (!op) return false;
     const { x, w, bias, residual, y } = op;
-    if (!(x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array)) return false;
-    if ((bias && !(bias instanceof Float32Array)) || (residual && !(residual instanceof Float32Array))) return false;
     const plane = planeWindow(win);
     if (!plane || op.inPerGroup === 0) return false;
     if (y.length === 0) return true;
@@ -167,7 +195,9 @@ export class WasmConv {
     const k = op.inPerGroup * plane.kernelH * plane.kernelW;
     const imageSize = channels * plane.h * plane.w;
     const outputSize = outputs * plane.outH * plane.outW;
-    if (winogradApplies(plane, op)) return this.winograd(op, w, plane, cache);
+    const winograd = winogradApplies(plane, op);
+    if (smallChannelApplies(plane, op, winograd)) return smallChannelConv(this.smallChannelHost(), op, plane, cache);
+    if (winograd) return this.winograd(op, w, plane, cache);
     // One input channel and many outputs (a 1-channel image's first layer) is a GEMM with k = taps.
     const depthwise = op.inPerGroup === 1 && op.outPerGroup < DEPTHWISE_MAX_MULTIPLIER;
     // Depthwise kernels read W as it is, the implicit GEMM its panels: kept in memory for a constant W, else prepared here.
@@ -180,8 +210,16 @@ export class WasmConv {
     const act = activationCode(op.activation);
     exports.setActivation(act.alpha, act.beta);
     const slack = exports.imageSlack();
-    // The implicit GEMM adds onto a residual copied into Y; depthwise kernels add it after.
+    const images = op.batch * imageSize, outputsSize = op.batch * outputSize;
+    // Windows read an unpadded X where it is, and the slack past it; a padded one only padImage reads.
+    const xHere = inHeap(heap, x, images, plane.padded ? 0 : slack);
+    const yHere = inHeap(heap, y, outputsSize) && !overlaps(x, images, y, outputsSize);
+    // The implicit GEMM adds onto a residual that each range copies into its block of Y first (or
+    // the host copies in, from outside the heap); depthwise kernels add it after writing Y. Either
+    // way a residual that shares Y's bytes but is not Y itself is copied apart first.
     const residualApart = residual !== undefined && depthwise;
+    const zHere = residual !== undefined && inHeap(heap, residual, outputsSize) &&
+      (!(yHere && overlaps(residual, outputsSize, y, outputsSize)) || (!depthwise && residual.byteOffset === y.byteOffset));
     const positions = plane.outH * plane.outW;
     const parts = this.splitter?.parts(depthwise ? outputSize * plane.kernelH * plane.kernelW : outputs * k * positions) ?? 1;
     const patchesLength = alignedFloats(exports.threadScratchBytes() / 4 + (depthwise ? 0 : exports.packedPatchesLength()));
@@ -190,14 +228,16 @@ export class WasmConv {
       kept === undefined ? packedLength : 0, // W packed
       depthwise ? 0 : k, // tap offsets, i32
       bias ? outputs : 0,
-      imageSize + slack, // one image as given
+      xHere ? 0 : imageSize + slack, // one image as given
       plane.padded ? channels * plane.planeH * plane.planeW + slack : 0, // the image padded
-      outputSize, // one image's output
-      parts * patchesLength, // a block of packed patches per range
-      residualApart ? outputSize : 0, // one image's residual
+      yHere ? 0 : outputSize, // one image's output
+      parts > 1 ? 0 : patchesLength, // a block of packed patches, where the call is not cut
+      residualApart && !zHere ? outputSize : 0, // one image's residual
     ]);
-    if (!offsets) return false;
-    const [wScratch, packedScratch, tapsAt, biasAt, xAt, paddedAt, yAt, patchesAt, zAt] = offsets;
+    const rangesAt = rangeScratch(heap, parts, patchesLength);
+    if (!offsets || rangesAt === undefined) return false;
+    const [wScratch, packedScratch, tapsAt, biasAt, xAt, paddedAt, yAt, onePatchBlock, zAt] = offsets;
+    const patchesAt = parts > 1 ? rangesAt : onePatchBlock;
     const memory = heap.f32;
     let wAt = kept ?? wScratch;
     if (kept === undefined) {
@@ -209,33 +249,47 @@ export class WasmConv {
     }
     if (bias) copyFlushed(exports, memory, bias, biasAt);
     if (!depthwise) exports.fillTapOffsets(op.inPerGroup, tapsAt);
-    const image = plane.padded ? paddedAt : xAt;
     const window = windowArguments(plane);
     const scratch = Array.from({ length: parts }, (_, i) => patchesAt + i * patchesLength * 4);
     const biasArg = bias ? biasAt : 0;
+    notePlaced(op.batch * (Number(xHere) + Number(yHere) + Number(zHere)));
     for (let n = 0; n < op.batch; n++) {
-      memory.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
-      if (plane.padded) exports.padImage(xAt, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const xn = xHere ? x.byteOffset + n * imageSize * 4 : xAt;
+      if (!xHere) copyInto(memory, xAt, x.subarray(n * imageSize, (n + 1) * imageSize));
+      if (plane.padded) exports.padImage(xn, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const image = plane.padded ? paddedAt : xn;
+      const yn = yHere ? y.byteOffset + n * outputSize * 4 : yAt;
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
-      if (z) memory.set(z, (residualApart ? zAt : yAt) / 4);
+      const zn = z ? (zHere ? z.byteOffset : residualApart ? zAt : 0) : 0;
+      if (z && !zHere) copyInto(memory, residualApart ? zAt : yn, z);
       if (depthwise) {
-        const args = [image, channels, op.outPerGroup, wAt, biasArg, yAt, residualApart ? 0 : act.code, residualApart ? zAt : 0, act.code];
+        const args = [image, channels, op.outPerGroup, wAt, biasArg, yn, residualApart ? 0 : act.code, zn, act.code];
         this.runCall({ kernel: RangeKernel.depthwise, window, alpha: act.alpha, beta: act.beta, args }, channels, 1, scratch);
       } else {
-        const args = [image, op.group, op.inPerGroup, op.outPerGroup, wAt, tapsAt, biasArg, yAt, act.code, z ? 1 : 0];
+        const args = [image, op.group, op.inPerGroup, op.outPerGroup, wAt, tapsAt, biasArg, yn, act.code, z ? 1 : 0, zn];
         // Cutting rows repeats the patch packing in every range, cutting positions reads all of W in each.
         const byRows = op.outPerGroup >= positions;
         const kernel = byRows ? RangeKernel.implicitGemmRows : RangeKernel.implicitGemmPositions;
         const [total, unit] = byRows ? [op.outPerGroup, MR] : [positions, NR];
         this.runCall({ kernel, window, alpha: act.alpha, beta: act.beta, args }, total, unit, scratch);
       }
-      y.set(memory.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
+      if (!yHere) copyOutOf(memory, yAt, outputSize, y, n * outputSize);
     }
     return true;
   }
 
+  /** This instance as the host of the direct kernel for few input channels. */
+  private smallChannelHost(): SmallChannelHost {
+    return {
+      exports: this.exports, heap: this.heap, resident: this.resident,
+      parts: (work) => this.splitter?.parts(work) ?? 1,
+      run: (call, total, unit, scratch) => this.runCall(call, total, unit, scratch),
+      copyFlushed: (values, at) => copyFlushed(this.exports, this.heap.f32, values, at),
+    };
+  }
+
   /** One group of 3x3 convolution by Winograd (wasm/assembly/winograd.ts). */
-  private winograd(op: WasmConvOperands, w: Float32Array, plane: PlaneWindow, cache: ConvWeightCache | undefined): boolean {
+  private winograd(op: Float32ConvOperands, w: Float32Array, plane: PlaneWindow, cache: ConvWeightCache | undefined): boolean {
     const { x, bias, residual, y } = op;
     const { exports, heap } = this;
     const c = op.inPerGroup, m = op.outPerGroup;
@@ -255,22 +309,30 @@ export class WasmConv {
     exports.setActivation(act.alpha, act.beta);
     const tiles = exports.tileCount(tile);
     const parts = this.splitter?.parts(c * m * tiles * sides.block ** 2) ?? 1;
+    // Only padImage reads X; Y (onto a residual copied into it) is written where it lies in the heap.
+    const images = op.batch * imageSize, outputsSize = op.batch * outputSize;
+    const xHere = inHeap(heap, x, images);
+    const yHere = inHeap(heap, y, outputsSize) && !overlaps(x, images, y, outputsSize);
     const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + exports.winogradScratchLength(c, m, tile));
     const offsets = heap.scratch([
       kept === undefined ? given.length : 0, // W as given
       kept === undefined ? exports.winogradWeightsScratchLength(c, m, tile) : 0, // W transformed, before packing
       kept === undefined ? transformedLength : 0, // W transformed and packed
       bias ? m : 0,
-      imageSize, // one image as given
+      xHere ? 0 : imageSize, // one image as given
       c * planeH * planeW, // the image padded
-      outputSize, // one image's output
-      parts * scratchLength, // per range
+      yHere ? 0 : outputSize, // one image's output
+      parts > 1 ? 0 : scratchLength, // the kernel's, where the call is not cut
     ]);
-    if (!offsets) return false;
-    const [wAt, rawAt, uScratch, biasAt, xAt, paddedAt, yAt, scratchAt] = offsets;
+    const rangesAt = rangeScratch(heap, parts, scratchLength);
+    if (!offsets || rangesAt === undefined) return false;
+    const [wAt, rawAt, uScratch, biasAt, xAt, paddedAt, yAt, oneScratch] = offsets;
+    const scratchAt = parts > 1 ? rangesAt : oneScratch;
     const memory = heap.f32;
     if (kept === undefined) {
       copyFlushed(exports, memory, given, wAt);
+      // The first range's thread scratch is free until the kernel runs.
+      exports.setThreadScratch(scratchAt);
       exports.winogradWeights(wAt, c, m, rawAt, uScratch, tile);
     }
     if (bias) copyFlushed(exports, memory, bias, biasAt);
@@ -279,16 +341,19 @@ export class WasmConv {
     // Cutting tiles reads all of U in every range, cutting channels transforms the whole input in each:
     // U (m x c per position) against the input (c x tiles per position).
     const byRows = Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
+    notePlaced(op.batch * (Number(xHere) + Number(yHere)));
     for (let n = 0; n < op.batch; n++) {
-      memory.set(x.subarray(n * imageSize, (n + 1) * imageSize), xAt / 4);
-      exports.padImage(xAt, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const xn = xHere ? x.byteOffset + n * imageSize * 4 : xAt;
+      if (!xHere) copyInto(memory, xAt, x.subarray(n * imageSize, (n + 1) * imageSize));
+      exports.padImage(xn, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const yn = yHere ? y.byteOffset + n * outputSize * 4 : yAt;
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
-      if (z) memory.set(z, yAt / 4);
-      const args = [paddedAt, c, m, kept ?? uScratch, bias ? biasAt : 0, yAt, act.code, z ? 1 : 0, tile, tiles];
+      if (z) copyInto(memory, yn, z);
+      const args = [paddedAt, c, m, kept ?? uScratch, bias ? biasAt : 0, yn, act.code, z ? 1 : 0, tile, tiles];
       const call = { kernel: byRows ? RangeKernel.winogradRows : RangeKernel.winograd, window, alpha: act.alpha, beta: act.beta, args };
       // Ranges of whole NR-tile panels: a range's blocks then leave no more than one panel part empty.
       this.runCall(call, byRows ? m : tiles, byRows ? MR : NR, scratch);
-      y.set(memory.subarray(yAt / 4, yAt / 4 + outputSize), n * outputSize);
+      if (!yHere) copyOutOf(memory, yAt, outputSize, y, n * outputSize);
     }
     return true;
   }
@@ -317,10 +382,12 @@ export class WasmConv {
 
   /** W ([m, c, 3, 3]) transformed for Winograd F(tile x tile, 3x3) at `at`; false where scratch for W will not fit. */
   private transformInto(w: Float32Array, c: number, m: number, tile: WinogradTile, at: number): boolean {
-    const offsets = this.heap.scratch([w.length, this.exports.winogradWeightsScratchLength(c, m, tile)]);
+    const { exports } = this;
+    const offsets = this.heap.scratch([w.length, exports.winogradWeightsScratchLength(c, m, tile), exports.threadScratchBytes() / 4]);
     if (!offsets) return false;
-    copyFlushed(this.exports, this.heap.f32, w, offsets[0]);
-    this.exports.winogradWeights(offsets[0], c, m, offsets[1], at, tile);
+    copyFlushed(exports, this.heap.f32, w, offsets[0]);
+    exports.setThreadScratch(offsets[2]);
+    exports.winogradWeights(offsets[0], c, m, offsets[1], at, tile);
     return true;
   }
 }
@@ -334,12 +401,24 @@ function copyFlushed(exports: ConvExports, heap: Float32Array, values: FloatArra
   exports.flushDenormals(at, values.length);
 }
 
+/**
+ * Scratch slot of the ranges of a call cut for several threads: no kernel of this thread writes
+ * it while a helper the caller gave up waiting for may still be using its range's part.
+ */
+const RANGES_SLOT = 1;
+
+/** Where the scratch of a call cut into `parts` ranges of `length` floats each starts: 0 where it is not cut, undefined where there is no room now. */
+function rangeScratch(heap: WasmHeap, parts: number, length: number): number | undefined {
+  return parts > 1 ? heap.scratch([parts * length], RANGES_SLOT)?.[0] : 0;
+}
+
 /** Floats rounded up to whole cache lines, so ranges' scratch buffers never share one. */
 function alignedFloats(count: number): number {
   return Math.ceil(count / 16) * 16;
 }
 
 let shared: WasmConv | undefined;
+let overflow: WasmConv | undefined;
 let threaded: (() => WasmConv | undefined) | undefined;
 
 /**
@@ -359,6 +438,19 @@ function sharedConv(): WasmConv | undefined {
   return shared;
 }
 
+/**
+ * An instance on a memory of its own for calls the shared one cannot take while runs hold the
+ * GEMM heap (its scratch or weights would need growth): it copies every operand in and out.
+ */
+function overflowConv(): WasmConv | undefined {
+  const variant = shared?.variant;
+  if (!overflow && variant) {
+    const module = instantiateConv(variant);
+    if (module) overflow = new WasmConv(module);
+  }
+  return overflow;
+}
+
 /** Which build convolutions run on here, or undefined when they stay in TypeScript. */
 export function wasmConvVariant(): SimdVariant | undefined {
   return sharedConv()?.variant;
@@ -373,7 +465,9 @@ export function wasmConvVariant(): SimdVariant | undefined {
  */
 export function wasmConv2dF32(op: WasmConvOperands, win: SlidingWindow, cache?: ConvWeightCache): boolean {
   const conv = sharedConv();
-  const parallel = conv && threaded?.();
-  return (parallel ?? conv)?.conv2dF32(op, win, cache) ?? false;
+  if (!conv) return false;
+  const parallel = threaded?.();
+  if ((parallel ?? conv).conv2dF32(op, win, cache)) return true;
+  return conv.heldBack() && (overflowConv()?.conv2dF32(op, win, cache) ?? false);
 }
 

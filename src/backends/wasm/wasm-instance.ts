@@ -27,6 +27,11 @@ export function instantiateSync<E>(bytes: Uint8Array<ArrayBuffer>): E | undefine
   }
 }
 
+/** Whether `memory` is shared (its buffer a SharedArrayBuffer, which engines without shared memory lack). */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /** atob exists in Node 16+, browsers and workers alike; Node's Buffer does not. */
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);

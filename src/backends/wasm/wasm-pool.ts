@@ -2,16 +2,20 @@
  * Float32 MaxPool and AveragePool over 1-D and 2-D windows on the conv WebAssembly module
  * (wasm/assembly/pool.ts). Pooling is memory-bound; what wasm gains is reading each plane
  * row by row with vectors, where the TypeScript kernels visit every plane per window position.
- * The planes go through the module's memory in chunks of at most about 16 MiB, padded there
- * with -inf (max) or 0 (average) where windows reach past the image.
+ * Planes that lie in the module's memory (a run's activation arena in the GEMM heap) are read
+ * and written where they are; others go through the module's memory in chunks of at most about
+ * 16 MiB. Where windows reach past the image, the planes are padded in scratch with -inf (max)
+ * or 0 (average), a chunk at a time.
  */
 import { env } from '../../config/env.js';
 import type { SlidingWindow } from '../../kernels/conv/sliding-window.js';
 import type { NumberArray } from '../../kernels/support/numeric.js';
-import { convModule, type ConvExports, type ConvModule } from './conv-module.js';
+import { convModule, instantiateConv, type ConvExports, type ConvModule } from './conv-module.js';
 import { convHeap } from './conv-heap.js';
+import { copyInto, copyOutOf, inHeap, notePlaced, overlaps } from './conv-operands.js';
 import { planeWindow, setWindow, type PlaneWindow } from './plane-window.js';
 import type { WasmHeap } from './wasm-heap.js';
+import type { SimdVariant } from './wasm-instance.js';
 
 /** Floats of input, padded input and output one chunk of planes may hold in the module's memory. */
 const CHUNK_FLOATS = 1 << 22;
@@ -35,10 +39,17 @@ export class WasmPool {
   private readonly exports: ConvExports;
   // The instance's one heap (conv-heap.ts): pooling's buffers are per-call scratch there, clear of the weights convolutions keep.
   private readonly heap: WasmHeap;
+  readonly variant: SimdVariant;
 
   constructor(module: ConvModule) {
     this.exports = module.exports;
+    this.variant = module.variant;
     this.heap = convHeap(module);
+  }
+
+  /** Whether a call may have been refused because runs hold this instance's heap (it may not grow now). */
+  heldBack(): boolean {
+    return this.heap.growthHeld();
   }
 
   /** As wasmMaxPool2dF32, on this instance. */
@@ -68,37 +79,45 @@ export class WasmPool {
   }
 
   /**
-   * Lays out `tables` (copied in once) and a chunk of planes, then per chunk: copy in, pad
-   * with `fill` where needed, run, copy out.
+   * Lays out `tables` (copied in once) and a chunk of planes, then per chunk: copy in (planes
+   * from elsewhere), pad with `fill` where needed, run, copy out (an output that lies elsewhere).
    */
   private pool(op: WasmPoolOperands, plane: PlaneWindow, fill: number, tables: readonly number[][], run: PlaneKernel): boolean {
     const { x, y, planes } = op;
     if (y.length === 0) return true;
+    if (!(x instanceof Float32Array && y instanceof Float32Array)) return false;
     const { exports } = this;
     setWindow(exports, plane);
     const slack = exports.imageSlack();
     const imageSize = plane.h * plane.w;
     const paddedSize = plane.padded ? plane.planeH * plane.planeW : 0;
     const outputSize = plane.outH * plane.outW;
-    const chunk = Math.max(1, Math.min(planes, Math.floor(CHUNK_FLOATS / (imageSize + paddedSize + outputSize))));
+    // Rows are read where they are, with the slack past them; a padded X only padImage reads.
+    const xHere = inHeap(this.heap, x, planes * imageSize, plane.padded ? 0 : slack);
+    const yHere = inHeap(this.heap, y, planes * outputSize) && !overlaps(x, planes * imageSize, y, planes * outputSize);
+    const chunkFloats = (xHere ? 0 : imageSize) + paddedSize + (yHere ? 0 : outputSize);
+    const chunk = chunkFloats === 0 ? planes : Math.max(1, Math.min(planes, Math.floor(CHUNK_FLOATS / chunkFloats)));
     const offsets = this.heap.scratch([
       ...tables.map((table) => table.length),
       exports.poolScratchLength(),
-      chunk * imageSize + slack,
+      xHere ? 0 : chunk * imageSize + slack,
       plane.padded ? chunk * paddedSize + slack : 0,
-      chunk * outputSize,
+      yHere ? 0 : chunk * outputSize,
     ]);
     if (!offsets) return false;
     const heap = this.heap.f32;
     const tablesAt = offsets.slice(0, tables.length);
     tables.forEach((table, i) => heap.set(table, tablesAt[i] / 4));
     const [scratchAt, xAt, paddedAt, yAt] = offsets.slice(tables.length);
+    notePlaced(Number(xHere) + Number(yHere));
     for (let first = 0; first < planes; first += chunk) {
       const count = Math.min(chunk, planes - first);
-      heap.set(x.subarray(first * imageSize, (first + count) * imageSize), xAt / 4);
-      if (plane.padded) exports.padImage(xAt, count, plane.h, plane.w, plane.top, plane.left, fill, paddedAt);
-      run(exports, plane.padded ? paddedAt : xAt, count, scratchAt, yAt, tablesAt);
-      y.set(heap.subarray(yAt / 4, yAt / 4 + count * outputSize), first * outputSize);
+      const xn = xHere ? x.byteOffset + first * imageSize * 4 : xAt;
+      if (!xHere) copyInto(heap, xAt, x.subarray(first * imageSize, (first + count) * imageSize));
+      if (plane.padded) exports.padImage(xn, count, plane.h, plane.w, plane.top, plane.left, fill, paddedAt);
+      const yn = yHere ? y.byteOffset + first * outputSize * 4 : yAt;
+      run(exports, plane.padded ? paddedAt : xn, count, scratchAt, yn, tablesAt);
+      if (!yHere) copyOutOf(heap, yAt, count * outputSize, y, first * outputSize);
     }
     return true;
   }
@@ -121,6 +140,7 @@ function divisors(win: SlidingWindow, a: number, countIncludePad: boolean): numb
 }
 
 let shared: WasmPool | undefined;
+let overflow: WasmPool | undefined;
 
 /** The instance the pooling kernels use, unless the user turned WebAssembly kernels off (env.wasm.simd = false) or none is loaded. */
 function sharedPool(): WasmPool | undefined {
@@ -132,15 +152,31 @@ function sharedPool(): WasmPool | undefined {
 }
 
 /**
+ * Runs `call` on the instance in the GEMM heap, else (where runs hold that heap and its scratch
+ * may not grow) on one in a memory of its own, which copies every plane.
+ */
+function inPool(call: (pool: WasmPool) => boolean): boolean {
+  const pool = sharedPool();
+  if (!pool) return false;
+  if (call(pool)) return true;
+  if (!pool.heldBack()) return false;
+  if (!overflow) {
+    const module = instantiateConv(pool.variant);
+    if (module) overflow = new WasmPool(module);
+  }
+  return overflow !== undefined && call(overflow);
+}
+
+/**
  * MaxPool's values (not its indices) for a 1-D or 2-D window when X and Y are Float32Arrays;
  * Y overwritten whole. False, Y untouched, when it cannot: another element type, 3-D or
  * higher, wasm off or not loaded (yet), memory that will not grow.
  */
 export function wasmMaxPool2dF32(op: WasmPoolOperands, win: SlidingWindow): boolean {
-  return sharedPool()?.maxPool2dF32(op, win) ?? false;
+  return inPool((pool) => pool.maxPool2dF32(op, win));
 }
 
 /** AveragePool for a 1-D or 2-D window, as wasmMaxPool2dF32. */
 export function wasmAveragePool2dF32(op: WasmPoolOperands, win: SlidingWindow, countIncludePad: boolean): boolean {
-  return sharedPool()?.averagePool2dF32(op, win, countIncludePad) ?? false;
+  return inPool((pool) => pool.averagePool2dF32(op, win, countIncludePad));
 }

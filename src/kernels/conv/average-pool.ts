@@ -8,7 +8,7 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
+import { computeBuffer, computeOutput, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22 } from './conv-operands.js';
 import { forEachWindow, parsePoolAttributes, poolInput, type PoolAttributes } from './pool-windows.js';
 import { wasmAveragePool2dF32 } from '../../backends/wasm/wasm-pool.js';
@@ -25,12 +25,13 @@ function averagePoolKernel(sinceVersion: number, untilVersion: number | undefine
     untilVersion,
     typeConstraints: [{ input: 0, types }],
     parseAttributes: (attrs) => ({ ...parsePoolAttributes(attrs), countIncludePad: attrs.int('count_include_pad', 0) !== 0 }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const { x, win, planes, outDims } = poolInput(inputs, attrs);
       const values = computeValues(x) as FloatArray;
       const outSize = sizeOf(win.grid);
       const inSize = sizeOf(win.image);
-      const y = computeBuffer(x.type, planes * outSize) as FloatArray;
+      // The run's arena storage where there is one (the wasm kernel then writes it in place); every element is written below.
+      const y = computeOutput(context, x.type, outDims) as FloatArray;
       if (wasmAveragePool2dF32({ x: values, y, planes }, win, attrs.countIncludePad)) return [tensorFromCompute(x.type, outDims, y)];
       forEachWindow(win, (out, offsets, count, paddedCount) => {
         // A window entirely in the padding averages nothing; onnxruntime yields 0 for it.

@@ -6,7 +6,7 @@ import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { computeBuffer, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
+import { computeOutput, computeValues, tensorFromCompute, type NumberArray } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22 } from './conv-operands.js';
 import { forEachWindow, parsePoolAttributes, poolInput, type PoolAttributes } from './pool-windows.js';
 import { wasmMaxPool2dF32 } from '../../backends/wasm/wasm-pool.js';
@@ -47,12 +47,13 @@ function maxPoolKernel(sinceVersion: number, untilVersion: number | undefined, t
       columnMajorIndices: attrs.int('storage_order', 0) === 1,
       wantsIndices: context.outputCount > 1,
     }),
-    run(inputs, attrs) {
+    run(inputs, attrs, context) {
       const { x, win, planes, outDims } = poolInput(inputs, attrs);
       const values = computeValues(x) as NumberArray;
       const outSize = sizeOf(win.grid);
       const inSize = sizeOf(win.image);
-      const y = computeBuffer(x.type, planes * outSize) as NumberArray;
+      // The run's arena storage where there is one (the wasm kernel then writes it in place); every element is written below.
+      const y = computeOutput(context, x.type, outDims) as NumberArray;
       if (!attrs.wantsIndices && wasmMaxPool2dF32({ x: values, y, planes }, win)) return [tensorFromCompute(x.type, outDims, y)];
       // Flat indices are gathered as doubles and made BigInts in one tight loop at the end.
       const argmax = attrs.wantsIndices ? new Float64Array(planes * outSize) : undefined;

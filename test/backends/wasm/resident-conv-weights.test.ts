@@ -43,4 +43,23 @@ describe('ResidentConvWeights', () => {
     expect(resident.address({}, 'fits', 1000, () => true)).toBe(failedAt);
     expect(resident.residentBytes).toBe(4032);
   });
+
+  it('finds room in the next run for forms a run asked for while it held the heap, each counted once', () => {
+    const heap = heapOf(1, 64);
+    const resident = new ResidentConvWeights(heap);
+    const keys = [{}, {}, {}];
+    const floats = PAGE / 2;
+    heap.begin();
+    const bytes = heap.buffer.byteLength;
+    // Asked for on every call of a loop: counted once per form.
+    for (let call = 0; call < 5; call++) for (const key of keys) expect(resident.address(key, 'panels', floats, () => true)).toBeUndefined();
+    heap.end();
+    const grown = heap.buffer.byteLength;
+    expect(grown).toBeGreaterThanOrEqual(bytes + 3 * floats * 4);
+    expect(grown).toBeLessThan(bytes + 5 * floats * 4 + PAGE);
+    heap.begin();
+    for (const key of keys) expect(resident.address(key, 'panels', floats, () => true)).toBeDefined();
+    expect(heap.buffer.byteLength).toBe(grown);
+    heap.end();
+  });
 });

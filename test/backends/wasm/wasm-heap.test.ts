@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { instantiateGemm, type GemmVariant } from '../../../src/backends/wasm/gemm-module.js';
 import { WasmGemm, wasmGemmF32, wasmGemmHeap, wasmGemmVariant } from '../../../src/backends/wasm/wasm-gemm.js';
 import type { WasmHeap } from '../../../src/backends/wasm/wasm-heap.js';
+import { isSharedMemory } from '../../../src/backends/wasm/wasm-instance.js';
 import type { GemmOperands } from '../../../src/kernels/linalg/gemm-core.js';
 import { Rng } from '../../support/random.js';
 
@@ -153,7 +154,6 @@ describe('wasm heap', () => {
     heap.begin();
     const bytes = heap.buffer.byteLength;
     expect(heap.reserveRegion(bytes * 2)).toBeUndefined();
-    expect(heap.scratch([bytes])).toBeUndefined();
     expect(heap.buffer.byteLength).toBe(bytes);
     expect(view[255]).toBe(3);
     heap.end();
@@ -165,23 +165,56 @@ describe('wasm heap', () => {
     expect(heap.reserveRegion(64)!.byteOffset).toBe(small.byteOffset + small.byteLength);
   });
 
-  run('hands a product to a second instance when the shared heap may not grow for it', () => {
+  run('makes room, once the last run ends, for what it refused during runs', () => {
+    const heap = new WasmGemm(module!).heap;
+    heap.begin();
+    heap.begin();
+    const bytes = heap.buffer.byteLength;
+    expect(heap.reserveRegion(bytes * 2)).toBeUndefined();
+    heap.wantRoom(bytes * 2);
+    expect(heap.scratch([bytes / 4, bytes / 2])).toBeUndefined();
+    heap.end();
+    expect(heap.buffer.byteLength, 'another run still holds views').toBe(bytes);
+    heap.end();
+    const grown = heap.buffer.byteLength;
+    expect(grown).toBeGreaterThan(bytes * 3);
+    heap.begin();
+    expect(heap.scratch([bytes / 4, bytes / 2])).toBeDefined();
+    expect(heap.reserveRegion(bytes * 2)).toBeDefined();
+    expect(heap.buffer.byteLength).toBe(grown);
+    heap.end();
+  });
+
+  run('grows the shared heap during a run, leaving the views made before it valid and in the heap', () => {
     const heap = wasmGemmHeap()!;
+    expect(isSharedMemory(heap.memory), 'Node has shared memory').toBe(true);
     const rng = new Rng(9);
     const [m, n, k] = [150, 170, 190];
     const a = randomFloats(m * k, rng);
     const b = randomFloats(k * n, rng);
-    const op = (c: Float32Array): GemmOperands => ({
-      m, n, k, a, aOffset: 0, lda: k, transA: false, b, bOffset: 0, ldb: n, transB: false, c, cOffset: 0, ldc: n, alpha: 1, beta: 0,
+    const op = (a2: Float32Array, c: Float32Array): GemmOperands => ({
+      m, n, k, a: a2, aOffset: 0, lda: k, transA: false, b, bOffset: 0, ldb: n, transB: false, c, cOffset: 0, ldc: n, alpha: 1, beta: 0,
     });
     const expected = new Float32Array(m * n);
-    new WasmGemm(instantiateGemm(wasmGemmVariant()!)!).gemmF32(op(expected));
-    const bytes = heap.buffer.byteLength;
+    new WasmGemm(instantiateGemm(wasmGemmVariant()!)!).gemmF32(op(a, expected));
+    const region = heap.reserveRegion(a.length * 4)!;
+    const before = new Float32Array(heap.buffer, region.byteOffset, a.length);
+    before.set(a);
     heap.begin();
-    const c = new Float32Array(m * n);
-    expect(wasmGemmF32(op(c))).toBe(true);
-    heap.end();
-    expect(heap.buffer.byteLength).toBe(bytes);
-    expect(Array.from(c)).toEqual(Array.from(expected));
+    try {
+      const bytes = heap.buffer.byteLength;
+      const grown = heap.reserveRegion(bytes);
+      expect(grown, 'a region past the memory, during a run').toBeDefined();
+      expect(heap.buffer.byteLength).toBeGreaterThan(bytes);
+      expect(heap.holds(before)).toBe(true);
+      expect(Array.from(before)).toEqual(Array.from(a));
+      const c = new Float32Array(m * n);
+      expect(wasmGemmF32(op(before, c))).toBe(true);
+      expect(Array.from(c)).toEqual(Array.from(expected));
+      heap.releaseRegion(grown!);
+    } finally {
+      heap.end();
+      heap.releaseRegion(region);
+    }
   });
 });
