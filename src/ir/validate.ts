@@ -11,20 +11,44 @@ function contextOf(node: Node): NodeContext {
   return { name: node.name, opType: node.opType, domain: node.domain };
 }
 
-
 const NO_READS: ReadonlySet<string> = new Set();
+
+/** Reads by node: nodes are never modified (rewrites make new ones), and the planner asks of each several times. */
+const readsByNode = new WeakMap<Node, ReadonlySet<string>>();
 
 /** Names a node reads from enclosing scopes through its subgraphs (ORT's implicit inputs). */
 export function outerScopeReads(node: Node): ReadonlySet<string> {
   // Most nodes hold no subgraph, and every pass and the planner ask of every node.
   if (!hasSubgraphs(node)) return NO_READS;
-  const reads = new Set<string>();
-  for (const g of subgraphsOf(node)) for (const name of freeNamesOf(g)) reads.add(name);
+  let reads = readsByNode.get(node);
+  if (!reads) {
+    const found = new Set<string>();
+    for (const g of subgraphsOf(node)) for (const name of freeNamesOf(g)) found.add(name);
+    readsByNode.set(node, (reads = found));
+  }
   return reads;
 }
 
-/** Free names by graph: graphs are never modified (rewrites make new ones), and passes ask again and again. */
-const freeNamesByGraph = new WeakMap<Graph, ReadonlySet<string>>();
+/**
+ * What is known of a graph from its structure alone (not its value types), kept by node list:
+ * graphs are never modified (rewrites make new ones), passes ask again and again, and a pass
+ * that only records types (InferShapes) makes a new graph around the same lists.
+ */
+class StructureCache<T> {
+  private readonly entries = new WeakMap<readonly Node[], Pick<Graph, 'inputs' | 'outputs' | 'initializers'> & { readonly value: T }>();
+
+  get(graph: Graph): T | undefined {
+    const entry = this.entries.get(graph.nodes);
+    const same = entry && entry.inputs === graph.inputs && entry.outputs === graph.outputs && entry.initializers === graph.initializers;
+    return same ? entry.value : undefined;
+  }
+
+  set(graph: Graph, value: T): void {
+    this.entries.set(graph.nodes, { inputs: graph.inputs, outputs: graph.outputs, initializers: graph.initializers, value });
+  }
+}
+
+const freeNamesByGraph = new StructureCache<ReadonlySet<string>>();
 
 /** Names a graph uses without defining them itself. */
 export function freeNamesOf(graph: Graph): ReadonlySet<string> {
@@ -46,10 +70,30 @@ function collectFreeNames(graph: Graph): Set<string> {
 }
 
 /**
+ * Orders of graphs that passed every check that does not depend on the enclosing scope. What
+ * remains to check against a scope is that it holds the graph's free names: the optimizer,
+ * the planner and the planner's subgraph compiler each validate the same graphs.
+ */
+const checkedOrders = new StructureCache<readonly Node[]>();
+
+/**
  * Validates `graph` and returns its nodes in an order where every producer precedes its
  * consumers (the given order when it already is one).
  */
-export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> = new Set()): Node[] {
+export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> = new Set()): readonly Node[] {
+  const checked = checkedOrders.get(graph);
+  if (checked && everyIn(freeNamesOf(graph), outerScope)) return checked;
+  const ordered = checkAndOrder(graph, outerScope);
+  checkedOrders.set(graph, ordered);
+  return ordered;
+}
+
+function everyIn(names: ReadonlySet<string>, scope: ReadonlySet<string>): boolean {
+  for (const name of names) if (!scope.has(name)) return false;
+  return true;
+}
+
+function checkAndOrder(graph: Graph, outerScope: ReadonlySet<string>): readonly Node[] {
   const producer = new Map<string, Node>();
   const available = new Set<string>(outerScope);
   for (const input of graph.inputs) available.add(input.name);
@@ -71,9 +115,14 @@ export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> =
       producer.set(out, node);
     }
   }
+  const needed = new Map<Node, string[]>();
   const needs = (node: Node): string[] => {
-    const inputs = node.inputs.filter((i) => i !== '');
-    return hasSubgraphs(node) ? [...inputs, ...outerScopeReads(node)] : inputs;
+    let names = needed.get(node);
+    if (!names) {
+      const inputs = node.inputs.filter((i) => i !== '');
+      needed.set(node, (names = hasSubgraphs(node) ? [...inputs, ...outerScopeReads(node)] : inputs));
+    }
+    return names;
   };
   for (const node of graph.nodes) {
     for (const input of needs(node)) {
@@ -85,7 +134,7 @@ export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> =
       }
     }
   }
-  const ordered = topologicalOrder(graph.nodes, producer, needs);
+  const ordered = listedOrderIfTopological(graph.nodes, producer, needs) ?? topologicalOrder(graph.nodes, producer, needs);
   const visibleToSubgraphs = new Set<string>([...available, ...producer.keys()]);
   for (const node of ordered) for (const sub of subgraphsOf(node)) validateAndOrder(sub, visibleToSubgraphs);
   for (const output of graph.outputs) {
@@ -94,6 +143,23 @@ export function validateAndOrder(graph: Graph, outerScope: ReadonlySet<string> =
     }
   }
   return ordered;
+}
+
+/**
+ * The nodes as listed when each comes after the producers of everything it needs (what
+ * topologicalOrder gives for such a list), without its search: exporters and the optimizer
+ * list nodes in order.
+ */
+function listedOrderIfTopological(nodes: readonly Node[], producer: ReadonlyMap<string, Node>, needs: (n: Node) => string[]): Node[] | undefined {
+  const produced = new Set<string>();
+  const seen = new Set<Node>();
+  for (const node of nodes) {
+    if (seen.has(node)) return undefined;
+    seen.add(node);
+    for (const name of needs(node)) if (producer.has(name) && !produced.has(name)) return undefined;
+    for (const out of node.outputs) if (out) produced.add(out);
+  }
+  return [...nodes];
 }
 
 function topologicalOrder(nodes: readonly Node[], producer: Map<string, Node>, needs: (n: Node) => string[]): Node[] {

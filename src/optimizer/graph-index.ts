@@ -60,15 +60,20 @@ function collectNodeFacts(nodes: readonly Node[]): NodeFacts {
   const producers = new Map<string, Node>();
   const readers = new Map<string, Node[]>();
   const implicitReads = new Set<string>();
-  for (const node of nodes) {
-    for (const o of node.outputs) if (o) producers.set(o, node);
-    node.inputs.forEach((i, at) => {
+  // Indexed loops: this runs for every new node list, mostly before the JIT optimizes it,
+  // where iterators and per-node closures are allocated for real.
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
+    const { inputs, outputs } = node;
+    for (let o = 0; o < outputs.length; o++) if (outputs[o]) producers.set(outputs[o], node);
+    for (let at = 0; at < inputs.length; at++) {
+      const i = inputs[at];
       // Each reader once, however many of its inputs name the value.
-      if (!i || node.inputs.indexOf(i) !== at) return;
+      if (!i || inputs.indexOf(i) !== at) continue;
       const list = readers.get(i);
       if (list) list.push(node);
       else readers.set(i, [node]);
-    });
+    }
     if (hasSubgraphs(node)) for (const name of outerScopeReads(node)) implicitReads.add(name);
   }
   return { producers, readers, implicitReads };

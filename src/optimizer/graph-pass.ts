@@ -9,8 +9,10 @@ import type { KernelRegistry } from '../kernels/registry.js';
 import type { DenseTensor } from '../tensor/dense-tensor.js';
 import { GraphIndex, tensorTypeOf } from './graph-index.js';
 import { GraphRewrite } from './graph-rewrite.js';
+import { nodesOfOps } from './nodes-by-op.js';
 import type { OptimizerPass, PassContext, PassLevel } from './pass.js';
 import { hasSubgraphs, mapSubgraphs, subgraphsOf } from '../ir/subgraphs.js';
+import { UnchangedGraphs } from './unchanged-graphs.js';
 
 export interface GraphScope {
   readonly registry: KernelRegistry;
@@ -33,14 +35,16 @@ export interface GraphPassSpec {
   /** A domain the pass may add nodes of (com.microsoft for fused ops): imported at version 1 when it does. */
   readonly addsDomain?: string;
   /**
-   * Op types (of any domain) every rewrite of the pass starts from a node of: a graph holding
-   * none of them, its subgraphs included, is passed over unvisited. Most passes find nothing
-   * in most models, and every round over the pass list visits every graph again.
+   * Op types (of any domain) of which every rewrite of the pass needs a node (where it starts,
+   * or the node it fuses into): a graph holding none of them, its subgraphs included, is passed
+   * over unvisited. Most passes find nothing in most models, and every round over the pass
+   * list visits every graph again.
    */
   readonly anchorOps?: readonly string[];
 }
 
 export function graphPass(spec: GraphPassSpec): OptimizerPass {
+  const unchanged = new UnchangedGraphs();
   return {
     name: spec.name,
     level: spec.level,
@@ -55,11 +59,18 @@ export function graphPass(spec: GraphPassSpec): OptimizerPass {
           outerTypes,
           outerConstant: (name) => constantIn(enclosing, name),
         };
+        if (unchanged.has(graph, scope)) return graph;
+        const before = rewrites;
+        const visited = rewriteWithSubgraphs(graph, scope, enclosing);
+        if (visited === graph && rewrites === before) unchanged.add(graph, scope);
+        return visited;
+      };
+      const rewriteWithSubgraphs = (graph: Graph, scope: GraphScope, enclosing: readonly Graph[]): Graph => {
         const result = spec.rewrite(graph, scope);
         const current = result?.graph ?? graph;
         rewrites += result?.rewrites ?? 0;
         if (!holdsSubgraphs(current)) return current;
-        const inner = typesVisibleInside(current, outerTypes);
+        const inner = typesVisibleInside(current, scope.outerTypes);
         const innerEnclosing = [current, ...enclosing];
         let changed = false;
         const nodes = current.nodes.map((node) => {
@@ -96,28 +107,31 @@ function constantIn(graphs: readonly Graph[], name: string): DenseTensor | undef
   return undefined;
 }
 
-/** Graphs are immutable; a pass list asks of the same graphs again and again. */
-const opTypesByGraph = new WeakMap<Graph, ReadonlySet<string>>();
+/**
+ * By node list: lists are immutable, a pass list asks of the same graphs again and again, and
+ * a pass that only records types (InferShapes) makes a new graph around the same list.
+ */
+const opTypesByNodes = new WeakMap<readonly Node[], ReadonlySet<string>>();
 
 /** The op types of a graph's nodes and of its subgraphs' nodes. */
 function opTypesIn(graph: Graph): ReadonlySet<string> {
-  let ops = opTypesByGraph.get(graph);
+  let ops = opTypesByNodes.get(graph.nodes);
   if (!ops) {
     const found = new Set<string>();
     for (const node of graph.nodes) {
       found.add(node.opType);
       if (hasSubgraphs(node)) for (const sub of subgraphsOf(node)) for (const op of opTypesIn(sub)) found.add(op);
     }
-    opTypesByGraph.set(graph, (ops = found));
+    opTypesByNodes.set(graph.nodes, (ops = found));
   }
   return ops;
 }
 
-const subgraphPresence = new WeakMap<Graph, boolean>();
+const subgraphPresence = new WeakMap<readonly Node[], boolean>();
 
 function holdsSubgraphs(graph: Graph): boolean {
-  let holds = subgraphPresence.get(graph);
-  if (holds === undefined) subgraphPresence.set(graph, (holds = graph.nodes.some(hasSubgraphs)));
+  let holds = subgraphPresence.get(graph.nodes);
+  if (holds === undefined) subgraphPresence.set(graph.nodes, (holds = graph.nodes.some(hasSubgraphs)));
   return holds;
 }
 
@@ -162,13 +176,15 @@ export type NodeVisitor = (node: Node, index: GraphIndex, rewrite: GraphRewrite,
 /**
  * The usual rewriter: visit every node (in order) against an index of the graph as it was,
  * queueing edits; each visit that returns true counts as one rewrite. Visitors skip nodes an
- * earlier visit already removed.
+ * earlier visit already removed. With `startOps`, only nodes of those op types (any domain)
+ * are visited: for visitors that return false, changing nothing, on every other node.
  */
-export function nodeRewriter(visit: NodeVisitor): GraphRewriter {
+export function nodeRewriter(visit: NodeVisitor, startOps?: readonly string[]): GraphRewriter {
   return (graph, scope) => {
     const index = new GraphIndex(graph, scope.outerTypes);
     const rewrite = new GraphRewrite(graph, scope.outerTypes.keys());
-    for (const node of graph.nodes) if (!rewrite.isRemoved(node) && visit(node, index, rewrite, scope)) rewrite.rewrites++;
+    const nodes = startOps ? nodesOfOps(graph.nodes, startOps) : graph.nodes;
+    for (const node of nodes) if (!rewrite.isRemoved(node) && visit(node, index, rewrite, scope)) rewrite.rewrites++;
     return rewrite.changed ? { graph: rewrite.apply(), rewrites: rewrite.rewrites } : undefined;
   };
 }

@@ -80,18 +80,27 @@ export class GraphRewrite {
 
   apply(): Graph {
     const target = this.resolver();
+    // Indexed loops and forEach: this runs for every change of every graph, mostly before the
+    // JIT optimizes it, where iterator results and entry pairs are allocated for real.
     const nodes: Node[] = [];
-    for (const node of this.graph.nodes) {
+    const listed = this.graph.nodes;
+    for (let i = 0; i < listed.length; i++) {
+      const node = listed[i];
       if (this.removed.has(node)) continue;
-      for (const n of this.replaced.get(node) ?? [node]) nodes.push(this.renamed(n, target));
+      const replacements = this.replaced.get(node);
+      if (!replacements) nodes.push(this.renamed(node, target));
+      else for (let r = 0; r < replacements.length; r++) nodes.push(this.renamed(replacements[r], target));
     }
     const produced = new Set<string>();
-    for (const n of nodes) for (const o of n.outputs) produced.add(o);
+    for (let i = 0; i < nodes.length; i++) {
+      const outputs = nodes[i].outputs;
+      for (let o = 0; o < outputs.length; o++) produced.add(outputs[o]);
+    }
     const valueInfo = new Map<string, ValueType>();
-    for (const [name, type] of this.graph.valueInfo) {
+    this.graph.valueInfo.forEach((type, name) => {
       const to = target(name);
       if (produced.has(to) && !valueInfo.has(to)) valueInfo.set(to, type);
-    }
+    });
     return { ...this.graph, nodes, initializers: this.initializers(), valueInfo };
   }
 

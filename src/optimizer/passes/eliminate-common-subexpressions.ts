@@ -92,9 +92,12 @@ function nodeKey(node: Node, inputs: readonly string[]): string | undefined {
   if (!PURE_DOMAINS.has(node.domain) || NONDETERMINISTIC_OPS.has(node.opType) || hasSubgraphs(node)) return undefined;
   const attrs = attributesKey(node.attributes);
   if (attrs === null) return undefined;
-  const outputs = node.outputs.map((o) => (o === '' ? '-' : '+')).join('');
-  // A JSON array ends where its brackets close, so the attributes' text cannot run into it.
-  return JSON.stringify([node.domain, node.opType, inputs, outputs]) + attrs;
+  // Length-prefixed parts and an input count read back one way; the outputs' marks (+ and -)
+  // end at the '|', so the attributes' text cannot run into them. Cheaper than JSON.stringify.
+  let key = `${lengthPrefixed(node.domain)}${lengthPrefixed(node.opType)}${inputs.length}:`;
+  for (let i = 0; i < inputs.length; i++) key += lengthPrefixed(inputs[i]);
+  for (let o = 0; o < node.outputs.length; o++) key += node.outputs[o] === '' ? '-' : '+';
+  return `${key}|${attrs}`;
 }
 
 /** Keys of nodes read on their own inputs: nodes are immutable and the pass meets most of them every round. */

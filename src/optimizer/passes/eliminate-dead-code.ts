@@ -4,12 +4,16 @@
  * inputs stay, even those with a default initializer: they are part of the model's interface.
  */
 import { outerScopeReads } from '../../ir/validate.js';
+import { GraphIndex } from '../graph-index.js';
 import { graphPass } from '../graph-pass.js';
 
 export const eliminateDeadNodes = graphPass({
   name: 'EliminateDeadNodes',
   level: 'basic',
   rewrite(graph) {
+    // Unreachable nodes include one whose outputs nothing reads (a last one): none such, none unreachable.
+    const index = new GraphIndex(graph);
+    if (graph.nodes.every((node) => node.outputs.some((o) => o !== '' && index.isUsed(o)))) return undefined;
     const producer = new Map<string, number>();
     graph.nodes.forEach((node, i) => node.outputs.forEach((o) => o && producer.set(o, i)));
     const keep = new Set<number>();
@@ -34,13 +38,20 @@ export const removeUnusedInitializers = graphPass({
   name: 'RemoveUnusedInitializers',
   level: 'basic',
   rewrite(graph) {
-    const used = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
+    if (graph.initializers.size === 0) return undefined;
+    const used = new Set<string>();
+    for (const v of graph.inputs) used.add(v.name);
+    for (const v of graph.outputs) used.add(v.name);
     for (const node of graph.nodes) {
       for (const name of node.inputs) used.add(name);
       for (const name of outerScopeReads(node)) used.add(name);
     }
+    let unused = 0;
+    graph.initializers.forEach((_, name) => {
+      if (!used.has(name)) unused++;
+    });
+    if (unused === 0) return undefined;
     const initializers = new Map([...graph.initializers].filter(([name]) => used.has(name)));
-    if (initializers.size === graph.initializers.size) return undefined;
-    return { graph: { ...graph, initializers }, rewrites: graph.initializers.size - initializers.size };
+    return { graph: { ...graph, initializers }, rewrites: unused };
   },
 });

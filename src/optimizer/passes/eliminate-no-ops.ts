@@ -20,7 +20,7 @@ function passThroughElimination(name: string, opType: string, isNoOp: NoOpTest):
     rewrite: nodeRewriter((node, index, rewrite, scope: GraphScope) =>
       node.domain === '' && node.opType === opType && node.inputs[0] !== undefined && node.inputs[0] !== '' &&
       isNoOp(node, index, scope.opsets.get('') ?? 1) &&
-      rewrite.bypass(node, node.inputs[0], node.outputs[0], index)),
+      rewrite.bypass(node, node.inputs[0], node.outputs[0], index), [opType]),
   });
 }
 

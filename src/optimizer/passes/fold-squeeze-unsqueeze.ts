@@ -40,10 +40,13 @@ function axesRank(node: Node, inputRank: number, index: GraphIndex, opset: numbe
   return count === undefined ? undefined : inputRank + count;
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const SQUEEZES = ['Squeeze', 'Unsqueeze'];
+
 export const foldSqueezeUnsqueeze = graphPass({
   name: 'FoldSqueezeUnsqueeze',
   level: 'basic',
-  anchorOps: ['Squeeze', 'Unsqueeze'],
+  anchorOps: SQUEEZES,
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
     if (node.domain !== '' || (node.opType !== 'Squeeze' && node.opType !== 'Unsqueeze')) return false;
     const before = index.producer(node.inputs[0]);
@@ -68,7 +71,7 @@ export const foldSqueezeUnsqueeze = graphPass({
       : composeSqueezes(rank, firstAxes, secondAxes);
     rewrite.replace(node, withAxes(node, source, combined, opset, rewrite));
     return true;
-  }),
+  }, SQUEEZES),
 });
 
 /**

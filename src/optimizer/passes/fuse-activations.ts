@@ -70,6 +70,9 @@ function hardSwishProduct(mul: Node, index: GraphIndex): ActivationSite | undefi
   return undefined;
 }
 
+/** The op types an activation site ends in (activationOf's and hardSwishProduct's): where every fusion starts. */
+const SITE_OPS = ['QuickGelu', 'Relu', 'Sigmoid', 'Tanh', 'HardSwish', 'LeakyRelu', 'HardSigmoid', 'Clip', 'Mul'];
+
 function activationSite(node: Node, index: GraphIndex, opset: number): ActivationSite | undefined {
   const activation = activationOf(node, index, opset);
   return activation ? { activation, input: node.inputs[0], last: node, alsoReading: [] } : hardSwishProduct(node, index);
@@ -110,7 +113,7 @@ function activationFusion(spec: ActivationFusion) {
       for (const n of [producer, ...site.alsoReading]) rewrite.remove(n);
       rewrite.replace(node, fused);
       return true;
-    }),
+    }, SITE_OPS),
   });
 }
 
@@ -139,6 +142,7 @@ export const fuseConvAddActivation = graphPass({
   name: 'FuseConvAddActivation',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['Conv'],
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
     const site = activationSite(node, index, scope.opsets.get('') ?? 1);
     const add = site && index.producer(site.input);
@@ -160,7 +164,7 @@ export const fuseConvAddActivation = graphPass({
     for (const n of [conv, add, ...site.alsoReading]) rewrite.remove(n);
     rewrite.replace(node, fused);
     return true;
-  }),
+  }, SITE_OPS),
 });
 
 export const fuseGemmActivation = activationFusion({

@@ -198,4 +198,6 @@ const fuseAttentionRewriter: GraphRewriter = (graph: Graph, scope: GraphScope) =
   return rewrite.changed ? { graph: rewrite.apply(), rewrites: rewrite.rewrites } : undefined;
 };
 
-export const fuseAttention = graphPass({ name: 'FuseAttention', level: 'extended', addsDomain: 'com.microsoft', rewrite: fuseAttentionRewriter });
+export const fuseAttention = graphPass({
+  name: 'FuseAttention', level: 'extended', addsDomain: 'com.microsoft', anchorOps: ['Softmax'], rewrite: fuseAttentionRewriter,
+});

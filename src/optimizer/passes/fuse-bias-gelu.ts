@@ -10,11 +10,14 @@ import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { stringAttribute } from '../node-values.js';
 import { isOp, otherInput, registryRuns } from '../patterns.js';
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const GELUS = ['Gelu', 'FastGelu'];
+
 export const fuseBiasGelu = graphPass({
   name: 'FuseBiasGelu',
   level: 'extended',
   addsDomain: 'com.microsoft',
-  anchorOps: ['Gelu', 'FastGelu'],
+  anchorOps: GELUS,
   rewrite: nodeRewriter((gelu, index, rewrite, scope) => {
     const exact = isOp(gelu, 'Gelu', 'com.microsoft') || (isOp(gelu, 'Gelu') && stringAttribute(gelu, 'approximate', 'none') === 'none');
     const fast = isOp(gelu, 'FastGelu', 'com.microsoft') && (gelu.inputs[1] ?? '') === '';
@@ -34,5 +37,5 @@ export const fuseBiasGelu = graphPass({
       return true;
     }
     return false;
-  }),
+  }, GELUS),
 });

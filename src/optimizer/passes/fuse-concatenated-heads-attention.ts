@@ -115,5 +115,5 @@ const fuseConcatenatedHeadsRewriter: GraphRewriter = (graph: Graph, scope: Graph
 };
 
 export const fuseConcatenatedHeadsAttention = graphPass({
-  name: 'FuseConcatenatedHeadsAttention', level: 'extended', addsDomain: 'com.microsoft', rewrite: fuseConcatenatedHeadsRewriter,
+  name: 'FuseConcatenatedHeadsAttention', level: 'extended', addsDomain: 'com.microsoft', anchorOps: ['Softmax'], rewrite: fuseConcatenatedHeadsRewriter,
 });

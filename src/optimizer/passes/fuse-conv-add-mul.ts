@@ -31,5 +31,8 @@ function fuseIntoConv(opType: 'Add' | 'Mul') {
   };
 }
 
-export const fuseConvAdd = graphPass({ name: 'FuseConvAdd', level: 'extended', anchorOps: ['Add'], rewrite: nodeRewriter(fuseIntoConv('Add')) });
-export const fuseConvMul = graphPass({ name: 'FuseConvMul', level: 'extended', anchorOps: ['Mul'], rewrite: nodeRewriter(fuseIntoConv('Mul')) });
+/** Every fusion needs a Conv or ConvTranspose, which most graphs holding an Add or Mul lack. */
+const CONVS = ['Conv', 'ConvTranspose'];
+
+export const fuseConvAdd = graphPass({ name: 'FuseConvAdd', level: 'extended', anchorOps: CONVS, rewrite: nodeRewriter(fuseIntoConv('Add'), ['Add']) });
+export const fuseConvMul = graphPass({ name: 'FuseConvMul', level: 'extended', anchorOps: CONVS, rewrite: nodeRewriter(fuseIntoConv('Mul'), ['Mul']) });

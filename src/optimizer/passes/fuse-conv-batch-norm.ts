@@ -9,10 +9,13 @@ import { floatAttribute, intAttribute, numbersOf } from '../node-values.js';
 import { isOp } from '../patterns.js';
 import { convParameters, isConvLike, rewiredConv, scaledWeight } from './conv-parameters.js';
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const BATCH_NORMS = ['BatchNormalization'];
+
 export const fuseConvBatchNorm = graphPass({
   name: 'FuseConvBatchNorm',
   level: 'extended',
-  anchorOps: ['BatchNormalization'],
+  anchorOps: BATCH_NORMS,
   rewrite: nodeRewriter((bn, index, rewrite) => {
     if (!isOp(bn, 'BatchNormalization') || bn.inputs.length !== 5) return false;
     // Training mode (opset 14+) and per-activation statistics (spatial=0 before opset 9) are not a per-channel affine map.
@@ -33,5 +36,5 @@ export const fuseConvBatchNorm = graphPass({
     rewrite.remove(conv);
     rewrite.replace(bn, rewiredConv(conv, rewrite, { weight: scaledWeight(params, scale), bias, type: params.weight.type, output: bn.outputs[0] }));
     return true;
-  }),
+  }, BATCH_NORMS),
 });

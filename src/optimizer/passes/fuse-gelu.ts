@@ -100,11 +100,12 @@ function fusedNode(found: Match, contribOp: string, approximate: string, index: 
   return registryRuns(standard, index, scope) ? standard : undefined;
 }
 
-function geluFusion(name: string, match: (node: Node, index: GraphIndex) => Match | undefined, contribOp: string, approximate: string) {
+function geluFusion(name: string, anchor: string, match: (node: Node, index: GraphIndex) => Match | undefined, contribOp: string, approximate: string) {
   return graphPass({
     name,
     level: 'extended',
     addsDomain: 'com.microsoft',
+    anchorOps: [anchor],
     rewrite: nodeRewriter((node: Node, index: GraphIndex, rewrite: GraphRewrite, scope: GraphScope) => {
       const found = match(node, index);
       if (!found || found.nodes.some((n) => rewrite.isRemoved(n))) return false;
@@ -113,9 +114,9 @@ function geluFusion(name: string, match: (node: Node, index: GraphIndex) => Matc
       for (const n of found.nodes) if (n !== found.last) rewrite.remove(n);
       rewrite.replace(found.last, fused);
       return true;
-    }),
+    }, [anchor]),
   });
 }
 
-export const fuseGelu = geluFusion('FuseGelu', matchErfGelu, 'Gelu', 'none');
-export const fuseFastGelu = geluFusion('FuseFastGelu', matchTanhGelu, 'FastGelu', 'tanh');
+export const fuseGelu = geluFusion('FuseGelu', 'Erf', matchErfGelu, 'Gelu', 'none');
+export const fuseFastGelu = geluFusion('FuseFastGelu', 'Tanh', matchTanhGelu, 'FastGelu', 'tanh');

@@ -37,6 +37,9 @@ function relu6OfXPlus3(gate: string, index: GraphIndex, rewrite: GraphRewrite, o
   return x === undefined ? undefined : { x, nodes: [add, clip] };
 }
 
+/** The ops sixthOf takes, and so the nodes every rewrite starts from. */
+const SIXTH_OPS = ['Div', 'Mul'];
+
 /** `node` divides `value` by 6 or multiplies it by 1/6 (the constant on either side of a Mul). */
 function sixthOf(node: Node, index: GraphIndex): string | undefined {
   if (node.domain !== '') return undefined;
@@ -55,6 +58,7 @@ function hardSigmoidNode(like: Node, x: string, output: string): Node {
 export const fuseHardSigmoid = graphPass({
   name: 'FuseHardSigmoid',
   level: 'extended',
+  anchorOps: ['Clip'],
   rewrite: nodeRewriter((node, index, rewrite, scope: GraphScope) => {
     const divided = sixthOf(node, index);
     if (divided === undefined || !index.onlyConsumerIs(divided, node)) return false;
@@ -83,5 +87,5 @@ export const fuseHardSigmoid = graphPass({
       return true;
     }
     return false;
-  }),
+  }, SIXTH_OPS),
 });

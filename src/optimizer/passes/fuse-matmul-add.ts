@@ -15,10 +15,13 @@ function broadcastsTo(dims: readonly number[], m: Dim, n: Dim): boolean {
   return dims.every((d, i) => d === 1 || d === target[i]);
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const ADDS = ['Add'];
+
 export const fuseMatMulAdd = graphPass({
   name: 'FuseMatMulAdd',
   level: 'extended',
-  anchorOps: ['Add'],
+  anchorOps: ADDS,
   rewrite: nodeRewriter((add, index, rewrite, scope) => {
     if (!isOp(add, 'Add')) return false;
     const matmul = add.inputs.map((name) => index.producer(name)).find((p) => isOp(p, 'MatMul'));
@@ -36,5 +39,5 @@ export const fuseMatMulAdd = graphPass({
     rewrite.remove(matmul);
     rewrite.replace(add, gemm);
     return true;
-  }),
+  }, ADDS),
 });

@@ -18,11 +18,14 @@ function outputScale(reader: Node, product: string, index: GraphIndex): number |
   return reader.opType === 'Div' && reader.inputs[0] === product && c !== 0 ? 1 / c : undefined;
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const MATMULS = ['MatMul', 'FusedMatMul'];
+
 export const fuseMatMulScale = graphPass({
   name: 'FuseMatMulScale',
   level: 'extended',
   addsDomain: 'com.microsoft',
-  anchorOps: ['MatMul', 'FusedMatMul'],
+  anchorOps: MATMULS,
   rewrite: nodeRewriter((matmul, index, rewrite, scope) => {
     const fused = isOp(matmul, 'FusedMatMul', 'com.microsoft');
     if (!isOp(matmul, 'MatMul') && !fused) return false;
@@ -52,5 +55,5 @@ export const fuseMatMulScale = graphPass({
     for (const n of [...folded, matmul]) if (n !== last) rewrite.remove(n);
     rewrite.replace(last, node);
     return true;
-  }),
+  }, MATMULS),
 });

@@ -106,4 +106,6 @@ const fuseMultiHeadAttentionRewriter: GraphRewriter = (graph: Graph, scope: Grap
   return rewrite.changed ? { graph: rewrite.apply(), rewrites: rewrite.rewrites } : undefined;
 };
 
-export const fuseMultiHeadAttention = graphPass({ name: 'FuseMultiHeadAttention', level: 'extended', addsDomain: 'com.microsoft', rewrite: fuseMultiHeadAttentionRewriter });
+export const fuseMultiHeadAttention = graphPass({
+  name: 'FuseMultiHeadAttention', level: 'extended', addsDomain: 'com.microsoft', anchorOps: ['Softmax'], rewrite: fuseMultiHeadAttentionRewriter,
+});

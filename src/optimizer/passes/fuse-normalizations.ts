@@ -112,11 +112,14 @@ function matchRmsNorm(square: Node, index: GraphIndex, opset: number): Normaliza
 function normalizationFusion(
   name: string,
   match: (node: Node, index: GraphIndex, opset: number) => Normalization | undefined,
+  startOps: readonly string[],
   targets: readonly string[],
 ) {
   return graphPass({
     name,
     level: 'extended',
+    // Both normalizations average over the normalized axes.
+    anchorOps: ['ReduceMean'],
     rewrite: nodeRewriter((node: Node, index: GraphIndex, rewrite: GraphRewrite, scope: GraphScope) => {
       const opset = scope.opsets.get('') ?? 1;
       const found = match(node, index, opset);
@@ -130,9 +133,9 @@ function normalizationFusion(
       for (const n of found.nodes) if (n !== found.last) rewrite.remove(n);
       rewrite.replace(found.last, fused);
       return true;
-    }),
+    }, startOps),
   });
 }
 
-export const fuseLayerNormalization = normalizationFusion('FuseLayerNormalization', matchLayerNorm, ['LayerNormalization']);
-export const fuseRmsNormalization = normalizationFusion('FuseRmsNormalization', matchRmsNorm, ['RMSNormalization', 'SimplifiedLayerNormalization']);
+export const fuseLayerNormalization = normalizationFusion('FuseLayerNormalization', matchLayerNorm, ['ReduceMean'], ['LayerNormalization']);
+export const fuseRmsNormalization = normalizationFusion('FuseRmsNormalization', matchRmsNorm, ['Pow', 'Mul'], ['RMSNormalization', 'SimplifiedLayerNormalization']);

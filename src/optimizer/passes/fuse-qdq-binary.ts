@@ -38,5 +38,5 @@ export const fuseQdqBinary = graphPass({
   level: 'extended',
   addsDomain: 'com.microsoft',
   anchorOps: ['Add', 'Mul'],
-  rewrite: nodeRewriter(fuseBinary),
+  rewrite: nodeRewriter(fuseBinary, ['Add', 'Mul']),
 });

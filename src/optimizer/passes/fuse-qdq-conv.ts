@@ -30,10 +30,13 @@ function biasFits(bias: Dequantized, x: Dequantized, w: Dequantized, outChannels
   return true;
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const CONVS = ['Conv'];
+
 export const fuseQdqConv = graphPass({
   name: 'FuseQdqConv',
   level: 'extended',
-  anchorOps: ['Conv'],
+  anchorOps: CONVS,
   rewrite: nodeRewriter((conv, index, rewrite, scope) => {
     if (!isOp(conv, 'Conv') || conv.inputs.length < 2) return false;
     const x = dequantized(index, conv.inputs[0]);
@@ -55,5 +58,5 @@ export const fuseQdqConv = graphPass({
     rewrite.replace(conv, fused);
     for (const n of [...y.absorbed, y.node]) rewrite.remove(n);
     return true;
-  }),
+  }, CONVS),
 });

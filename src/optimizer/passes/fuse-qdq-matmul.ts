@@ -11,10 +11,13 @@ function rightOperandFits(b: Dequantized, shape: readonly number[] | undefined):
   return isPerTensor(b) || (shape?.length === 2 && b.axis === 1 && b.scales.length === shape[1]);
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const MATMULS = ['MatMul'];
+
 export const fuseQdqMatMul = graphPass({
   name: 'FuseQdqMatMul',
   level: 'extended',
-  anchorOps: ['MatMul'],
+  anchorOps: MATMULS,
   rewrite: nodeRewriter((matmul, index, rewrite, scope) => {
     if (!isOp(matmul, 'MatMul')) return false;
     const a = dequantized(index, matmul.inputs[0]);
@@ -33,5 +36,5 @@ export const fuseQdqMatMul = graphPass({
     rewrite.replace(matmul, fused);
     for (const n of [...y.absorbed, y.node]) rewrite.remove(n);
     return true;
-  }),
+  }, MATMULS),
 });

@@ -8,10 +8,13 @@ import { graphPass, nodeRewriter } from '../graph-pass.js';
 import { isOp, registryRuns } from '../patterns.js';
 import { dequantized, isPerTensor, quantizedOutput } from './fuse-qdq-groups.js';
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const MAX_POOLS = ['MaxPool'];
+
 export const fuseQdqMaxPool = graphPass({
   name: 'FuseQdqMaxPool',
   level: 'extended',
-  anchorOps: ['MaxPool'],
+  anchorOps: MAX_POOLS,
   rewrite: nodeRewriter((pool, index, rewrite, scope) => {
     if (!isOp(pool, 'MaxPool') || pool.outputs.length !== 1) return false;
     const x = dequantized(index, pool.inputs[0]);
@@ -23,5 +26,5 @@ export const fuseQdqMaxPool = graphPass({
     rewrite.replace(pool, fused);
     rewrite.remove(y.node);
     return true;
-  }),
+  }, MAX_POOLS),
 });

@@ -25,6 +25,7 @@ export const fuseQuickGelu = graphPass({
   name: 'FuseQuickGelu',
   level: 'extended',
   addsDomain: 'com.microsoft',
+  anchorOps: ['Sigmoid'],
   rewrite: nodeRewriter((mul, index, rewrite, scope) => {
     const found = gatedProduct(mul, index, 'Sigmoid');
     if (!found || rewrite.isRemoved(found.gate) || index.elementType(found.x) !== 'float32') return false;
@@ -44,12 +45,13 @@ export const fuseQuickGelu = graphPass({
     for (const n of removed) rewrite.remove(n);
     rewrite.replace(mul, fused);
     return true;
-  }),
+  }, ['Mul']),
 });
 
 export const fuseHardSwish = graphPass({
   name: 'FuseHardSwish',
   level: 'extended',
+  anchorOps: ['HardSigmoid'],
   rewrite: nodeRewriter((mul, index, rewrite, scope) => {
     const found = gatedProduct(mul, index, 'HardSigmoid');
     if (!found || rewrite.isRemoved(found.gate) || found.gate.inputs[0] !== found.x) return false;
@@ -60,5 +62,5 @@ export const fuseHardSwish = graphPass({
     rewrite.remove(found.gate);
     rewrite.replace(mul, fused);
     return true;
-  }),
+  }, ['Mul']),
 });

@@ -37,11 +37,14 @@ function biasAdd(index: GraphIndex, name: string, reader: Node, hidden: number):
   return undefined;
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const NORMALIZATIONS = ['LayerNormalization', 'SimplifiedLayerNormalization'];
+
 export const fuseSkipLayerNormalization = graphPass({
   name: 'FuseSkipLayerNormalization',
   level: 'extended',
   addsDomain: 'com.microsoft',
-  anchorOps: ['LayerNormalization', 'SimplifiedLayerNormalization'],
+  anchorOps: NORMALIZATIONS,
   rewrite: nodeRewriter((norm, index, rewrite, scope) => {
     if (!isOp(norm, 'LayerNormalization') && !isOp(norm, 'SimplifiedLayerNormalization')) return false;
     const simplified = norm.opType === 'SimplifiedLayerNormalization';
@@ -81,5 +84,5 @@ export const fuseSkipLayerNormalization = graphPass({
     for (const n of removed) rewrite.remove(n);
     rewrite.replace(norm, fused);
     return true;
-  }),
+  }, NORMALIZATIONS),
 });

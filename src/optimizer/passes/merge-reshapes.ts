@@ -8,10 +8,13 @@ import { constantNumbers, intAttribute, intsAttribute } from '../node-values.js'
 
 const RELABELLING_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const RESHAPES = ['Reshape'];
+
 export const mergeReshapes = graphPass({
   name: 'MergeReshapes',
   level: 'basic',
-  anchorOps: ['Reshape'],
+  anchorOps: RESHAPES,
   rewrite: nodeRewriter((node, index, rewrite, scope) => {
     if (node.opType !== 'Reshape' || node.domain !== '') return false;
     const before = index.producer(node.inputs[0]);
@@ -20,5 +23,5 @@ export const mergeReshapes = graphPass({
     if (!target || (target.includes(0) && intAttribute(node, 'allowzero', 0) === 0)) return false;
     rewrite.replace(node, { ...node, inputs: [before.inputs[0], ...node.inputs.slice(1)] });
     return true;
-  }),
+  }, RESHAPES),
 });

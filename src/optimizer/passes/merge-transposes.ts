@@ -15,10 +15,13 @@ function permutationOf(node: Node, index: GraphIndex): readonly number[] | undef
   return rank === undefined ? undefined : Array.from({ length: rank }, (_, i) => rank - 1 - i);
 }
 
+/** Where every rewrite starts, and what a graph needs for one. */
+const TRANSPOSES = ['Transpose'];
+
 export const mergeTransposes = graphPass({
   name: 'MergeTransposes',
   level: 'basic',
-  anchorOps: ['Transpose'],
+  anchorOps: TRANSPOSES,
   rewrite: nodeRewriter((node, index, rewrite) => {
     if (node.opType !== 'Transpose' || node.domain !== '') return false;
     const first = index.producer(node.inputs[0]);
@@ -31,5 +34,5 @@ export const mergeTransposes = graphPass({
     const attributes = new Map(node.attributes).set('perm', { type: 'ints', value: perm });
     rewrite.replace(node, { ...node, inputs: [first.inputs[0]], attributes });
     return true;
-  }),
+  }, TRANSPOSES),
 });

@@ -13,6 +13,7 @@ import { evaluateNode } from '../evaluate-node.js';
 import { tensorTypeOf, type TensorType } from '../graph-index.js';
 import { graphPass, type GraphScope } from '../graph-pass.js';
 import { numbersOf } from '../node-values.js';
+import { sameType } from '../value-types.js';
 import { elementwiseShapeRules } from './elementwise-shapes.js';
 import { layoutShapeRules } from './layout-shapes.js';
 import { nnShapeRules } from './nn-shapes.js';
@@ -58,13 +59,6 @@ function elementsOfConstant(tensor: DenseTensor): Dim[] | undefined {
     constantElements.set(tensor, (elements = (tracked ? numbersOf(tensor) : undefined) ?? null));
   }
   return elements ?? undefined;
-}
-
-function sameType(a: ValueType | undefined, b: ValueType | undefined): boolean {
-  if (a === b) return true;
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return JSON.stringify(a) === JSON.stringify(b);
-  if (a.elementType !== b.elementType || (a.shape === undefined) !== (b.shape === undefined)) return false;
-  return !a.shape || (a.shape.length === b.shape?.length && a.shape.every((d, i) => d === b.shape?.[i]));
 }
 
 /** What a node's rule (or its Constant value) gave for one set of inputs. */
@@ -179,7 +173,10 @@ export const inferShapes = graphPass({
         if (type) valueInfo.set(name, type);
       }
     }
-    const changed = [...valueInfo].filter(([name, type]) => !sameType(type, graph.valueInfo.get(name))).length;
+    let changed = 0;
+    valueInfo.forEach((type, name) => {
+      if (!sameType(type, graph.valueInfo.get(name))) changed++;
+    });
     if (changed === 0 && valueInfo.size === graph.valueInfo.size) return undefined;
     return { graph: { ...graph, valueInfo }, rewrites: changed };
   },
