@@ -25,9 +25,10 @@
  * recomputes a helper's range with its own range's scratch, never the helper's, which a late
  * helper may still be using. Conv ranges write Y where it lies in the arena, so the caller
  * waits far longer for a helper already computing one (IN_PLACE_GRACE_MS) than for other jobs'
- * blocks: a helper given up on would still write its range of Y, the same values the caller
- * wrote, into storage that a later step may by then have been given. Only a helper that died
- * mid-range (its exit cannot be seen while this thread waits) is given up on.
+ * blocks: a helper given up on that is alive after all would still write its range of Y, the
+ * same values the caller wrote, into storage that a later step may by then have been given.
+ * A helper that died mid-range (its exit cannot be seen while this thread waits) is given up
+ * on after that wait.
  */
 import { parallelConvModule, type ConvExports, type ConvModule } from '../wasm/conv-module.js';
 import { runRange, type OutputRange, type RangeCall } from '../wasm/conv-ranges.js';
@@ -58,8 +59,12 @@ const MIN_RANGE_WORK = 1 << 21;
 /** How long past the caller's own block a helper's block may take before the caller computes it. */
 const HELPER_GRACE_MS = 1000;
 const HELPER_GRACE_FACTOR = 10;
-/** How long past its own range the caller waits for a helper computing a conv range in place. */
-const IN_PLACE_GRACE_MS = 60_000;
+/**
+ * How long past its own range the caller waits for a helper computing a conv range in place:
+ * long past any scheduling delay of a live helper, so that in practice only a dead one is
+ * given up on, yet a bounded stall when one is.
+ */
+const IN_PLACE_GRACE_MS = 5000;
 const START_TIMEOUT_MS = 10_000;
 /** How long the caller polls for a helper's block before it blocks (see GemmControl.waitForJob). */
 const SPIN_MS = 1;

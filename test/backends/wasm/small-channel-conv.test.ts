@@ -14,6 +14,7 @@ import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import { runOnnxts } from '../../support/differential.js';
 import { attr, singleNodeModel } from '../../support/model-builder.js';
+import { CONV_ACTIVATIONS, applyConvActivation } from '../../support/conv-activations.js';
 import { Rng } from '../../support/random.js';
 import { naiveConv } from '../../kernels/conv/naive-conv.js';
 
@@ -26,33 +27,6 @@ import { naiveConv } from '../../kernels/conv/naive-conv.js';
  * bound of the exact value, so within twice it of the kernel.
  */
 const U = 2 ** -24;
-
-const ACTIVATIONS: (ConvActivation | undefined)[] = [
-  undefined,
-  { kind: 'Relu' },
-  { kind: 'Clip', min: -0.5, max: 0.75 },
-  { kind: 'LeakyRelu', alpha: 0.1 },
-  { kind: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
-  { kind: 'HardSwish' },
-  { kind: 'Sigmoid' },
-  { kind: 'Tanh' },
-  { kind: 'QuickGelu', alpha: 1 },
-  { kind: 'QuickGelu', alpha: 1.702 },
-];
-
-function activate(v: number, a: ConvActivation | undefined): number {
-  switch (a?.kind) {
-    case undefined: return v;
-    case 'Relu': return Math.max(v, 0);
-    case 'Clip': return Math.min(Math.max(v, a.min), a.max);
-    case 'LeakyRelu': return v < 0 ? a.alpha * v : v;
-    case 'HardSigmoid': return Math.max(0, Math.min(1, a.alpha * v + a.beta));
-    case 'Sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'Tanh': return Math.tanh(v);
-    case 'HardSwish': return v * Math.max(0, Math.min(1, v / 6 + 0.5));
-    case 'QuickGelu': return v / (1 + Math.exp(-a.alpha * v));
-  }
-}
 
 function slope(a: ConvActivation | undefined): number {
   switch (a?.kind) {
@@ -121,7 +95,7 @@ async function typescriptConv(c: Case, op: ReturnType<typeof operands>): Promise
   try {
     const { y } = await runOnnxts(model, feeds);
     const z = op.residual;
-    return Float32Array.from(y.data as Float32Array, (v, i) => activate(z ? v + z[i] : v, c.activation));
+    return Float32Array.from(y.data as Float32Array, (v, i) => applyConvActivation(z ? v + z[i] : v, c.activation));
   } finally {
     delete env.wasm.simd;
   }
@@ -143,7 +117,7 @@ async function check(c: Case, rng: Rng, conv: (op: ReturnType<typeof operands>, 
   const ts = await typescriptConv(c, op);
   const gamma = (2 * c.inputs * c.kernel[0] * c.kernel[1] + 8) * U * slope(c.activation);
   for (let i = 0; i < value.length; i++) {
-    const want = activate(z ? value[i] + z[i] : value[i], c.activation);
+    const want = applyConvActivation(z ? value[i] + z[i] : value[i], c.activation);
     const bound = gamma * (magnitude[i] + (z ? Math.abs(z[i]) : 0)) + 4 * U * Math.abs(want) + 1e-30;
     const got = op.y[i];
     if (!(Math.abs(got - want) <= bound)) expect.fail(`${describeCase(c)}: y[${i}] is ${got}, expected ${want} within ${bound}`);
@@ -178,7 +152,7 @@ function randomCase(rng: Rng): Case {
   const spatial = [Math.max(1, extent(0)) + rng.int(0, 12), Math.max(1, extent(1)) + rng.int(0, 21)] as const;
   return {
     batch: rng.int(1, 2), inputs: rng.int(1, 8), outputs: rng.int(1, 40), spatial, kernel, strides, dilations, pads,
-    bias: rng.next() < 0.7, residual: rng.next() < 0.3, activation: ACTIVATIONS[rng.int(0, ACTIVATIONS.length - 1)],
+    bias: rng.next() < 0.7, residual: rng.next() < 0.3, activation: CONV_ACTIVATIONS[rng.int(0, CONV_ACTIVATIONS.length - 1)],
   };
 }
 
@@ -219,7 +193,7 @@ for (const variant of variants) {
     it('gives every activation, batch 2, bias and Z, at widths that are not multiples of 4 or 8', async () => {
       const rng = new Rng(72);
       const direct = directKernel(module, 1);
-      for (const activation of ACTIVATIONS) {
+      for (const activation of CONV_ACTIVATIONS) {
         for (const width of [1, 3, 5, 9, 13, 17]) {
           const c: Case = {
             batch: 2, inputs: 3, outputs: rng.int(1, 19), spatial: [rng.int(3, 9), 2 * width + 1], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],

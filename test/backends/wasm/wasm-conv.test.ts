@@ -11,6 +11,7 @@ import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { runOnnxts } from '../../support/differential.js';
 import { attr, singleNodeModel } from '../../support/model-builder.js';
+import { CONV_ACTIVATIONS, applyConvActivation } from '../../support/conv-activations.js';
 import { Rng } from '../../support/random.js';
 import { naiveConv } from '../../kernels/conv/naive-conv.js';
 import { describeWindow, randomWindow, windowAttributes, type WindowCase } from '../../kernels/conv/window-cases.js';
@@ -49,33 +50,6 @@ interface Operands extends WasmConvOperands {
   readonly y: Float32Array;
 }
 
-const ACTIVATIONS: (ConvActivation | undefined)[] = [
-  undefined,
-  { kind: 'Relu' },
-  { kind: 'Clip', min: -0.5, max: 0.75 },
-  { kind: 'LeakyRelu', alpha: 0.1 },
-  { kind: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
-  { kind: 'HardSwish' },
-  { kind: 'Sigmoid' },
-  { kind: 'Tanh' },
-  { kind: 'QuickGelu', alpha: 1.702 },
-  { kind: 'QuickGelu', alpha: 1 },
-];
-
-function applyActivation(v: number, a: ConvActivation | undefined): number {
-  switch (a?.kind) {
-    case undefined: return v;
-    case 'Relu': return Math.max(v, 0);
-    case 'Clip': return Math.min(Math.max(v, a.min), a.max);
-    case 'LeakyRelu': return v < 0 ? a.alpha * v : v;
-    case 'HardSigmoid': return Math.max(0, Math.min(1, a.alpha * v + a.beta));
-    case 'Sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'Tanh': return Math.tanh(v);
-    case 'HardSwish': return v * Math.max(0, Math.min(1, v / 6 + 0.5));
-    case 'QuickGelu': return v / (1 + Math.exp(-a.alpha * v));
-  }
-}
-
 /**
  * The activation with its float32 steps rounded as the kernels round them (the parameters, and
  * the products and sums before a clamp or an e^x), the rest exact: what a correctly rounded
@@ -89,7 +63,7 @@ function float32Activation(x: number, a: ConvActivation | undefined): number {
     case 'QuickGelu': return x / (1 + Math.exp(-f(f(a.alpha) * x)));
     case 'LeakyRelu': return x < 0 ? f(a.alpha) * x : x;
     case 'Clip': return Math.min(Math.max(x, f(a.min)), f(a.max));
-    default: return applyActivation(x, a);
+    default: return applyConvActivation(x, a);
   }
 }
 
@@ -163,7 +137,7 @@ async function typescriptConv(c: ConvCase, op: Operands): Promise<Float32Array> 
   try {
     const { y } = await runOnnxts(model, feeds);
     const z = op.residual;
-    return Float32Array.from(y.data as Float32Array, (v, i) => applyActivation(z ? v + z[i] : v, c.activation));
+    return Float32Array.from(y.data as Float32Array, (v, i) => applyConvActivation(z ? v + z[i] : v, c.activation));
   } finally {
     delete env.wasm.simd;
   }
@@ -183,7 +157,7 @@ async function checkCase(kernel: WasmConv, c: ConvCase, rng: Rng): Promise<void>
   const depth = c.inPerGroup * c.kernel.reduce((a, b) => a * b, 1);
   const gamma = (2 * depth + 8) * U * lipschitz(c.activation);
   for (let i = 0; i < value.length; i++) {
-    const want = applyActivation(value[i], c.activation);
+    const want = applyConvActivation(value[i], c.activation);
     const bound = gamma * magnitude[i] + 4 * U * Math.abs(want) + 1e-30;
     const got = op.y[i];
     if (!(Math.abs(got - want) <= bound)) expect.fail(`${describeCase(c)}: y[${i}] is ${got}, expected ${want} within ${bound}`);
@@ -202,7 +176,7 @@ function randomCase(rng: Rng, overrides: Partial<ConvCase> = {}): ConvCase {
     outPerGroup: rng.int(1, 11),
     bias: rng.next() < 0.6,
     residual: rng.next() < 0.3,
-    activation: rng.next() < 0.5 ? undefined : ACTIVATIONS[rng.int(1, ACTIVATIONS.length - 1)],
+    activation: rng.next() < 0.5 ? undefined : CONV_ACTIVATIONS[rng.int(1, CONV_ACTIVATIONS.length - 1)],
     ...overrides,
   };
 }
@@ -439,7 +413,7 @@ for (const variant of variants) {
       x[7] = NaN;
       x[8] = -0;
       const win = slideWindow({ autoPad: 'NOTSET' }, [x.length], [1]);
-      for (const activation of ACTIVATIONS) {
+      for (const activation of CONV_ACTIVATIONS) {
         for (const inPerGroup of [1, 2]) {
           const input = inPerGroup === 1 ? x : Float32Array.from({ length: 2 * x.length }, (_, i) => (i < x.length ? x[i] : 1));
           const y = new Float32Array(x.length);
