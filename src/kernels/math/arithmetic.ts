@@ -53,10 +53,10 @@ const pow = kernel({
   opType: 'Pow',
   sinceVersion: 7,
   typeConstraints: [{ input: 0, types: NUMERIC_TYPES }, { input: 1, types: NUMERIC_TYPES }],
-  run(inputs) {
+  run(inputs, _attrs, context) {
     const x = tensorInput(inputs, 0, 'X');
     const y = tensorInput(inputs, 1, 'Y');
-    return [mapBinary(x, y, { float: powerFn(x.type, y.type), floatLoops: powLoops }, x.type)];
+    return [mapBinary(x, y, { float: powerFn(x.type, y.type), floatLoops: powLoops }, x.type, context)];
   },
 });
 

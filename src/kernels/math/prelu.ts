@@ -7,7 +7,7 @@ import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
-import { kernel, type KernelDefinition } from '../kernel.js';
+import { kernel, type KernelContext, type KernelDefinition } from '../kernel.js';
 import { broadcastShapes } from '../support/broadcast.js';
 import { mapBinary, type BinaryFns } from '../support/elementwise.js';
 import { requireSameType, tensorInput } from '../support/inputs.js';
@@ -23,13 +23,13 @@ const preluFns: BinaryFns = {
   wasmOp: 'prelu',
 };
 
-function prelu(x: DenseTensor, slope: DenseTensor): DenseTensor {
+function prelu(x: DenseTensor, slope: DenseTensor, context: KernelContext): DenseTensor {
   requireSameType(x, slope, 'X and slope');
   const dims = broadcastShapes(x.dims, slope.dims);
   if (!sameShape(dims, x.dims)) {
     throw new KernelInputError(`slope of shape ${formatShape(slope.dims)} does not broadcast to X of shape ${formatShape(x.dims)}`);
   }
-  return mapBinary(x, slope, preluFns, x.type);
+  return mapBinary(x, slope, preluFns, x.type, context);
 }
 
 /** The pre-broadcasting slope, reshaped so numpy broadcasting applies it the way opsets 1-6 meant. */
@@ -47,7 +47,7 @@ export const preluKernels: KernelDefinition[] = [
     opType: 'PRelu',
     sinceVersion: 7,
     typeConstraints: [{ input: 0, types: PRELU_TYPES }, { input: 1, types: PRELU_TYPES }],
-    run: (inputs) => [prelu(tensorInput(inputs, 0, 'X'), tensorInput(inputs, 1, 'slope'))],
+    run: (inputs, _attrs, context) => [prelu(tensorInput(inputs, 0, 'X'), tensorInput(inputs, 1, 'slope'), context)],
   }),
   kernel({
     domain: '',
@@ -55,9 +55,9 @@ export const preluKernels: KernelDefinition[] = [
     sinceVersion: 1,
     untilVersion: 6,
     typeConstraints: [{ input: 0, types: FLOAT_TYPES }, { input: 1, types: FLOAT_TYPES }],
-    run(inputs) {
+    run(inputs, _attrs, context) {
       const x = tensorInput(inputs, 0, 'X');
-      return [prelu(x, legacySlope(x, tensorInput(inputs, 1, 'slope')))];
+      return [prelu(x, legacySlope(x, tensorInput(inputs, 1, 'slope')), context)];
     },
   }),
 ];

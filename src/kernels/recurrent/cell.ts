@@ -7,6 +7,7 @@ import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js
 import type { Activation } from './activations.js';
 import { packedB, type WeightPacking } from './packed-weights.js';
 import type { RecurrentShape } from './recurrent-inputs.js';
+import type { RecurrentScratch } from './recurrent-scratch.js';
 
 /** One time step of one direction. */
 export interface Step {
@@ -39,6 +40,8 @@ export interface DirectionContext {
   readonly gates: FloatArray;
   /** Elements between the rows of two batch entries of one step in `gates`. */
   readonly gateStride: number;
+  /** The node's buffers kept between calls, for the cell's own scratch (recurrent-scratch.ts slots). */
+  readonly scratch: RecurrentScratch;
 }
 
 export interface Cell {

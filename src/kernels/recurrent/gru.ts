@@ -12,6 +12,7 @@ import { gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionCon
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
 import { activateGates, float32Sigmoid, float32Tanh } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels, type OpsetRange } from './recurrent-kernel.js';
+import { ScratchSlot } from './recurrent-scratch.js';
 
 interface GruOpsetRange extends OpsetRange {
   /** Whether the `linear_before_reset` attribute exists (opset 3 on). */
@@ -48,10 +49,12 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
   const [f, g] = context.activations;
   const [h] = context.states;
   const width = 3 * hidden;
-  // Ht-1·R^T for the z, r and h gates: [batch, 3 * hidden].
-  const product: FloatArray = h instanceof Float32Array ? new Float32Array(batch * width) : new Float64Array(batch * width);
+  // Ht-1·R^T for the z, r and h gates: [batch, 3 * hidden], fully written by each step's product.
+  const product = context.scratch.buffer(ScratchSlot.Product, h, batch * width);
   const recurrent = new RecurrentProduct(context, h, 0, 3, product, 0, width, 0);
-  const recurrentHBias = bias ? bias.subarray(bOffset + 5 * hidden, bOffset + 6 * hidden) : new Float64Array(hidden);
+  // Rbh read where it lies in B, not through a subarray per call; no B: zeros.
+  const recurrentHBias = bias ?? context.scratch.buffer(ScratchSlot.ZeroBias, h, 6 * hidden).fill(0);
+  const hBiasOffset = bias ? bOffset + 5 * hidden : 5 * hidden;
   // Float32 gates with the default functions and no clip take one fused loop: with the
   // functions called by name V8 inlines them, and tiny hidden sizes (a streaming model's 4 to 16)
   // pay nothing for separate passes.
@@ -68,7 +71,7 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
         for (let j = 0; j < hidden; j++) {
           const z = float32Sigmoid(gates[row + j] + product[p + j]);
           const r = float32Sigmoid(gates[row + hidden + j] + product[p + hidden + j]);
-          const candidate = float32Tanh(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[j]));
+          const candidate = float32Tanh(gates[row + 2 * hidden + j] + r * (product[p + 2 * hidden + j] + recurrentHBias[hBiasOffset + j]));
           h[s + j] = (1 - z) * candidate + z * h[s + j];
         }
         continue;
@@ -76,7 +79,7 @@ function linearBeforeResetDirection(context: DirectionContext): (step: Step) => 
       // The gates' inputs, then their activations in place: z and r, then h, which needs r.
       for (let j = 0; j < 2 * hidden; j++) gates[row + j] += product[p + j];
       activateGates(f, gates, row, 2 * hidden, clip);
-      for (let j = 0; j < hidden; j++) gates[row + 2 * hidden + j] += gates[row + hidden + j] * (product[p + 2 * hidden + j] + recurrentHBias[j]);
+      for (let j = 0; j < hidden; j++) gates[row + 2 * hidden + j] += gates[row + hidden + j] * (product[p + 2 * hidden + j] + recurrentHBias[hBiasOffset + j]);
       activateGates(g, gates, row + 2 * hidden, hidden, clip);
       updateState(gates, row, h, s, hidden);
     }
@@ -89,7 +92,8 @@ function resetBeforeLinearDirection(context: DirectionContext): (step: Step) => 
   const [f, g] = context.activations;
   const [h] = context.states;
   // r (.) Ht-1: [batch, hidden] like the state.
-  const scratch: FloatArray = h.slice();
+  const scratch = context.scratch.buffer(ScratchSlot.ResetState, h, h.length);
+  scratch.set(h);
   const updateAndReset = gateProduct(context, h, 0, 2);
   const candidateProduct = gateProduct(context, scratch, 2, 1);
   return (step) => {

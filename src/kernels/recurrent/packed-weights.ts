@@ -10,6 +10,7 @@ import { packBF32, type PackedBF32 } from '../../backends/wasm/wasm-gemm.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { GemmOperands } from '../linalg/gemm-core.js';
 import type { KernelContext } from '../kernel.js';
+import type { RecurrentScratch } from './recurrent-scratch.js';
 
 /** Packed blocks of a weight, by a key the caller picks; null: not packable. */
 export type PackedBlocks = Map<number, PackedBF32 | null>;
@@ -25,8 +26,8 @@ export interface WeightPacking {
   readonly blocks: PackedBlocks | undefined;
 }
 
-export function weightPacking(weight: DenseTensor, steps: number, context: KernelContext | undefined): WeightPacking {
-  if (context?.isConstant?.(weight)) return { constant: weight, blocks: undefined };
+export function weightPacking(weight: DenseTensor, steps: number, context: KernelContext | undefined, scratch: RecurrentScratch): WeightPacking {
+  if (context?.isConstant?.(weight)) return scratch.packingOfConstant(weight);
   return { constant: undefined, blocks: steps > 1 ? new Map() : undefined };
 }
 

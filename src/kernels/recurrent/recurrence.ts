@@ -7,40 +7,46 @@
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
-import { sizeOf, type Shape } from '../../tensor/shape.js';
+import type { Shape } from '../../tensor/shape.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { KernelContext, KernelInputs } from '../kernel.js';
-import { tensorInput } from '../support/inputs.js';
-import { computeBuffer, computeOutput, tensorFromCompute } from '../support/numeric.js';
+import { optionalTensorInput, tensorInput } from '../support/inputs.js';
+import { computeOutput, tensorFromCompute } from '../support/numeric.js';
 import type { Cell } from './cell.js';
 import { weightPacking } from './packed-weights.js';
 import type { RecurrentAttributes } from './recurrent-attributes.js';
 import { readRecurrentInputs, type RecurrentInputs } from './recurrent-inputs.js';
+import { ScratchSlot, type RecurrentScratch } from './recurrent-scratch.js';
 import type { SequenceLayout } from './sequence-layout.js';
 
 /** Y, Y_h, then Y_c for LSTM. */
-export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, cell: Cell, context?: KernelContext): DenseTensor[] {
-  const io = readRecurrentInputs(inputs, attrs, cell.shape);
+export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, cell: Cell, scratch: RecurrentScratch, context?: KernelContext): DenseTensor[] {
+  const io = readRecurrentInputs(inputs, attrs, cell.shape, scratch.layout);
+  scratch.layout = io.layout;
   const { layout, type } = io;
   const { seqLength, batch, directions, hidden } = layout;
   const width = cell.shape.gates * hidden;
-  // Large outputs and projections come from the run's arena where there is one (in the
-  // WebAssembly heap, the step products read and write them where they lie), small ones fresh.
-  const y = scratchOrOutput(context, type, layout.yDims, true);
+  // Outputs come from the run's arena where there is one: in the WebAssembly heap the step
+  // products read and write them where they lie, and a streaming model's calls leave no garbage.
+  const y = outputStorage(context, type, layout.yDims);
   // Built by push, not map(): map()'s results came with maps that differed from call to call,
   // and each mismatch deoptimized this function.
   const finalStates: FloatArray[] = [];
-  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(scratchOrOutput(context, type, layout.stateDims, true));
-  const projection = scratchOrOutput(context, type, [seqLength * batch * width], false);
-  const active = new Uint8Array(batch);
-  const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context);
+  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(outputStorage(context, type, layout.stateDims));
+  const projection = projectionStorage(context, type, seqLength * batch * width, scratch, io.x);
+  const active = scratch.activeFlags(batch);
+  const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context, scratch);
   const w = tensorInput(inputs, 1, 'W');
   const constantW = context?.isConstant?.(w) ? w : undefined;
+  const bTensor = optionalTensorInput(inputs, 3, 'B');
+  const constantB = bTensor && context?.isConstant?.(bTensor) ? bTensor : undefined;
 
   for (let d = 0; d < directions; d++) {
-    projectInputs(io, cell, d, width, projection, constantW);
+    projectInputs(io, d, width, projection, constantW, projectionBias(io, cell, d, width, constantB, scratch));
     const states: FloatArray[] = [];
-    for (let k = 0; k < io.initialStates.length; k++) states.push(loadState(io.initialStates[k], layout, d, computeBuffer(type, batch * hidden) as FloatArray));
+    for (let k = 0; k < io.initialStates.length; k++) {
+      states.push(loadState(io.initialStates[k], layout, d, scratch.buffer(ScratchSlot.State + k, io.x, batch * hidden)));
+    }
     const step = cell.direction({
       batch,
       hidden,
@@ -56,6 +62,7 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
       packedR,
       gates: projection,
       gateStride: layout.batchRowStride * width,
+      scratch,
     });
     const reverse = attrs.direction === 'reverse' || d === 1;
     const h = states[0];
@@ -76,28 +83,43 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   return outputs;
 }
 
-/** Below this many elements a fresh array costs less than an arena allocation's bookkeeping. */
-const ARENA_MIN_ELEMENTS = 1024;
+/**
+ * An output's storage, zeroed: Y and the final states keep zeros where a sequence ends early, and
+ * arena storage holds whatever the last run left.
+ */
+function outputStorage(context: KernelContext | undefined, type: DataType, dims: Shape): FloatArray {
+  return (computeOutput(context, type, dims) as FloatArray).fill(0);
+}
 
 /**
- * Storage for `dims`: the run's arena where it has one and the size pays for it. Arena storage is
- * not zeroed: `zeroed` asks for zeros (Y and the final states keep them where a sequence ends early).
+ * Below this many elements the input projection stays in the node's scratch; larger ones go to
+ * the arena, where the WebAssembly products address them without copies.
  */
-function scratchOrOutput(context: KernelContext | undefined, type: DataType, dims: Shape, zeroed: boolean): FloatArray {
-  const size = sizeOf(dims);
-  if (size < ARENA_MIN_ELEMENTS) return computeBuffer(type, size) as FloatArray;
-  const storage = computeOutput(context, type, dims) as FloatArray;
-  return zeroed ? storage.fill(0) : storage;
+const ARENA_MIN_ELEMENTS = 1024;
+
+/** The input projection's storage: the node's scratch where it is too small for the arena to pay. */
+function projectionStorage(context: KernelContext | undefined, type: DataType, size: number, scratch: RecurrentScratch, like: FloatArray): FloatArray {
+  if (size < ARENA_MIN_ELEMENTS) return scratch.buffer(ScratchSlot.Projection, like, size);
+  return computeOutput(context, type, [size]) as FloatArray;
+}
+
+/** Direction d's projection bias row, kept by the node where B is a model constant. */
+function projectionBias(io: RecurrentInputs, cell: Cell, d: number, width: number, constantB: DenseTensor | undefined, scratch: RecurrentScratch): Float64Array | undefined {
+  if (!io.b) return undefined;
+  const kept = constantB && scratch.biasRow(constantB, d);
+  if (kept) return kept;
+  const row = cell.projectionBias(io.b, d * 2 * width, io.layout.hidden);
+  if (constantB) scratch.keepBiasRow(constantB, d, row);
+  return row;
 }
 
 /**
  * projection[row] = X[row] · W[d]^T + bias, for every row of X (steps and batch entries); the
  * GEMM keeps a constant W packed from one run to the next.
  */
-function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number, projection: FloatArray, constantW: object | undefined): void {
-  const { seqLength, batch, hidden } = io.layout;
+function projectInputs(io: RecurrentInputs, d: number, width: number, projection: FloatArray, constantW: object | undefined, bias: Float64Array | undefined): void {
+  const { seqLength, batch } = io.layout;
   const rows = seqLength * batch;
-  const bias = io.b && cell.projectionBias(io.b, d * 2 * width, hidden);
   if (bias) for (let row = 0; row < rows; row++) projection.set(bias, row * width);
   const op: GemmOperands = {
     m: rows, n: width, k: io.inputSize,
@@ -109,10 +131,10 @@ function projectInputs(io: RecurrentInputs, cell: Cell, d: number, width: number
   gemm(op);
 }
 
-/** Direction d's [batch, hidden] state into `state` (zeros), from the initial-state tensor where there is one. */
+/** Direction d's [batch, hidden] state into `state`: the initial-state tensor's where there is one, else zeros. */
 function loadState(initial: FloatArray | undefined, layout: SequenceLayout, d: number, state: FloatArray): FloatArray {
   const { batch, hidden } = layout;
-  if (!initial) return state;
+  if (!initial) return state.fill(0);
   for (let b = 0; b < batch; b++) copyVector(initial, layout.stateOffset(d, b), state, b * hidden, hidden);
   return state;
 }

@@ -5,7 +5,7 @@
 import { KernelInputError } from '../../errors/errors.js';
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
-import { formatShape, sameShape, type Shape } from '../../tensor/shape.js';
+import { formatShape, sameShape } from '../../tensor/shape.js';
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { KernelInputs } from '../kernel.js';
 import { integersOf, optionalTensorInput, requireSameType, tensorInput } from '../support/inputs.js';
@@ -44,49 +44,69 @@ const SEQUENCE_LENS = 4;
 const FIRST_INITIAL_STATE = 5;
 const PEEPHOLES = 7;
 
-export function readRecurrentInputs(inputs: KernelInputs, attrs: RecurrentAttributes, shape: RecurrentShape): RecurrentInputs {
+/**
+ * The inputs, checked. `previous` is the layout of the node's last call, taken again where the
+ * sizes match so a streaming model's calls do not each make one.
+ */
+export function readRecurrentInputs(inputs: KernelInputs, attrs: RecurrentAttributes, shape: RecurrentShape, previous?: SequenceLayout): RecurrentInputs {
   const x = tensorInput(inputs, 0, 'X');
   const w = tensorInput(inputs, 1, 'W');
   const r = tensorInput(inputs, 2, 'R');
   if (x.rank !== 3) throw new KernelInputError(`X must have rank 3, got shape ${formatShape(x.dims)}`);
   if (r.rank !== 3) throw new KernelInputError(`R must have rank 3, got shape ${formatShape(r.dims)}`);
-  const [seqLength, batch] = attrs.layout === 0 ? x.dims : [x.dims[1], x.dims[0]];
+  const seqLength = attrs.layout === 0 ? x.dims[0] : x.dims[1];
+  const batch = attrs.layout === 0 ? x.dims[1] : x.dims[0];
   const inputSize = x.dims[2];
   const hidden = attrs.hiddenSize ?? r.dims[2];
   const directions = attrs.directions;
   const rows = shape.gates * hidden;
-  const layout = new SequenceLayout(attrs.layout, seqLength, batch, directions, hidden);
+  const layout = previous?.matches(attrs.layout, seqLength, batch, directions, hidden)
+    ? previous
+    : new SequenceLayout(attrs.layout, seqLength, batch, directions, hidden);
 
-  const floats = (t: DenseTensor, name: string, dims: Shape): FloatArray => {
-    requireSameType(x, t, `X and ${name}`);
-    if (!sameShape(t.dims, dims)) {
-      throw new KernelInputError(`${name} must have shape ${formatShape(dims)}, got ${formatShape(t.dims)}`);
-    }
-    return computeValues(t) as FloatArray;
-  };
-  const optionalFloats = (index: number, name: string, dims: Shape): FloatArray | undefined => {
-    const t = optionalTensorInput(inputs, index, name);
-    return t && floats(t, name, dims);
-  };
-
-  const initialStates = INITIAL_STATE_NAMES.slice(0, shape.states)
-    .map((name, i) => optionalFloats(FIRST_INITIAL_STATE + i, name, layout.stateDims));
+  // Pushed, not mapped: the list is one or two long and built on every call.
+  const stateDims = layout.stateDims;
+  const initialStates: (FloatArray | undefined)[] = [];
+  for (let i = 0; i < shape.states; i++) {
+    initialStates.push(optionalFloats(x, inputs, FIRST_INITIAL_STATE + i, INITIAL_STATE_NAMES[i], stateDims[0], stateDims[1], stateDims[2]));
+  }
   return {
     type: x.type,
     layout,
     inputSize,
     x: computeValues(x) as FloatArray,
-    w: floats(w, 'W', [directions, rows, inputSize]),
-    r: floats(r, 'R', [directions, rows, hidden]),
-    b: optionalFloats(3, 'B', [directions, 2 * rows]),
-    lengths: sequenceLengths(optionalTensorInput(inputs, SEQUENCE_LENS, 'sequence_lens'), seqLength, batch),
+    w: floats(x, w, 'W', directions, rows, inputSize),
+    r: floats(x, r, 'R', directions, rows, hidden),
+    b: optionalFloats(x, inputs, 3, 'B', directions, 2 * rows),
+    lengths: sequenceLengths(optionalTensorInput(inputs, SEQUENCE_LENS, 'sequence_lens'), layout),
     initialStates,
-    p: shape.states === 2 ? optionalFloats(PEEPHOLES, 'P', [directions, 3 * hidden]) : undefined,
+    p: shape.states === 2 ? optionalFloats(x, inputs, PEEPHOLES, 'P', directions, 3 * hidden) : undefined,
   };
 }
 
-function sequenceLengths(tensor: DenseTensor | undefined, seqLength: number, batch: number): number[] {
-  if (tensor === undefined) return new Array<number>(batch).fill(seqLength);
+/**
+ * `t`'s values, checked to have X's type and the shape [d0, d1] (d2 undefined) or [d0, d1, d2],
+ * given as numbers so a call that passes its checks builds no shape array.
+ */
+function floats(x: DenseTensor, t: DenseTensor, name: string, d0: number, d1: number, d2?: number): FloatArray {
+  requireSameType(x, t, `X and ${name}`);
+  const { dims } = t;
+  const fits = dims.length === (d2 === undefined ? 2 : 3) && dims[0] === d0 && dims[1] === d1 && (d2 === undefined || dims[2] === d2);
+  if (!fits) {
+    const expected = d2 === undefined ? [d0, d1] : [d0, d1, d2];
+    throw new KernelInputError(`${name} must have shape ${formatShape(expected)}, got ${formatShape(dims)}`);
+  }
+  return computeValues(t) as FloatArray;
+}
+
+function optionalFloats(x: DenseTensor, inputs: KernelInputs, index: number, name: string, d0: number, d1: number, d2?: number): FloatArray | undefined {
+  const t = optionalTensorInput(inputs, index, name);
+  return t && floats(x, t, name, d0, d1, d2);
+}
+
+function sequenceLengths(tensor: DenseTensor | undefined, layout: SequenceLayout): readonly number[] {
+  const { seqLength, batch } = layout;
+  if (tensor === undefined) return layout.fullLengths;
   if (!sameShape(tensor.dims, [batch])) {
     throw new KernelInputError(`sequence_lens must have shape [${batch}], got ${formatShape(tensor.dims)}`);
   }

@@ -9,6 +9,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import type { Cell } from './cell.js';
 import { runRecurrence } from './recurrence.js';
 import { parseRecurrentAttributes, type RecurrentAttributes } from './recurrent-attributes.js';
+import { RecurrentScratch } from './recurrent-scratch.js';
 
 export interface OpsetRange {
   readonly since: number;
@@ -30,6 +31,7 @@ export const RECURRENT_OPSET_RANGES: readonly OpsetRange[] = [
 interface ParsedRecurrent {
   readonly common: RecurrentAttributes;
   readonly cell: Cell;
+  readonly scratch: RecurrentScratch;
 }
 
 const SEQUENCE_LENS = 4;
@@ -55,8 +57,9 @@ export function recurrentKernels<R extends OpsetRange>(
       parseAttributes: (attrs) => ({
         common: parseRecurrentAttributes(attrs, { defaultActivations, hasLayout: range.layout }),
         cell: makeCell(attrs, range),
+        scratch: new RecurrentScratch(),
       }),
-      run: (inputs, { common, cell }, context) => runRecurrence(inputs, common, cell, context),
+      run: (inputs, { common, cell, scratch }, context) => runRecurrence(inputs, common, cell, scratch, context),
     }),
   );
 }

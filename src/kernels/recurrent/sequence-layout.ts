@@ -5,13 +5,29 @@
 import type { Shape } from '../../tensor/shape.js';
 
 export class SequenceLayout {
+  /** Y's shape. */
+  readonly yDims: Shape;
+  /** The shape of initial_h, Y_h and the other state tensors. */
+  readonly stateDims: Shape;
+  /** Every batch entry's length where sequence_lens is absent: the whole sequence. */
+  readonly fullLengths: readonly number[];
+
   constructor(
     readonly layout: 0 | 1,
     readonly seqLength: number,
     readonly batch: number,
     readonly directions: number,
     readonly hidden: number,
-  ) {}
+  ) {
+    this.yDims = layout === 0 ? [seqLength, directions, batch, hidden] : [batch, seqLength, directions, hidden];
+    this.stateDims = layout === 0 ? [directions, batch, hidden] : [batch, directions, hidden];
+    this.fullLengths = new Array<number>(batch).fill(seqLength);
+  }
+
+  /** Whether this layout is the one of these sizes (a node's calls keep one while their shapes stay). */
+  matches(layout: 0 | 1, seqLength: number, batch: number, directions: number, hidden: number): boolean {
+    return this.layout === layout && this.seqLength === seqLength && this.batch === batch && this.directions === directions && this.hidden === hidden;
+  }
 
   /** Row of X (and of the input projection) holding step t of batch entry b. */
   xRow(t: number, b: number): number {
@@ -32,15 +48,5 @@ export class SequenceLayout {
   /** Offset of the state vector (initial_h, Y_h, ...) of direction d, batch entry b. */
   stateOffset(d: number, b: number): number {
     return (this.layout === 0 ? d * this.batch + b : b * this.directions + d) * this.hidden;
-  }
-
-  get yDims(): Shape {
-    const { seqLength, batch, directions, hidden } = this;
-    return this.layout === 0 ? [seqLength, directions, batch, hidden] : [batch, seqLength, directions, hidden];
-  }
-
-  get stateDims(): Shape {
-    const { batch, directions, hidden } = this;
-    return this.layout === 0 ? [directions, batch, hidden] : [batch, directions, hidden];
   }
 }

@@ -5,31 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Attribute } from '../../../src/ir/graph.js';
-import { AttributeReader } from '../../../src/kernels/attributes.js';
-import { defaultRegistry } from '../../../src/kernels/default-registry.js';
-import type { KernelContext, KernelInputs, PlanTimeContext } from '../../../src/kernels/kernel.js';
+import type { KernelContext, KernelInputs } from '../../../src/kernels/kernel.js';
 import { DenseTensor } from '../../../src/tensor/dense-tensor.js';
 import type { DataType } from '../../../src/tensor/element-type.js';
 import type { Shape } from '../../../src/tensor/shape.js';
+import { dirtyTensor, runRegisteredKernel } from '../../support/arena-kernels.js';
 import { randomDense, Rng } from '../../support/random.js';
-
-const node = { name: 'n', opType: 'x', domain: '' };
 
 let allocations = 0;
 
 function dirtyAllocate(type: DataType, dims: Shape): DenseTensor {
   allocations++;
-  const t = DenseTensor.zeros(type, dims);
-  if (!Array.isArray(t.data)) new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).fill(0xab);
-  return t;
+  return dirtyTensor(type, dims);
 }
 
-async function runKernel(op: string, opset: number, attributes: Record<string, Attribute>, inputs: KernelInputs, allocate?: KernelContext['allocate'], domain = '') {
-  const definition = defaultRegistry().candidates({ ...node, opType: op, domain }, opset)[0];
-  const planContext = { node, opset, outputCount: 2, subgraph: () => { throw new Error('no subgraphs'); } } as unknown as PlanTimeContext;
-  const parsed = definition.parseAttributes?.(new AttributeReader(new Map(Object.entries(attributes))), planContext);
-  const context: KernelContext = { node, opset, runSubgraph: () => Promise.reject(new Error('no subgraphs')), allocate };
-  return (await definition.run(inputs, parsed, context)) as DenseTensor[];
+function runKernel(op: string, opset: number, attributes: Record<string, Attribute>, inputs: KernelInputs, allocate?: KernelContext['allocate'], domain = '') {
+  return runRegisteredKernel(op, opset, inputs, { attributes, allocate, domain });
 }
 
 const int64 = (values: number[]) => new DenseTensor('int64', [values.length], BigInt64Array.from(values.map(BigInt)));
