@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { env } from '../../../src/api/env.js';
-import { Tensor } from '../../../src/index.js';
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { convHeap } from '../../../src/backends/wasm/conv-heap.js';
 import { instantiateConv, type ConvModule } from '../../../src/backends/wasm/conv-module.js';
@@ -12,9 +10,8 @@ import { smallChannelApplies, smallChannelConv, type SmallChannelHost, type Smal
 import { WasmConv, winogradApplies } from '../../../src/backends/wasm/wasm-conv.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
-import { runOnnxts } from '../../support/differential.js';
-import { attr, singleNodeModel } from '../../support/model-builder.js';
-import { CONV_ACTIVATIONS, applyConvActivation } from '../../support/conv-activations.js';
+import { attr } from '../../support/model-builder.js';
+import { CONV_ACTIVATIONS, applyConvActivation, typescriptConv } from '../../support/conv-reference.js';
 import { Rng } from '../../support/random.js';
 import { naiveConv } from '../../kernels/conv/naive-conv.js';
 
@@ -76,29 +73,14 @@ function operands(c: Case, win: SlidingWindow, rng: Rng): SmallChannelOperands {
   };
 }
 
-/** The TypeScript Conv (env.wasm.simd off) through a one-node model, Z and the activation applied after in doubles. */
-async function typescriptConv(c: Case, op: ReturnType<typeof operands>): Promise<Float32Array> {
-  const xDims = [c.batch, c.inputs, ...c.spatial];
-  const wDims = [c.outputs, c.inputs, ...c.kernel];
-  const inputs = [{ name: 'x', type: 'float32' as const, shape: xDims }, { name: 'w', type: 'float32' as const, shape: wDims }];
-  const feeds: Record<string, Tensor> = { x: new Tensor('float32', op.x, xDims), w: new Tensor('float32', op.w, wDims) };
-  if (op.bias) {
-    inputs.push({ name: 'b', type: 'float32', shape: [c.outputs] });
-    feeds.b = new Tensor('float32', op.bias as Float32Array, [c.outputs]);
-  }
+/** The TypeScript Conv on the case's operands. */
+function typescriptConvOf(c: Case, op: ReturnType<typeof operands>): Promise<Float32Array> {
   const attributes = {
     kernel_shape: attr.ints([...c.kernel]), strides: attr.ints([...c.strides]), dilations: attr.ints([...c.dilations]),
     pads: attr.ints([c.pads[0], c.pads[1], c.pads[2], c.pads[3]]),
   };
-  const model = singleNodeModel('Conv', inputs, [{ name: 'y', type: 'float32' }], { opset: 22, attributes });
-  env.wasm.simd = false;
-  try {
-    const { y } = await runOnnxts(model, feeds);
-    const z = op.residual;
-    return Float32Array.from(y.data as Float32Array, (v, i) => applyConvActivation(z ? v + z[i] : v, c.activation));
-  } finally {
-    delete env.wasm.simd;
-  }
+  const operandsOf = { x: op.x, w: op.w, bias: op.bias as Float32Array | undefined, residual: op.residual, activation: c.activation };
+  return typescriptConv(operandsOf, [c.batch, c.inputs, ...c.spatial], [c.outputs, c.inputs, ...c.kernel], attributes);
 }
 
 /** Runs `conv` on a random instance of the case and checks it against the definition and the TypeScript Conv. */
@@ -114,7 +96,7 @@ async function check(c: Case, rng: Rng, conv: (op: ReturnType<typeof operands>, 
   const z = op.residual;
   const value = naiveConv(Array.from(op.x), Array.from(op.w), op.bias && Array.from(op.bias), spec);
   const magnitude = naiveConv(abs(op.x)!, abs(op.w)!, abs(op.bias), spec);
-  const ts = await typescriptConv(c, op);
+  const ts = await typescriptConvOf(c, op);
   const gamma = (2 * c.inputs * c.kernel[0] * c.kernel[1] + 8) * U * slope(c.activation);
   for (let i = 0; i < value.length; i++) {
     const want = applyConvActivation(z ? value[i] + z[i] : value[i], c.activation);

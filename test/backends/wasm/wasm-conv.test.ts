@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '../../../src/api/env.js';
-import { Tensor } from '../../../src/index.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
@@ -9,9 +8,8 @@ import {
 } from '../../../src/backends/wasm/wasm-conv.js';
 import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
-import { runOnnxts } from '../../support/differential.js';
-import { attr, singleNodeModel } from '../../support/model-builder.js';
-import { CONV_ACTIVATIONS, applyConvActivation } from '../../support/conv-activations.js';
+import { attr } from '../../support/model-builder.js';
+import { CONV_ACTIVATIONS, applyConvActivation, typescriptConv } from '../../support/conv-reference.js';
 import { Rng } from '../../support/random.js';
 import { naiveConv } from '../../kernels/conv/naive-conv.js';
 import { describeWindow, randomWindow, windowAttributes, type WindowCase } from '../../kernels/conv/window-cases.js';
@@ -121,26 +119,11 @@ function reference(c: ConvCase, win: SlidingWindow, op: Operands): { value: numb
   };
 }
 
-/** TypeScript's Conv (env.wasm.simd off) on the same operands, through a one-node model; Z and the activation applied after, in doubles. */
-async function typescriptConv(c: ConvCase, op: Operands): Promise<Float32Array> {
+/** TypeScript's Conv on the same operands. */
+function typescriptConvOf(c: ConvCase, op: Operands): Promise<Float32Array> {
   const xDims = [c.batch, c.group * c.inPerGroup, ...c.spatial];
   const wDims = [c.group * c.outPerGroup, c.inPerGroup, ...c.kernel];
-  const inputs = [{ name: 'x', type: 'float32' as const, shape: xDims }, { name: 'w', type: 'float32' as const, shape: wDims }];
-  const feeds: Record<string, Tensor> = { x: new Tensor('float32', op.x, xDims), w: new Tensor('float32', op.w, wDims) };
-  if (op.bias) {
-    inputs.push({ name: 'b', type: 'float32', shape: [wDims[0]] });
-    feeds.b = new Tensor('float32', op.bias, [wDims[0]]);
-  }
-  const attributes = { ...windowAttributes(c, true), group: attr.int(c.group) };
-  const model = singleNodeModel('Conv', inputs, [{ name: 'y', type: 'float32' }], { opset: 22, attributes });
-  env.wasm.simd = false;
-  try {
-    const { y } = await runOnnxts(model, feeds);
-    const z = op.residual;
-    return Float32Array.from(y.data as Float32Array, (v, i) => applyConvActivation(z ? v + z[i] : v, c.activation));
-  } finally {
-    delete env.wasm.simd;
-  }
+  return typescriptConv({ ...op, activation: c.activation }, xDims, wDims, { ...windowAttributes(c, true), group: attr.int(c.group) });
 }
 
 function describeCase(c: ConvCase): string {
@@ -153,7 +136,7 @@ async function checkCase(kernel: WasmConv, c: ConvCase, rng: Rng): Promise<void>
   const op = operands(c, win, rng);
   expect(kernel.conv2dF32(op, win), describeCase(c)).toBe(true);
   const { value, magnitude } = reference(c, win, op);
-  const ts = await typescriptConv(c, op);
+  const ts = await typescriptConvOf(c, op);
   const depth = c.inPerGroup * c.kernel.reduce((a, b) => a * b, 1);
   const gamma = (2 * depth + 8) * U * lipschitz(c.activation);
   for (let i = 0; i < value.length; i++) {
