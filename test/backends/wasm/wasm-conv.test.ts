@@ -3,9 +3,8 @@ import { env } from '../../../src/api/env.js';
 import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/sliding-window.js';
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
-import {
-  WasmConv, WINOGRAD_STRIDE_2, wasmConv2dF32, wasmConvVariant, winogradApplies, winogradTile, type ConvWeightCache, type WasmConvOperands, type WinogradTile,
-} from '../../../src/backends/wasm/wasm-conv.js';
+import { WasmConv, wasmConv2dF32, wasmConvVariant, type ConvWeightCache, type WasmConvOperands } from '../../../src/backends/wasm/wasm-conv.js';
+import { WINOGRAD_STRIDE_2, winogradApplies, winogradTile, type WinogradTile } from '../../../src/backends/wasm/winograd-choice.js';
 import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { attr } from '../../support/model-builder.js';
