@@ -4,11 +4,12 @@
  * and without masks and biases; and the cases that must stay on one thread.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { wasmGemmHeap, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
 import { parallelAttend } from '../../src/backends/threads/parallel-attention.js';
 import { attendHeads, bnshHeads, tokenMajorHeads, type AttentionProblem, type RowHook } from '../../src/kernels/contrib-transformer/attention-core.js';
+import { expectGuardsIntact, placeInHeap } from '../support/heap-guards.js';
 import { Rng } from '../support/random.js';
 import { workerScripts } from './support/worker-scripts.js';
 
@@ -58,8 +59,8 @@ function maskAndBias(rng: Rng, batch: number, heads: number, keys: number): RowH
 }
 
 function expectBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
-  const a = new Uint32Array(actual.buffer);
-  const e = new Uint32Array(expected.buffer);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
   let first = -1;
   for (let i = 0; i < e.length && first < 0; i++) if (a[i] !== e[i]) first = i;
   expect(first, `${what}: first differing element`).toBe(-1);
@@ -91,6 +92,38 @@ describe.skipIf(!variant)('parallelAttend', () => {
       expectBitIdentical(actual, expected, what);
     }
     expect(parallel).toBeGreaterThan(6);
+  });
+
+  it('reads Q, K and V and writes the output where they lie in the shared heap, with the one-thread bits', () => {
+    const rng = new Rng(33);
+    let parallel = 0;
+    for (let trial = 0; trial < 16; trial++) {
+      const batch = rng.int(1, 2);
+      const heads = rng.int(2, 12);
+      const rows = [1, 33, 128, 131, 200][rng.int(0, 4)];
+      const keys = rng.next() < 0.5 ? rows : rng.int(1, 260);
+      const size = [17, 64, 64][rng.int(0, 2)];
+      const logits = rng.next() < 0.7 ? maskAndBias(rng, batch, heads, keys) : undefined;
+      const p = randomProblem(rng, batch, heads, rows, keys, size, logits);
+      const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
+      attendHeads(p, expected, 0, batch * heads);
+      const arrays = [...new Set([p.q.data, p.k.data, p.v.data])];
+      const placed = placeInHeap(wasmGemmHeap()!, [...arrays, expected.map(() => Number.NaN)], () => rng.int(0, 3));
+      const moved = (data: Float32Array): Float32Array => placed[arrays.indexOf(data)];
+      const inHeap = { ...p, q: { ...p.q, data: moved(p.q.data) }, k: { ...p.k, data: moved(p.k.data) }, v: { ...p.v, data: moved(p.v.data) } };
+      const out = placed[arrays.length];
+      expect(pool.heapIndex(out)).toBeGreaterThanOrEqual(0);
+      const threads = rng.int(2, 3);
+      const what = `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} logits=${logits !== undefined} threads=${threads}`;
+      if (!parallelAttend(pool, inHeap, out, threads, (from, to) => attendHeads(inHeap, out, from, to))) {
+        expect(out.every(Number.isNaN), `${what}: declined, nothing written`).toBe(true);
+        continue;
+      }
+      parallel++;
+      expectBitIdentical(out, expected, what);
+      placed.forEach((view, i) => expectGuardsIntact(view, `${what} operand ${i}`));
+    }
+    expect(parallel).toBeGreaterThan(5);
   });
 
   it('stays on one thread for shared key heads, logits that do more than add, a sink, inspected scores, or little work', () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASM_UNARY, wasmBiasUnaryF32, wasmNormalizeRowsF32, type RowNormalization, type WasmUnaryOp } from '../../src/backends/wasm/elementwise-host.js';
-import { wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { wasmGemmHeap, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
 import { closeIntraOpThreads, provideIntraOpThreads, withIntraOpThreads } from '../../src/backends/threads/intra-op.js';
@@ -14,6 +14,7 @@ import { parallelBiasUnary, parallelNormalizeRows } from '../../src/backends/thr
 import { geluKernels } from '../../src/kernels/contrib-transformer/gelu-family.js';
 import { skipLayerNormalizationKernels } from '../../src/kernels/contrib-transformer/skip-layer-normalization.js';
 import { DenseTensor } from '../../src/tensor/dense-tensor.js';
+import { expectGuardsIntact, placeInHeap } from '../support/heap-guards.js';
 import { Rng } from '../support/random.js';
 import { watchedStallingStarter } from './support/stalling-starter.js';
 import { workerScripts } from './support/worker-scripts.js';
@@ -227,5 +228,66 @@ describe.skipIf(!variant)('row kernels with intra-op threads', () => {
     const two = (await withIntraOpThreads(2, () => definition.run(inputs, attrs, context))) as DenseTensor[];
     expect(one.length).toBe(4);
     one.forEach((t, i) => t && expectBitIdentical(two[i].data as Float32Array, t.data as Float32Array, `output ${i}`));
+  });
+});
+
+describe.skipIf(!variant)('row jobs on operands in the shared heap', () => {
+  it('BiasUnary: helpers read x and write out where they lie, with the one-thread bits', () => {
+    const rng = new Rng(101);
+    for (let trial = 0; trial < 10; trial++) {
+      const length = [16, 333, 768, 1023, 3072][rng.int(0, 4)];
+      const rows = Math.max(2, Math.round(rng.int(2, 5) * (1 << 15) / length) + rng.int(0, 7));
+      const op = OPS[rng.int(0, OPS.length - 1)];
+      const bias = randomFloats(rng, length);
+      const values = randomFloats(rng, rows * length);
+      const expected = new Float32Array(values.length);
+      expect(wasmBiasUnaryF32(op, values, bias, expected)).toBe(true);
+      const inPlace = rng.next() < 0.3;
+      const [x, out] = placeInHeap(wasmGemmHeap()!, [values, new Float32Array(values.length).fill(Number.NaN)], () => rng.int(0, 3));
+      expect(pool.heapIndex(x)).toBeGreaterThanOrEqual(0);
+      const threads = rng.int(2, 3);
+      const what = `${op} rows=${rows} length=${length} threads=${threads} inPlace=${inPlace}`;
+      expect(parallelBiasUnary(pool, threads, op, x, bias, inPlace ? x : out, 0, 0), what).toBe(true);
+      expectBitIdentical(inPlace ? x : out, expected, what);
+      expectGuardsIntact(x, `${what} x`);
+      expectGuardsIntact(out, `${what} out`);
+    }
+  });
+
+  it('normalizations: helpers read x and skip and write out and sum where they lie, with the one-thread bits and statistics', () => {
+    const rng = new Rng(102);
+    for (let trial = 0; trial < 12; trial++) {
+      const length = [8, 333, 768, 1025][rng.int(0, 3)];
+      const rows = Math.max(2, Math.round(rng.int(2, 5) * (1 << 15) / length) + rng.int(0, 7));
+      const expected = randomNormalization(rng, rows, length);
+      const [x, out, skip, sum] = placeInHeap(
+        wasmGemmHeap()!,
+        [expected.x, expected.out, expected.skip ?? new Float32Array(0), expected.sum ?? new Float32Array(0)],
+        () => rng.int(0, 3),
+      );
+      const actual = { ...freshOutputs(expected), x, out, skip: expected.skip && skip, sum: expected.sum && sum };
+      expect(wasmNormalizeRowsF32(expected)).toBe(true);
+      const threads = rng.int(2, 3);
+      const what = `rows=${rows} length=${length} skip=${!!expected.skip} bias=${!!expected.bias} beta=${!!expected.beta} sum=${!!expected.sum} threads=${threads}`;
+      expect(parallelNormalizeRows(pool, threads, actual), what).toBe(true);
+      expectBitIdentical(actual.out, expected.out, `${what} out`);
+      if (expected.sum) expectBitIdentical(actual.sum!, expected.sum, `${what} sum`);
+      expectBitIdentical(actual.mean, expected.mean, `${what} mean`);
+      expectBitIdentical(actual.invStdDev, expected.invStdDev, `${what} invStdDev`);
+      for (const [name, view] of [['x', x], ['out', out], ['skip', skip], ['sum', sum]] as const) expectGuardsIntact(view, `${what} ${name}`);
+    }
+  });
+
+  it('stages rows through scratch where only some operands lie in the heap', () => {
+    const rng = new Rng(103);
+    const length = 3072;
+    const values = randomFloats(rng, 61 * length);
+    const bias = randomFloats(rng, length);
+    const expected = new Float32Array(values.length);
+    wasmBiasUnaryF32('gelu', values, bias, expected);
+    const [x] = placeInHeap(wasmGemmHeap()!, [values], () => 1);
+    const out = new Float32Array(values.length).fill(Number.NaN);
+    expect(parallelBiasUnary(pool, 2, 'gelu', x, bias, out, 0, 0)).toBe(true);
+    expectBitIdentical(out, expected, 'x in the heap, out outside');
   });
 });

@@ -19,6 +19,7 @@ import { ATTENTION_JOB, CONV_JOB, DONE, FAILED, GEMM_JOB, GemmControl, NO_RESIDE
 import { attentionBlock } from './attention-helper.js';
 import { rowsBlock } from './rows-helper.js';
 import { HelperResidents } from './resident-panels.js';
+import { SharedHeapView } from './shared-heap.js';
 
 export interface GemmHelperStart {
   readonly control: SharedArrayBuffer;
@@ -29,6 +30,8 @@ export interface GemmHelperStart {
   readonly variant: GemmVariant;
   /** The caller's shared conv memory and build, where it runs convolutions on several threads. */
   readonly conv?: { readonly memory: WebAssembly.Memory; readonly variant: SimdVariant };
+  /** The caller's GEMM heap where it is shared: attention and row jobs may name operands there (shared-heap.ts). */
+  readonly heap?: WebAssembly.Memory;
 }
 
 /** `conv`: whether the helper runs conv ranges (it loaded the conv build on the shared memory). */
@@ -45,7 +48,8 @@ export function serveGemmHelper(endpoint: WorkerEndpoint): void {
     const conv = start.conv && instantiateSharedConv(start.conv.variant, start.conv.memory);
     endpoint.postMessage({ kind: 'ready', conv: conv !== undefined } satisfies GemmHelperReply);
     const gemm = new WasmGemm(module);
-    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, { gemm, residents: new HelperResidents(gemm), conv: conv?.exports });
+    const heap = start.heap && new SharedHeapView(start.heap);
+    serveJobs(new GemmControl(start.control), new Float32Array(start.scratch), start.slot, { gemm, residents: new HelperResidents(gemm), conv: conv?.exports, heap });
   });
 }
 
@@ -56,6 +60,7 @@ interface HelperModules {
   readonly gemm: WasmGemm;
   readonly residents: HelperResidents;
   readonly conv?: ConvExports;
+  readonly heap?: SharedHeapView;
 }
 
 function serveJobs(control: GemmControl, scratch: Float32Array, slot: number, wasm: HelperModules): void {
@@ -94,12 +99,12 @@ function computeBlock(control: GemmControl, scratch: Float32Array, block: number
     }
     if (kind === ATTENTION_JOB) {
       const { start, end } = control.readRange(block);
-      ok = attentionBlock(control, scratch, start, end, wasm.gemm);
+      ok = attentionBlock(control, scratch, wasm.heap, start, end);
       return;
     }
     if (kind === ROWS_JOB) {
       const { start, end } = control.readRange(block);
-      ok = rowsBlock(control, scratch, start, end);
+      ok = rowsBlock(control, scratch, wasm.heap, start, end);
       return;
     }
     ok = gemmBlock(control, scratch, control.readBlock(block), wasm);

@@ -18,7 +18,9 @@
  * for what is left after its own block.
  *
  * Other modules describe jobs of their own through runJob (attention heads:
- * parallel-attention.ts). Convolutions run the same way without any staging: where shared WebAssembly memory exists,
+ * parallel-attention.ts; row ops: parallel-rows.ts); where their operands lie in the shared
+ * GEMM heap, helpers read and write them there (shared-heap.ts), and such a job waits for its
+ * helpers as a conv range does (IN_PLACE_GRACE_MS). Convolutions run the same way without any staging: where shared WebAssembly memory exists,
  * the caller's instance of the conv module and one instance per helper all work in one memory
  * (the GEMM heap's, where the activations live, when it is shared: conv-module.ts), and a job is
  * one conv kernel call cut into ranges of its output (backends/wasm/conv-ranges.ts). The caller
@@ -43,6 +45,7 @@ import type { GemmHelperReply, GemmHelperStart } from './gemm-helper.js';
 import { blockOperands, splitGemm, type GemmBlock } from './gemm-split.js';
 import { GemmStaging } from './gemm-staging.js';
 import { ScratchMemory } from './scratch-memory.js';
+import { sharedHeapIndex, sharedHeapMemory } from './shared-heap.js';
 
 /**
  * Fewest multiply-adds worth a block of its own: about 170 us on one core, twice what waking a
@@ -86,6 +89,8 @@ export interface PoolJob {
   own(): void;
   computeHere(block: number): void;
   collect(block: number): void;
+  /** True where helpers write into the shared heap (a run's arena): the caller then waits as for a conv range. */
+  readonly inPlace?: boolean;
 }
 
 /** The caller's instance of the conv module on the memory the helpers share. */
@@ -109,6 +114,7 @@ export class GemmPool implements ConvSplitter {
     private readonly helpers: readonly WorkerHandle[],
     readonly variant: GemmVariant,
     conv: ConvModule | undefined,
+    private readonly heapMemory: WebAssembly.Memory | undefined,
   ) {
     for (const helper of helpers) helper.onExit(() => this.breakDown());
     this.conv = conv && { exports: conv.exports, instance: new WasmConv(conv, this) };
@@ -136,17 +142,18 @@ export class GemmPool implements ConvSplitter {
     const scratch = ScratchMemory.allocate();
     const callerConv = parallelConvModule();
     const conv = callerConv && { memory: callerConv.memory, variant: callerConv.variant };
+    const heap = sharedHeapMemory();
     const handles: WorkerHandle[] = [];
     let helpersConv: boolean[];
     try {
       for (let slot = 1; slot <= helpers; slot++) handles.push(start('gemm'));
-      helpersConv = await Promise.all(handles.map((handle, i) => startHelper(handle, { control: control.buffer, scratch: scratch.buffer, slot: i + 1, variant, conv })));
+      helpersConv = await Promise.all(handles.map((handle, i) => startHelper(handle, { control: control.buffer, scratch: scratch.buffer, slot: i + 1, variant, conv, heap })));
     } catch (error) {
       control.stop();
       await Promise.all(handles.map((handle) => handle.terminate()));
       throw error;
     }
-    return new GemmPool(control, scratch, handles, variant, helpersConv.every(Boolean) ? callerConv : undefined);
+    return new GemmPool(control, scratch, handles, variant, helpersConv.every(Boolean) ? callerConv : undefined, heap);
   }
 
   /**
@@ -211,7 +218,8 @@ export class GemmPool implements ConvSplitter {
         this.withdraw(generation, job.count);
         throw error;
       }
-      this.finishBlocks(generation, job.count, performance.now() - started, job.computeHere, job.collect);
+      const grace = job.inPlace ? IN_PLACE_GRACE_MS : HELPER_GRACE_MS;
+      this.finishBlocks(generation, job.count, performance.now() - started, job.computeHere, job.collect, grace);
     } finally {
       this.inJob = false;
     }
@@ -241,6 +249,16 @@ export class GemmPool implements ConvSplitter {
   /** Wakes helpers that sleep, ahead of a job the caller is about to stage (see GemmControl.wakeHelpers). */
   wakeHelpers(): void {
     if (!this.broken) this.control.wakeHelpers();
+  }
+
+  /** The float index helpers address `view` at in the shared heap (shared-heap.ts), or -1 where they cannot. */
+  heapIndex(view: Float32Array): number {
+    return sharedHeapIndex(this.heapMemory, view);
+  }
+
+  /** Floats of the shared heap now (a job's helpers make their view cover them), 0 where there is none. */
+  heapFloats(): number {
+    return this.heapMemory ? this.heapMemory.buffer.byteLength / 4 : 0;
   }
 
   /** The scratch memory helpers read a job's operands from. */

@@ -3,10 +3,12 @@
  * helper's). Each (batch entry, query head) pair is a unit of attend's work: Q K^T, the row
  * logits, softmax, P V. Units are cut into contiguous blocks (GemmPool.jobBlocks); block 0
  * runs here through attend's own loop, straight from its arrays. For the others the caller
- * stages, once, every array Q, K and V lie in (often one: the projected tokens), the logits
- * of their rows (each op's masks and biases added to zeros: exact where the problem says they
- * only add float32 values), and a region for their output rows, copied into the output when
- * they come back (or computed here from attend's arrays, where the caller takes a block back).
+ * stages the logits of their rows (each op's masks and biases added to zeros: exact where the
+ * problem says they only add float32 values). Where Q, K, V and the output lie in the shared
+ * GEMM heap (a run's arena: shared-heap.ts), helpers read their heads and write their output
+ * rows there; otherwise the caller also stages, once, every array Q, K and V lie in (often
+ * one: the projected tokens) and a region for their output rows, copied into the output when
+ * they come back. A block the caller takes back is computed here from attend's arrays.
  *
  * A helper computes a unit with the same WebAssembly GEMM and softmax as the caller, so the
  * output is the one-thread output, bit for bit, where each score gets at most one term from
@@ -32,9 +34,14 @@ export const AttentionField = {
   VAt: 13, VBatch: 14, VHead: 15, VRow: 16,
   /** Scratch offset of the staged logits, one rows x keys block per unit from FirstHelperUnit; -1 for none. */
   LogitsAt: 17,
-  /** Scratch offset of the output rows, one rows x vSize block per unit from FirstHelperUnit. */
+  /**
+   * The output: in scratch memory, one rows x vSize block per unit from FirstHelperUnit; in the
+   * shared heap, where the output [batch, rows, heads * vSize] starts.
+   */
   OutAt: 18,
   FirstHelperUnit: 19,
+  /** Floats of the shared heap where QAt, KAt, VAt and OutAt are heap indices; 0 where they are scratch offsets. */
+  HeapFloats: 20,
 } as const;
 
 /**
@@ -52,26 +59,28 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((i * units) / count));
   const firstHelperUnit = bounds[1];
   const helperUnits = units - firstHelperUnit;
-  const arrays = [...new Set([q.data, k.data, v.data])];
+  const heapAt = new Map([q.data, k.data, v.data, out].map((a) => [a, pool.heapIndex(a)]));
+  const inHeap = [...heapAt.values()].every((index) => index >= 0);
+  const arrays = inHeap ? [] : [...new Set([q.data, k.data, v.data])];
   const { at, end } = layoutRegions([
     ...arrays.map((a) => a.length),
     p.logits ? helperUnits * q.rows * k.rows : 0,
-    helperUnits * q.rows * v.size,
+    inHeap ? 0 : helperUnits * q.rows * v.size,
   ]);
   const scratch = pool.scratchMemory;
   if (!scratch.reserve(end)) return false;
   const memory = scratch.f32;
   arrays.forEach((a, i) => memory.set(a, at[i]));
-  const arrayAt = (heads: Heads): number => at[arrays.indexOf(heads.data)] + heads.offset;
+  const arrayAt = (heads: Heads): number => (inHeap ? heapAt.get(heads.data)! : at[arrays.indexOf(heads.data)]) + heads.offset;
   const logitsAt = p.logits ? at[arrays.length] : -1;
-  const outAt = at[arrays.length + 1];
+  const outAt = inHeap ? heapAt.get(out)! : at[arrays.length + 1];
   if (p.logits) stageLogits(p, memory, logitsAt, firstHelperUnit, units);
   const ints = [
     q.heads, q.rows, k.rows, q.size, v.size,
     arrayAt(q), q.batchStride, q.headStride, q.rowStride,
     arrayAt(k), k.batchStride, k.headStride, k.rowStride,
     arrayAt(v), v.batchStride, v.headStride, v.rowStride,
-    logitsAt, outAt, firstHelperUnit,
+    logitsAt, outAt, firstHelperUnit, inHeap ? pool.heapFloats() : 0,
   ];
   if (ints.length > ATTENTION_INTS) return false;
   return pool.runJob({
@@ -83,8 +92,10 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
     own: () => attendHeads(0, firstHelperUnit),
     computeHere: (block) => attendHeads(bounds[block], bounds[block + 1]),
     collect: (block) => {
+      if (inHeap) return;
       for (let unit = bounds[block]; unit < bounds[block + 1]; unit++) copyUnitOut(p, memory, outAt + (unit - firstHelperUnit) * q.rows * v.size, unit, out);
     },
+    inPlace: inHeap,
   });
 }
 
