@@ -5,7 +5,7 @@
  * wake or die mid-block costing time, never a hang or a wrong result.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wasmGemmF32, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
+import { wasmGemmF32, wasmGemmHeap, wasmGemmVariant } from '../../src/backends/wasm/wasm-gemm.js';
 import type { GemmOperands } from '../../src/kernels/linalg/gemm-core.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import type { WorkerHandle, WorkerStarter } from '../../src/platform/worker-handle.js';
@@ -15,6 +15,7 @@ import { splitGemm } from '../../src/backends/threads/gemm-split.js';
 import {
   closeIntraOpThreads, parallelGemmF32, provideIntraOpThreads, resolveIntraOpThreads, withIntraOpThreads,
 } from '../../src/backends/threads/intra-op.js';
+import { expectGuardsIntact, placeInHeap } from '../support/heap-guards.js';
 import { Rng } from '../support/random.js';
 import { watchedStallingStarter } from './support/stalling-starter.js';
 import { workerScripts } from './support/worker-scripts.js';
@@ -140,6 +141,30 @@ describe.skipIf(!variant)('GemmPool', () => {
       expect(pool.gemm(actual, 3)).toBe(true);
       expectBitIdentical(actual.c as Float32Array, expected.c as Float32Array, `${m}x${n}x${k}`);
     }
+  });
+
+  it('reads A and writes C where they lie in the shared heap, with the one-thread bits and C untouched outside its view', () => {
+    const rng = new Rng(12);
+    let parallel = 0;
+    for (let trial = 0; trial < 24; trial++) {
+      const [m, n] = rng.next() < 0.5 ? [rng.int(200, 500), rng.int(60, 200)] : [rng.int(60, 200), rng.int(200, 500)];
+      const { op, before } = randomCase(rng, m, n, rng.int(250, 500));
+      const expected = withFreshC(op, before);
+      expect(wasmGemmF32(expected)).toBe(true);
+      const [a, c] = placeInHeap(wasmGemmHeap()!, [op.a as Float32Array, before], () => rng.int(0, 3));
+      expect(pool.heapIndex(a)).toBeGreaterThanOrEqual(0);
+      const threads = rng.int(2, 3);
+      const what = `${m}x${n}x${op.k} transA=${op.transA} transB=${op.transB} alpha=${op.alpha} beta=${op.beta} threads=${threads}`;
+      if (!pool.gemm({ ...op, a, c }, threads)) {
+        expectBitIdentical(c, before, `${what} (declined: C untouched)`);
+        continue;
+      }
+      parallel++;
+      expectBitIdentical(c, expected.c as Float32Array, what);
+      expectGuardsIntact(a, `${what} A`);
+      expectGuardsIntact(c, `${what} C`);
+    }
+    expect(parallel).toBeGreaterThan(12);
   });
 
   it('declines, leaving C untouched, with one thread, float64, or a small product', () => {

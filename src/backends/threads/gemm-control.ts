@@ -62,7 +62,9 @@ const CALLER_WAITING = RELEASE + RELEASE_RING;
 /** An attention or row job's shape and where its operands lie in scratch memory (parallel-attention.ts, parallel-rows.ts). */
 const ATTENTION = CALLER_WAITING + 1;
 export const ATTENTION_INTS = 24;
-const INT_COUNT = ATTENTION + ATTENTION_INTS;
+/** A GEMM job's floats of the shared heap where its blocks' A and C offsets are heap indices (shared-heap.ts); 0 where they are scratch offsets. */
+const GEMM_HEAP = ATTENTION + ATTENTION_INTS;
+const INT_COUNT = GEMM_HEAP + 1;
 /** alpha and beta, as float64 after the ints. */
 const FLOAT_BYTE_OFFSET = Math.ceil(INT_COUNT / 2) * 8;
 const GEN_MASK = (1 << 29) - 1;
@@ -90,6 +92,8 @@ export interface JobShape {
   readonly transB: boolean;
   readonly alpha: number;
   readonly beta: number;
+  /** Floats of the shared heap where A and C lie there (the blocks name them by heap index), else 0. */
+  readonly heapFloats?: number;
 }
 
 export function tag(generation: number, status: Status): number {
@@ -202,12 +206,14 @@ export class GemmControl {
     this.ints[TRANS_A] = shape.transA ? 1 : 0;
     this.ints[TRANS_B] = shape.transB ? 1 : 0;
     this.ints[COUNT] = count;
+    this.ints[GEMM_HEAP] = shape.heapFloats ?? 0;
     this.floats[0] = shape.alpha;
     this.floats[1] = shape.beta;
   }
 
   readShape(): JobShape {
-    return { k: this.ints[K], transA: this.ints[TRANS_A] !== 0, transB: this.ints[TRANS_B] !== 0, alpha: this.floats[0], beta: this.floats[1] };
+    const ints = this.ints;
+    return { k: ints[K], transA: ints[TRANS_A] !== 0, transB: ints[TRANS_B] !== 0, alpha: this.floats[0], beta: this.floats[1], heapFloats: ints[GEMM_HEAP] };
   }
 
   /** Writes a conv job: its call and how many ranges it has; range b is then block b. */

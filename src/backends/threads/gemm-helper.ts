@@ -114,20 +114,24 @@ function computeBlock(control: GemmControl, scratch: Float32Array, block: number
 }
 
 /**
- * One GEMM block from scratch memory. B is a staged copy, packed on the way and kept where the
- * block names resident panels, or, where it is not staged, those kept panels; false where they
- * are not kept here (the caller then computes the block).
+ * One GEMM block: A and C in scratch memory, or where they lie in the shared heap where the job
+ * says so. B is a staged copy, packed on the way and kept where the block names resident
+ * panels, or, where it is not staged, those kept panels; false where they are not kept here
+ * (the caller then computes the block).
  */
 function gemmBlock(control: GemmControl, scratch: Float32Array, block: ScratchBlock, wasm: HelperModules): boolean {
-  const { k, transA, transB, alpha, beta } = control.readShape();
+  const { k, transA, transB, alpha, beta, heapFloats = 0 } = control.readShape();
+  if (heapFloats > 0 && !wasm.heap) return false;
+  // A and C where they lie in the shared heap, or their staged copies.
+  const inPlace = heapFloats > 0 ? wasm.heap!.covering(heapFloats) : scratch;
   const staged = block.bAt !== NOT_STAGED;
   const resident = block.resident !== NO_RESIDENT;
   const op = {
     m: block.m, n: block.n, k, alpha, beta,
-    a: scratch, aOffset: block.aAt, lda: block.lda, transA,
+    a: inPlace, aOffset: block.aAt, lda: block.lda, transA,
     // Kept panels are found by their view: offset 0 in a B that starts where it is staged.
     b: resident && staged ? scratch.subarray(block.bAt) : scratch, bOffset: resident ? 0 : block.bAt, ldb: block.ldb, transB,
-    c: scratch, cOffset: block.cAt, ldc: block.ldc,
+    c: inPlace, cOffset: block.cAt, ldc: block.ldc,
     constantB: resident ? wasm.residents.keyOf(block.resident) : undefined,
   };
   if (!staged && !wasm.gemm.holdsResident(op)) return false;

@@ -314,11 +314,13 @@ export class GemmPool implements ConvSplitter {
     const control = this.control;
     if (this.helperBusy()) return false;
     control.wakeHelpers();
-    const staged = this.staging.stage(op, split);
+    const heap = { a: this.heapIndex(a), c: this.heapIndex(c) };
+    const inHeap = heap.a >= 0 && heap.c >= 0;
+    const staged = this.staging.stage(op, split, inHeap ? heap : undefined);
     if (!staged) return false;
 
     const generation = control.nextGeneration();
-    control.writeShape(op, count);
+    control.writeShape({ ...op, heapFloats: inHeap ? this.heapFloats() : 0 }, count);
     for (let block = 1; block < count; block++) {
       control.writeBlock(block, staged[block - 1]);
       control.setState(block, tag(generation, PENDING));
@@ -327,9 +329,11 @@ export class GemmPool implements ConvSplitter {
 
     const started = performance.now();
     if (!wasmGemmF32(blockOperands(op, split.blocks[0]))) {
-      // No memory for the caller's own block, before C was touched: let one thread do it all.
+      // No memory for the caller's own block: let one thread do it all, unless helpers may have
+      // written blocks of C in place that the product reads (beta), and it cannot start over.
       this.withdraw(generation, count);
       this.staging.noteResidents(staged, [], (helper) => this.failed(helper, generation));
+      if (inHeap && op.beta !== 0) throw new OnnxTsError(`the WebAssembly GEMM ran out of memory for a ${m} x ${n} x ${k} product`);
       return false;
     }
     const collected = new Array<boolean>(count).fill(false);
@@ -338,8 +342,9 @@ export class GemmPool implements ConvSplitter {
       (block) => this.computeHere(op, split.blocks[block]),
       (block) => {
         collected[block] = true;
-        this.staging.collect(op, split.blocks[block], staged[block - 1]);
+        if (!inHeap) this.staging.collect(op, split.blocks[block], staged[block - 1]);
       },
+      inHeap ? IN_PLACE_GRACE_MS : HELPER_GRACE_MS,
     );
     this.staging.noteResidents(staged, collected, (helper) => this.failed(helper, generation));
     return true;

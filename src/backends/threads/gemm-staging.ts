@@ -2,6 +2,8 @@
  * What the parallel GEMM copies for its helpers (gemm-pool.ts): their operands into the
  * shared scratch memory before a job, their blocks of C out of it after, and which constant B
  * blocks each helper keeps packed (resident-panels.ts), so that B is staged only until then.
+ * Where A and C lie in the shared heap (shared-heap.ts), neither is copied: helpers read A and
+ * write their blocks of C there.
  */
 import type { GemmOperands } from '../../kernels/linalg/gemm-core.js';
 import { NO_RESIDENT, NOT_STAGED, type ScratchBlock } from './gemm-control.js';
@@ -47,6 +49,12 @@ function copyFromScratch(scratch: Float32Array, at: number, dst: Float32Array, v
   for (let i = 0; i < rows; i++) dst.set(scratch.subarray(at + i * cols, at + (i + 1) * cols), offset + i * ld);
 }
 
+/** Float indices in the shared heap of op.a and op.c (their element 0). */
+export interface HeapOperands {
+  readonly a: number;
+  readonly c: number;
+}
+
 export class GemmStaging {
   private readonly residents = new ResidentIds();
   /** Floats of B copied into scratch memory for helpers (measurement and tests: kept panels make it stop growing). */
@@ -58,9 +66,10 @@ export class GemmStaging {
    * Copies what helpers read into scratch memory: the side no block cuts once, each block's
    * part of the cut side, and its part of C where beta reads it. B is left out for a helper
    * that keeps it packed. Blocks 1.. at [block - 1] (block 0, always the caller's, reads its
-   * arrays directly); undefined where scratch cannot hold them.
+   * arrays directly); undefined where scratch cannot hold them. With `heap`, A and C are not
+   * staged: the blocks name them in the heap.
    */
-  stage(op: GemmOperands, split: GemmSplit): ScratchBlock[] | undefined {
+  stage(op: GemmOperands, split: GemmSplit, heap?: HeapOperands): ScratchBlock[] | undefined {
     const cols = split.axis === 'cols';
     const whole = cols ? viewA(op) : viewB(op);
     const helpers = split.blocks.slice(1).map((block, i) => {
@@ -70,9 +79,9 @@ export class GemmStaging {
       return { sub, resident, stageB, cut: cols ? viewB(sub) : viewA(sub), out: cView(op, block) };
     });
     // Cut by rows, the whole side is B, which every helper may keep.
-    const stageWhole = cols || helpers.some((h) => h.stageB);
-    const stagesCut = (h: (typeof helpers)[number]): boolean => !cols || h.stageB;
-    const sizes = [stageWhole ? whole.rows * whole.cols : 0, ...helpers.flatMap((h) => [stagesCut(h) ? h.cut.rows * h.cut.cols : 0, h.out.rows * h.out.cols])];
+    const stageWhole = cols ? !heap : helpers.some((h) => h.stageB);
+    const stagesCut = (h: (typeof helpers)[number]): boolean => (cols ? h.stageB : !heap);
+    const sizes = [stageWhole ? whole.rows * whole.cols : 0, ...helpers.flatMap((h) => [stagesCut(h) ? h.cut.rows * h.cut.cols : 0, heap ? 0 : h.out.rows * h.out.cols])];
     const { at, end } = layoutRegions(sizes);
     if (!this.scratch.reserve(end)) return undefined;
     const scratch = this.scratch.f32;
@@ -86,9 +95,11 @@ export class GemmStaging {
       const cAt = at[2 + 2 * i];
       if (stagesCut(h)) copyToScratch(scratch, cutAt, cutSrc, cut);
       if (stageB && cols) this.stagedBFloats += cut.rows * cut.cols;
-      if (op.beta !== 0) copyToScratch(scratch, cAt, op.c as Float32Array, out);
-      const [aAt, lda, bAt, ldb] = cols ? [at[0], whole.cols, cutAt, cut.cols] : [cutAt, cut.cols, at[0], whole.cols];
-      return { m: sub.m, n: sub.n, aAt, lda, bAt: stageB ? bAt : NOT_STAGED, ldb, cAt, ldc: sub.n, resident };
+      if (op.beta !== 0 && !heap) copyToScratch(scratch, cAt, op.c as Float32Array, out);
+      const [stagedA, stagedLda, bAt, ldb] = cols ? [at[0], whole.cols, cutAt, cut.cols] : [cutAt, cut.cols, at[0], whole.cols];
+      const [aAt, lda] = heap ? [heap.a + sub.aOffset, op.lda] : [stagedA, stagedLda];
+      const [blockC, ldc] = heap ? [heap.c + sub.cOffset, op.ldc] : [cAt, sub.n];
+      return { m: sub.m, n: sub.n, aAt, lda, bAt: stageB ? bAt : NOT_STAGED, ldb, cAt: blockC, ldc, resident };
     });
   }
 
