@@ -278,6 +278,23 @@ describe.skipIf(!variant)('row jobs on operands in the shared heap', () => {
     }
   });
 
+  it('survives a helper that dies in the middle of its rows in the heap', async () => {
+    const { starter, exits } = watchedStallingStarter(await workerScripts());
+    const stalling = await GemmPool.start(1, starter, variant!);
+    const rng = new Rng(104);
+    const values = randomFloats(rng, 64 * 3072);
+    const bias = randomFloats(rng, 3072);
+    const expected = new Float32Array(values.length);
+    wasmBiasUnaryF32('gelu', values, bias, expected);
+    const [x, out] = placeInHeap(wasmGemmHeap()!, [values, new Float32Array(values.length).fill(Number.NaN)], () => 2);
+    expect(parallelBiasUnary(stalling, 2, 'gelu', x, bias, out, 0, 0)).toBe(true);
+    expectBitIdentical(out, expected, 'rows of a dead helper');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(exits).toHaveLength(1);
+    expect(stalling.usable).toBe(false);
+    await stalling.close();
+  });
+
   it('stages rows through scratch where only some operands lie in the heap', () => {
     const rng = new Rng(103);
     const length = 3072;
