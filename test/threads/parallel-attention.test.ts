@@ -58,6 +58,14 @@ function maskAndBias(rng: Rng, batch: number, heads: number, keys: number): RowH
   };
 }
 
+/** A key and row mask per entry, the same for every head (some keys -Infinity, others a finite filter). */
+function headFreeMask(rng: Rng, batch: number, rows: number, keys: number): RowHook {
+  const masked = Float32Array.from({ length: batch * rows * keys }, (_, at) => (at % keys === 0 ? 0 : [0, 0, -Infinity, -10000][rng.int(0, 3)]));
+  return (b, _h, i, scores, at) => {
+    for (let j = 0; j < keys; j++) scores[at + j] += masked[(b * rows + i) * keys + j];
+  };
+}
+
 function expectBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
   const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
   const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
@@ -124,6 +132,29 @@ describe.skipIf(!variant)('parallelAttend', () => {
       placed.forEach((view, i) => expectGuardsIntact(view, `${what} operand ${i}`));
     }
     expect(parallel).toBeGreaterThan(5);
+  });
+
+  it('stages logits once per batch entry where they ignore the head, with the one-thread bits', () => {
+    const rng = new Rng(34);
+    let parallel = 0;
+    for (let trial = 0; trial < 12; trial++) {
+      const batch = rng.int(1, 3);
+      const heads = rng.int(2, 12);
+      const rows = [33, 128, 131][rng.int(0, 2)];
+      const keys = rng.next() < 0.5 ? rows : rng.int(9, 260);
+      const size = [17, 64][rng.int(0, 1)];
+      const p = { ...randomProblem(rng, batch, heads, rows, keys, size, headFreeMask(rng, batch, rows, keys)), headInvariantLogits: true };
+      const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
+      attendHeads(p, expected, 0, batch * heads);
+      const inHeap = rng.next() < 0.5;
+      const out = inHeap ? placeInHeap(wasmGemmHeap()!, [expected.map(() => Number.NaN)], () => 1)[0] : new Float32Array(expected.length).fill(Number.NaN);
+      const threads = rng.int(2, 3);
+      const what = `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} threads=${threads} out in heap=${inHeap}`;
+      if (!parallelAttend(pool, p, out, threads, (from, to) => attendHeads(p, out, from, to))) continue;
+      parallel++;
+      expectBitIdentical(out, expected, what);
+    }
+    expect(parallel).toBeGreaterThan(4);
   });
 
   it('stays on one thread for shared key heads, logits that do more than add, a sink, inspected scores, or little work', () => {

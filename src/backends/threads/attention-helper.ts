@@ -56,7 +56,8 @@ export function attentionBlock(control: GemmControl, scratch: Float32Array, heap
     });
     if (!qk) return false;
     if (f[F.LogitsAt] >= 0) {
-      const from = f[F.LogitsAt] + local * rows * keys;
+      const block = f[F.LogitsFirstBatch] < 0 ? local : b - f[F.LogitsFirstBatch];
+      const from = f[F.LogitsAt] + block * rows * keys;
       addLogits(scores(), scratch.subarray(from, from + rows * keys));
     }
     softmaxRows(scores(), rows, keys, -Infinity);

@@ -4,7 +4,7 @@
  * logits, softmax, P V. Units are cut into contiguous blocks (GemmPool.jobBlocks); block 0
  * runs here through attend's own loop, straight from its arrays. For the others the caller
  * stages the logits of their rows (each op's masks and biases added to zeros: exact where the
- * problem says they only add float32 values). Where Q, K, V and the output lie in the shared
+ * problem says they only add float32 values), once per batch entry where they ignore the head. Where Q, K, V and the output lie in the shared
  * GEMM heap (a run's arena: shared-heap.ts), helpers read their heads and write their output
  * rows there; otherwise the caller also stages, once, every array Q, K and V lie in (often
  * one: the projected tokens) and a region for their output rows, copied into the output when
@@ -42,6 +42,8 @@ export const AttentionField = {
   FirstHelperUnit: 19,
   /** Floats of the shared heap where QAt, KAt, VAt and OutAt are heap indices; 0 where they are scratch offsets. */
   HeapFloats: 20,
+  /** -1 where the logits are staged per unit; else they ignore the head, and are staged per batch entry from this one. */
+  LogitsFirstBatch: 21,
 } as const;
 
 /**
@@ -62,9 +64,10 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   const heapAt = new Map([q.data, k.data, v.data, out].map((a) => [a, pool.heapIndex(a)]));
   const inHeap = [...heapAt.values()].every((index) => index >= 0);
   const arrays = inHeap ? [] : [...new Set([q.data, k.data, v.data])];
+  const logitBlocks = p.logits ? stagedLogitBlocks(p, firstHelperUnit, units) : [];
   const { at, end } = layoutRegions([
     ...arrays.map((a) => a.length),
-    p.logits ? helperUnits * q.rows * k.rows : 0,
+    logitBlocks.length * q.rows * k.rows,
     inHeap ? 0 : helperUnits * q.rows * v.size,
   ]);
   const scratch = pool.scratchMemory;
@@ -74,13 +77,13 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   const arrayAt = (heads: Heads): number => (inHeap ? heapAt.get(heads.data)! : at[arrays.indexOf(heads.data)]) + heads.offset;
   const logitsAt = p.logits ? at[arrays.length] : -1;
   const outAt = inHeap ? heapAt.get(out)! : at[arrays.length + 1];
-  if (p.logits) stageLogits(p, memory, logitsAt, firstHelperUnit, units);
+  if (p.logits) stageLogits(p, memory, logitsAt, logitBlocks);
   const ints = [
     q.heads, q.rows, k.rows, q.size, v.size,
     arrayAt(q), q.batchStride, q.headStride, q.rowStride,
     arrayAt(k), k.batchStride, k.headStride, k.rowStride,
     arrayAt(v), v.batchStride, v.headStride, v.rowStride,
-    logitsAt, outAt, firstHelperUnit, inHeap ? pool.heapFloats() : 0,
+    logitsAt, outAt, firstHelperUnit, inHeap ? pool.heapFloats() : 0, p.headInvariantLogits ? logitBlocks[0]?.[0] ?? -1 : -1,
   ];
   if (ints.length > ATTENTION_INTS) return false;
   return pool.runJob({
@@ -117,19 +120,27 @@ function zeroedLogits(length: number): Float32Array {
 }
 
 /**
- * The logits rows of units [from, to): each row zeros, then the op's masks and biases added.
+ * The (batch entry, head) of each block of logits helpers read for units [from, to): one per
+ * unit, or, where the logits ignore the head (a mask alone), one per batch entry.
+ */
+function stagedLogitBlocks(p: AttentionProblem, from: number, to: number): [number, number][] {
+  const heads = p.q.heads;
+  if (!p.headInvariantLogits) return Array.from({ length: to - from }, (_, i) => [Math.floor((from + i) / heads), (from + i) % heads]);
+  const first = Math.floor(from / heads);
+  return Array.from({ length: Math.floor((to - 1) / heads) - first + 1 }, (_, i) => [first + i, 0]);
+}
+
+/**
+ * The logits rows of the given blocks: each row zeros, then the op's masks and biases added.
  * They are built in an ordinary array and copied in one block: element by element, a view of
  * a growable shared buffer is several times slower to write in V8.
  */
-function stageLogits(p: AttentionProblem, memory: Float32Array, logitsAt: number, from: number, to: number): void {
+function stageLogits(p: AttentionProblem, memory: Float32Array, logitsAt: number, blocks: readonly [number, number][]): void {
   const { rows } = p.q;
   const keys = p.k.rows;
-  const logits = zeroedLogits((to - from) * rows * keys);
-  for (let unit = from, at = 0; unit < to; unit++) {
-    const b = Math.floor(unit / p.q.heads);
-    const h = unit % p.q.heads;
-    for (let i = 0; i < rows; i++, at += keys) p.logits!(b, h, i, logits, at);
-  }
+  const logits = zeroedLogits(blocks.length * rows * keys);
+  let at = 0;
+  for (const [b, h] of blocks) for (let i = 0; i < rows; i++, at += keys) p.logits!(b, h, i, logits, at);
   memory.set(logits, logitsAt);
 }
 

@@ -63,6 +63,8 @@ export interface AttentionProblem {
    * (backends/threads/parallel-attention.ts). Other logits (a softcap) keep attend on one thread.
    */
   readonly additiveLogits?: boolean;
+  /** Set where `logits` adds the same values to every head's rows (a mask alone): helper threads then share one block per batch entry. */
+  readonly headInvariantLogits?: boolean;
   /**
    * Set where `logits` masks every key after key causalOffset + i of query row i to the float
    * type's lowest value or -Infinity (a causal mask), so a path may skip those keys: their

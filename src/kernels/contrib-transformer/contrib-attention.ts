@@ -130,10 +130,11 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, cont
     }
     : maskRow ? (b, _h, i, scores, at) => maskRow(b, i, scores, at) : biasRow;
   const scale = attrs.scale || 1 / Math.sqrt(size);
+  const headInvariantLogits = biasRow === undefined;
   // maskRows applies the causal mask to rows of sequences longer than 1 only.
   const causalOffset = attrs.causal && seq > 1 ? pastLength : undefined;
   if (!past && !attrs.wantsPresent) {
-    attend({ batch, q, k, v, scale, logits, additiveLogits: true, causalOffset }, out);
+    attend({ batch, q, k, v, scale, logits, additiveLogits: true, headInvariantLogits, causalOffset }, out);
     return [tensorFromCompute(x.type, [batch, seq, vHidden], out)];
   }
   const [pastKey, pastValue] = past ? splitPast(past) : [];
@@ -142,7 +143,10 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, cont
   const presentValue = present.subarray(present.length / 2);
   extendCache(pastKey, k, batch, presentKey);
   extendCache(pastValue, v, batch, presentValue);
-  attend({ batch, q, k: bnshHeads(presentKey, heads, total, size), v: bnshHeads(presentValue, heads, total, size), scale, logits, additiveLogits: true, causalOffset }, out);
+  attend({
+    batch, q, k: bnshHeads(presentKey, heads, total, size), v: bnshHeads(presentValue, heads, total, size),
+    scale, logits, additiveLogits: true, headInvariantLogits, causalOffset,
+  }, out);
   const output = tensorFromCompute(x.type, [batch, seq, vHidden], out);
   if (!attrs.wantsPresent) return [output];
   return [output, tensorFromCompute(x.type, [2, batch, heads, total, size], present)];
