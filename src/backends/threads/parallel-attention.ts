@@ -23,8 +23,12 @@ import { ATTENTION_INTS, type GemmControl } from './gemm-control.js';
 import type { GemmPool } from './gemm-pool.js';
 import { layoutRegions } from './scratch-memory.js';
 
-/** Fewest multiply-adds worth a block of heads of its own (as MIN_BLOCK_WORK for a GEMM). */
+/**
+ * Fewest multiply-adds worth a block of heads of its own: as MIN_BLOCK_WORK for a GEMM where
+ * the caller stages the heads, half that where they lie in the shared heap (nothing copied).
+ */
 const MIN_BLOCK_WORK = 1 << 22;
+const MIN_BLOCK_WORK_IN_HEAP = 1 << 21;
 
 /** Where each int of an attention job lies among ATTENTION_INTS (shared with attention-helper.ts). */
 export const AttentionField = {
@@ -55,14 +59,15 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   if (p.inspect || p.sink || (p.logits && !p.additiveLogits) || q.heads !== k.heads) return false;
   const units = p.batch * q.heads;
   const unitWork = q.rows * k.rows * (q.size + v.size);
-  const count = pool.jobBlocks(threads, Math.min(units, Math.floor((units * unitWork) / MIN_BLOCK_WORK)));
+  const heapAt = new Map([q.data, k.data, v.data, out].map((a) => [a, pool.heapIndex(a)]));
+  const inHeap = [...heapAt.values()].every((index) => index >= 0);
+  const minWork = inHeap ? MIN_BLOCK_WORK_IN_HEAP : MIN_BLOCK_WORK;
+  const count = pool.jobBlocks(threads, Math.min(units, Math.floor((units * unitWork) / minWork)));
   if (count < 2 || !pool.idle()) return false;
   pool.wakeHelpers();
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((i * units) / count));
   const firstHelperUnit = bounds[1];
   const helperUnits = units - firstHelperUnit;
-  const heapAt = new Map([q.data, k.data, v.data, out].map((a) => [a, pool.heapIndex(a)]));
-  const inHeap = [...heapAt.values()].every((index) => index >= 0);
   const arrays = inHeap ? [] : [...new Set([q.data, k.data, v.data])];
   const logitBlocks = p.logits ? stagedLogitBlocks(p, firstHelperUnit, units) : [];
   const { at, end } = layoutRegions([
