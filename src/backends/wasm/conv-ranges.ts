@@ -24,6 +24,10 @@ export const RangeKernel = {
   winogradRows: 5,
   /** The direct kernel for few input channels (small-channel-conv.ts), cut into output rows. */
   smallChannel: 6,
+  /** Winograd's first half (pad and input transform, winogradInput), cut into input channels. */
+  winogradInput: 7,
+  /** Winograd's second half (products and output transform, winogradProducts), cut into output channels: units of MR. */
+  winogradProducts: 8,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -41,6 +45,8 @@ export interface RangeCall {
   /**
    * implicit GEMM: x, groups, channels, m, packed W, taps, bias, y, act, accumulate, residual (0: none, or in Y already);
    * Winograd: x, c, m, u, bias, y, act, accumulate, tile, tiles;
+   * Winograd's first half: x, c, m, h, w, top, left, padded x, tile, V;
+   * Winograd's second half: V, c, m, u, bias, y, act, accumulate, tile;
    * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
    * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate.
    */
@@ -86,6 +92,12 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       return;
     case RangeKernel.winogradRows:
       exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], 0, a[9], start, end);
+      return;
+    case RangeKernel.winogradInput:
+      exports.winogradInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], start, end, a[9]);
+      return;
+    case RangeKernel.winogradProducts:
+      exports.winogradProducts(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end);
       return;
     case RangeKernel.depthwise:
       runDepthwise(exports, call, start, end);
