@@ -9,6 +9,7 @@
 import type { ConvExports } from './conv-module.js';
 import type { PlaneWindow } from './plane-window.js';
 import { runSmallChannelRange } from './small-channel-conv.js';
+import { runPoolRange } from './pool-ranges.js';
 
 /** Which kernel a call runs, and along which side of its output it is cut. */
 export const RangeKernel = {
@@ -28,6 +29,8 @@ export const RangeKernel = {
   winogradInput: 7,
   /** Winograd's second half (products and output transform, winogradProducts), cut into output channels: units of MR. */
   winogradProducts: 8,
+  /** MaxPool or AveragePool (wasm-pool.ts), cut into planes. */
+  pool: 9,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -48,7 +51,8 @@ export interface RangeCall {
    * Winograd's first half: x, c, m, h, w, top, left, padded x, tile, V;
    * Winograd's second half: V, c, m, u, bias, y, act, accumulate, tile;
    * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
-   * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate.
+   * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate;
+   * pooling: x, padded x (0: read X as it is), y, max (1) or average (0), row and column divisors, h, w, top, left.
    */
   readonly args: readonly number[];
 }
@@ -104,6 +108,9 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       return;
     case RangeKernel.smallChannel:
       runSmallChannelRange(exports, call, start, end);
+      return;
+    case RangeKernel.pool:
+      runPoolRange(exports, call, start, end, scratch);
   }
 }
 
