@@ -28,4 +28,5 @@ export {
   winogradWeights, winogradWeightsLength, winogradWeightsScratchLength,
 } from './winograd';
 export { averagePool, maxPool, poolScratchLength } from './pool';
+export { gemvPackedColumns } from './gemv';
 export { packSmallChannelWeights, smallChannelConv, smallChannelWeightsLength, splitColumns, splitTapOffsets } from './small-channel-conv';

@@ -168,6 +168,11 @@ export class GemmPool implements ConvSplitter {
     return this.conv?.memory === memory && this.convOn(threads) ? this : undefined;
   }
 
+  /** ConvSplitter: the conv module's thread scratch, as runRange lays it out. */
+  get threadScratchBytes(): number {
+    return this.conv?.exports.threadScratchBytes() ?? 0;
+  }
+
   /** ConvSplitter: one range per thread, each of at least MIN_RANGE_WORK. */
   parts(work: number): number {
     return Math.max(1, Math.min(this.convThreads, MAX_BLOCKS, Math.floor(work / MIN_RANGE_WORK)));

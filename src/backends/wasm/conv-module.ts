@@ -66,6 +66,7 @@ export interface ConvExports {
   poolScratchLength(): number;
   maxPool(x: number, planes: number, scratch: number, y: number): void;
   averagePool(x: number, planes: number, rowDivisors: number, colDivisors: number, scratch: number, y: number): void;
+  gemvPackedColumns(n: number, k: number, a: number, pb: number, c: number, alpha: number, beta: number, j0: number, j1: number): void;
 }
 
 /** One instance: its exports, its build, and the memory it works in. */

@@ -31,6 +31,8 @@ export const RangeKernel = {
   winogradProducts: 8,
   /** MaxPool or AveragePool (wasm-pool.ts), cut into planes. */
   pool: 9,
+  /** A row times B kept packed (wasm-gemv.ts), cut into columns of B: units of NR. */
+  gemvPacked: 10,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -52,7 +54,8 @@ export interface RangeCall {
    * Winograd's second half: V, c, m, u, bias, y, act, accumulate, tile;
    * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
    * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate;
-   * pooling: x, padded x (0: read X as it is), y, max (1) or average (0), row and column divisors, h, w, top, left.
+   * pooling: x, padded x (0: read X as it is), y, max (1) or average (0), row and column divisors, h, w, top, left;
+   * packed GEMV: n, k, a, packed B, c (alpha and beta as alpha and beta).
    */
   readonly args: readonly number[];
 }
@@ -111,6 +114,9 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       return;
     case RangeKernel.pool:
       runPoolRange(exports, call, start, end, scratch);
+      return;
+    case RangeKernel.gemvPacked:
+      exports.gemvPackedColumns(a[0], a[1], a[2], a[3], a[4], call.alpha, call.beta, start, end);
   }
 }
 

@@ -97,6 +97,8 @@ export interface ConvSplitter {
   parts(work: number): number;
   /** Runs every range, the first on this thread, and returns once all are done; false (none run) where it cannot now. */
   run(call: RangeCall, ranges: readonly OutputRange[]): boolean;
+  /** Bytes of the conv module's thread scratch that start each range's scratch (runRange). */
+  readonly threadScratchBytes: number;
 }
 
 /** The conv entry points on one instance of the module, which owns that instance's memory. */
