@@ -38,32 +38,42 @@ export function g4(i: i32): f64 {
  * row, others (across the end of a tile row, or the block's last few) gathered a tile a lane.
  */
 export function transformInput4(x: usize, c: i32, p0: i32, p1: i32, t0: i32, count: i32, nt: i32, v: usize): void {
-  const between = threadScratch + BETWEEN_AT;
   const tilesW = (outW + 3) >> 2;
   const position = bytes(spaced(c * nt));
-  const rowBytes = bytes(planeW);
   const last = t0 + count - 1;
   for (let p = p0; p < p1; p++) {
     const src = x + bytes(p * planeH * planeW);
     for (let t = 0; t < count; t += 4) {
       const first = t0 + t;
-      const at = tileAt(src, tilesW, first);
-      if ((first % tilesW) + 4 <= tilesW && t + 4 <= count) {
-        for (let r = 0; r < 6; r++) rowTimesBFour(at + <usize>r * rowBytes, between + <usize>(r * 6) * 16);
-      } else {
-        // Lanes past the block's last tile repeat it: their columns of V are zeroed below.
-        const at1 = tileAt(src, tilesW, min(first + 1, last));
-        const at2 = tileAt(src, tilesW, min(first + 2, last));
-        const at3 = tileAt(src, tilesW, min(first + 3, last));
-        for (let r = 0; r < 6; r++) {
-          const row = <usize>r * rowBytes;
-          rowTimesBGathered(at + row, at1 + row, at2 + row, at3 + row, between + <usize>(r * 6) * 16);
-        }
-      }
-      columnsTimesB(panelAt(v, c, nt, p, t), position);
+      const sideBySide = (first % tilesW) + 4 <= tilesW && t + 4 <= count;
+      // Lanes past the block's last tile repeat it: their columns of V are zeroed below.
+      transformFourTiles(src, tilesW, first, last, sideBySide, panelAt(v, c, nt, p, t), position);
     }
     zeroTail(v, c, nt, p, count, 36, position);
   }
+}
+
+/**
+ * B^T d B for tiles first..first+4 (row-major over the output) of the plane at src, a lane
+ * each, into the 36 position matrices `position` bytes apart from dst; lanes past tile `last`
+ * transform it again. `sideBySide` where the four lie in one tile row.
+ */
+export function transformFourTiles(src: usize, tilesW: i32, first: i32, last: i32, sideBySide: bool, dst: usize, position: usize): void {
+  const between = threadScratch + BETWEEN_AT;
+  const rowBytes = bytes(planeW);
+  const a0 = tileAt(src, tilesW, first);
+  if (sideBySide) {
+    for (let r = 0; r < 6; r++) rowTimesBFour(a0 + <usize>r * rowBytes, between + <usize>(r * 6) * 16);
+  } else {
+    const a1 = tileAt(src, tilesW, min(first + 1, last));
+    const a2 = tileAt(src, tilesW, min(first + 2, last));
+    const a3 = tileAt(src, tilesW, min(first + 3, last));
+    for (let r = 0; r < 6; r++) {
+      const row = <usize>r * rowBytes;
+      rowTimesBGathered(a0 + row, a1 + row, a2 + row, a3 + row, between + <usize>(r * 6) * 16);
+    }
+  }
+  columnsTimesB(dst, position);
 }
 
 /** Where tile `index` (row-major over the output) of the plane at src starts. */

@@ -24,6 +24,7 @@ import { microKernel } from './micro-kernel';
 import { spaced } from './winograd-blocks';
 import { g2, transformInput2, transformOutput2 } from './winograd-f2';
 import { g4, transformInput4, transformOutput4 } from './winograd-f4';
+import { packRowsWeights, rowsImage, rowsScratchLength, rowsWeightsLength } from './winograd-f4-rows';
 import { gS2, transformInputS2, transformOutputS2 } from './winograd-s2';
 import { threadScratch } from './thread-scratch';
 import { padImage } from './pad-image';
@@ -34,22 +35,24 @@ const BLOCK_FLOATS: i32 = 393216;
 
 /**
  * The `tile` argument of this module's functions: 2 or 4 for F(tile x tile, 3x3) at stride 1,
- * STRIDE_2 for F(2x2, 3x3) at stride 2 (the side of its input blocks).
+ * STRIDE_2 for F(2x2, 3x3) at stride 2 (the side of its input blocks), ROWS_4 for F(4x4, 3x3)
+ * with the tiles as the products' rows (winograd-f4-rows.ts: images of at most four tiles).
  */
 export const STRIDE_2: i32 = 5;
+export const ROWS_4: i32 = 6;
 
 /** Side of the input blocks. */
 @inline function sideOf(tile: i32): i32 {
-  return tile == STRIDE_2 ? 5 : tile + 2;
+  return tile == STRIDE_2 ? 5 : tile == ROWS_4 ? 6 : tile + 2;
 }
 
 @inline function positionsOf(tile: i32): i32 {
   return sideOf(tile) * sideOf(tile);
 }
 
-/** Output tiles of the current window for `tile` (2, 4 or STRIDE_2). */
+/** Output tiles of the current window for `tile` (2, 4, STRIDE_2 or ROWS_4). */
 export function tileCount(tile: i32): i32 {
-  const side = tile == STRIDE_2 ? 2 : tile;
+  const side = tile == STRIDE_2 ? 2 : tile == ROWS_4 ? 4 : tile;
   return ((outH + side - 1) / side) * ((outW + side - 1) / side);
 }
 
@@ -59,8 +62,9 @@ function blockTiles(c: i32, m: i32, tile: i32): i32 {
   return min(fit, roundUp(tileCount(tile), NR));
 }
 
-/** Floats of scratch winogradImage needs for the current window and tile size (2 or 4). */
+/** Floats of scratch winogradImage needs for the current window and tile. */
 export function winogradScratchLength(c: i32, m: i32, tile: i32): i32 {
+  if (tile == ROWS_4) return rowsScratchLength(c, m);
   // The output transforms' last vector of a block may read 3 floats past it.
   const nt = blockTiles(c, m, tile);
   return blockInputLength(c, tile, nt) + positionsOf(tile) * spaced(roundUp(m, MR) * nt) + 4;
@@ -68,6 +72,7 @@ export function winogradScratchLength(c: i32, m: i32, tile: i32): i32 {
 
 /** Floats of weights transformed by winogradWeights. */
 export function winogradWeightsLength(c: i32, m: i32, tile: i32): i32 {
+  if (tile == ROWS_4) return rowsWeightsLength(c, m);
   return positionsOf(tile) * roundUp(m, MR) * c;
 }
 
@@ -88,14 +93,14 @@ export function winogradWeightsScratchLength(c: i32, m: i32, tile: i32): i32 {
 
 /**
  * U = G g G^T of each of the m x c 3x3 kernels of w ([m, c, 3, 3]), computed in doubles, as one
- * m x c matrix per position in `scratch` (winogradWeightsScratchLength floats), then packed
- * like packWeights' groups at out. G is laid out in this instance's thread scratch first (set
+ * m x c matrix per position in `scratch` (winogradWeightsScratchLength floats), then packed at
+ * out like packWeights' groups (ROWS_4: as winograd-f4-rows.ts packs them). G is laid out in this instance's thread scratch first (set
  * it before the call): the loops then load its entries, where looking them up would branch.
  */
 export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: usize, tile: i32): void {
   const n = sideOf(tile);
   const g = threadScratch;
-  for (let i = 0; i < n * 3; i++) store<f64>(g + (<usize>i << 3), tile == 2 ? g2(i) : tile == 4 ? g4(i) : gS2(i));
+  for (let i = 0; i < n * 3; i++) store<f64>(g + (<usize>i << 3), tile == 2 ? g2(i) : tile == STRIDE_2 ? gS2(i) : g4(i));
   const position = bytes(scratchStride(c, m));
   for (let o = 0; o < m; o++) {
     for (let i = 0; i < c; i++) {
@@ -112,7 +117,8 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
       }
     }
   }
-  packGroups(scratch, scratchStride(c, m), n * n, m, c, out);
+  if (tile == ROWS_4) packRowsWeights(scratch, scratchStride(c, m), c, m, out);
+  else packGroups(scratch, scratchStride(c, m), n * n, m, c, out);
 }
 
 /** (G g)[r][col] for the 3x3 kernel at `kernel` and G (n x 3 doubles) at g. */
@@ -133,12 +139,17 @@ export function winogradWeights(w: usize, c: i32, m: i32, scratch: usize, out: u
  * product is summed alone, and every MR rows of it by the same micro-kernel call, so threads
  * that share the tiles or the channels out get the one-thread result bit for bit. (Sharing
  * channels, each thread transforms the whole input and reads only its rows of U: winogradInput
- * and winogradProducts split that transform between the threads too.)
+ * and winogradProducts split that transform between the threads too.) ROWS_4 takes every tile,
+ * [first, last) = [0, tileCount), and m0 a multiple of NR (winograd-f4-rows.ts).
  */
 export function winogradImage(
   x: usize, c: i32, m: i32, u: usize, bias: usize, y: usize, scratch: usize, act: i32, accumulate: bool, tile: i32,
   first: i32, last: i32, m0: i32, m1: i32,
 ): void {
+  if (tile == ROWS_4) {
+    rowsImage(x, c, m, u, bias, y, scratch, act, accumulate, last - first, m0, m1);
+    return;
+  }
   const size = blockSize(c, m, tile, last - first);
   const products = scratch + bytes(blockInputLength(c, tile, size));
   for (let t0 = first; t0 < last; t0 += size) {

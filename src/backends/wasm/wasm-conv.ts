@@ -34,7 +34,7 @@ import { residentWeightsOn, type ResidentConvWeights } from './resident-conv-wei
 import { smallChannelApplies, smallChannelConv, type SmallChannelHost } from './small-channel-conv.js';
 import type { WasmHeap } from './wasm-heap.js';
 import type { SimdVariant } from './wasm-instance.js';
-import { tileSides, winogradApplies, winogradTile, type WinogradTile } from './winograd-choice.js';
+import { tileSides, WINOGRAD_ROWS_4, winogradApplies, winogradTile, type WinogradTile } from './winograd-choice.js';
 
 export interface WasmConvOperands {
   /** [batch, group * inPerGroup, ...image] */
@@ -259,8 +259,10 @@ export class WasmConv {
     const yHere = inHeap(heap, y, outputsSize) && !overlaps(x, images, y, outputsSize);
     // Cutting tiles reads all of U in every range; cutting output channels would transform the whole
     // input in each, so the threads first share that transform out by input channels (two phases).
-    const byRows = Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
-    const twoPhase = parts > 1 && byRows;
+    // Tiles as the products' rows: output channels are their columns, cut in units of NR.
+    const tileRows = tile === WINOGRAD_ROWS_4;
+    const byRows = tileRows || Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
+    const twoPhase = parts > 1 && byRows && !tileRows;
     const kernelScratch = twoPhase ? exports.winogradProductsLength(c, m, tile) : exports.winogradScratchLength(c, m, tile);
     const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + kernelScratch);
     const offsets = heap.scratch([
@@ -307,7 +309,7 @@ export class WasmConv {
         const args = [paddedAt, c, m, u, biasArg, yn, act.code, accumulate, tile, tiles];
         const call = { kernel: byRows ? RangeKernel.winogradRows : RangeKernel.winograd, window, alpha, beta, args };
         // Ranges of whole NR-tile panels: a range's blocks then leave no more than one panel part empty.
-        this.runCall(call, byRows ? m : tiles, byRows ? MR : NR, scratch);
+        this.runCall(call, byRows ? m : tiles, byRows && !tileRows ? MR : NR, scratch);
       }
       if (!yHere) copyOutOf(memory, yAt, outputSize, y, n * outputSize);
     }
