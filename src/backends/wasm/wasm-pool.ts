@@ -24,11 +24,12 @@ import type { SimdVariant } from './wasm-instance.js';
 /** Floats of input, padded input and output one chunk of planes may hold in the module's memory. */
 const CHUNK_FLOATS = 1 << 22;
 /**
- * Multiply-adds of convolution (the splitter's unit of work) that take as long as pooling one
- * element of a padded plane: ResNet-50's MaxPool (64 planes of 114 x 114) took 0.63 ms on one
- * core, as long as about 16M multiply-adds of the implicit GEMM.
+ * Multiply-adds of convolution (the splitter's unit of work) that take as long as one tap of
+ * pooling (pool.ts: kernelW per element of a padded plane, then kernelH per output): ResNet-50's
+ * MaxPool (64 planes, 3.05M taps) took 0.41 ms on one core, as long as about 11M multiply-adds
+ * of the implicit GEMM.
  */
-const WORK_PER_ELEMENT = 20;
+const WORK_PER_TAP = 4;
 /**
  * Scratch slot of a call cut for several threads, as wasm-conv.ts's: no kernel of this thread
  * writes it while a helper the caller gave up waiting for may still be using its range's part.
@@ -109,7 +110,8 @@ export class WasmPool {
     const yHere = inHeap(this.heap, y, planes * outputSize) && !overlaps(x, planes * imageSize, y, planes * outputSize);
     const chunkFloats = (xHere ? 0 : imageSize) + paddedSize + (yHere ? 0 : outputSize);
     const chunk = chunkFloats === 0 ? planes : Math.max(1, Math.min(planes, Math.floor(CHUNK_FLOATS / chunkFloats)));
-    const parts = splitter?.parts(chunk * (plane.planeH * plane.planeW) * WORK_PER_ELEMENT) ?? 1;
+    const taps = plane.planeH * plane.planeW * plane.kernelW + outputSize * plane.kernelH;
+    const parts = splitter?.parts(chunk * taps * WORK_PER_TAP) ?? 1;
     // Cache lines apart, so that no two ranges' scratch shares one.
     const rangeScratch = Math.ceil((exports.threadScratchBytes() / 4 + exports.poolScratchLength()) / 16) * 16;
     const offsets = this.heap.scratch([
