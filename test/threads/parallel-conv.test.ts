@@ -51,8 +51,8 @@ interface Case {
   readonly pads?: readonly number[];
   readonly residual?: boolean;
   readonly activation?: ConvActivation;
-  /** The kernel every cut call must run, where the case is there to test one. */
-  readonly cut?: RangeKernel;
+  /** The kernels cut calls must run, where the case is there to test them. */
+  readonly cut?: readonly RangeKernel[];
 }
 
 function windowOf(c: Case): SlidingWindow {
@@ -95,19 +95,23 @@ function expectBitIdentical(actual: Float32Array, expected: Float32Array, what: 
 }
 
 const relu: ConvActivation = { kind: 'Relu' };
+/** Winograd cut by output channels: the input transform cut by input channels first, then the products. */
+const TWO_PHASES = [RangeKernel.winogradInput, RangeKernel.winogradProducts];
 const CASES: readonly Case[] = [
   { name: '1x1 cut by rows (more channels than positions)', batch: 1, group: 1, inPerGroup: 301, outPerGroup: 333, spatial: [9, 7], kernel: [1, 1], activation: relu },
   { name: '1x1 cut by positions', batch: 2, group: 1, inPerGroup: 67, outPerGroup: 45, spatial: [61, 59], kernel: [1, 1], residual: true },
   { name: '3x3 stride 2, padded, 2 groups', batch: 1, group: 2, inPerGroup: 24, outPerGroup: 37, spatial: [41, 37], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 0, 1], residual: true, activation: relu },
   { name: '1-D, dilated', batch: 1, group: 1, inPerGroup: 53, outPerGroup: 61, spatial: [701], kernel: [5], dilations: [2], pads: [3, 1] },
-  { name: 'Winograd F(2x2) cut by tiles', batch: 1, group: 1, inPerGroup: 30, outPerGroup: 31, spatial: [40, 39], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winograd },
-  { name: 'Winograd F(2x2) cut by channels (few tiles)', batch: 1, group: 1, inPerGroup: 256, outPerGroup: 251, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], cut: RangeKernel.winogradRows },
-  { name: 'Winograd F(4x4) cut by tiles', batch: 2, group: 1, inPerGroup: 36, outPerGroup: 33, spatial: [41, 39], kernel: [3, 3], pads: [1, 0, 1, 2], activation: { kind: 'LeakyRelu', alpha: 0.1 }, cut: RangeKernel.winograd },
-  { name: 'Winograd F(4x4) cut by channels', batch: 2, group: 1, inPerGroup: 128, outPerGroup: 67, spatial: [14, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winogradRows },
-  { name: 'Winograd stride 2 cut by tiles', batch: 1, group: 1, inPerGroup: 48, outPerGroup: 45, spatial: [45, 43], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: RangeKernel.winograd },
-  { name: 'Winograd stride 2 cut by channels', batch: 2, group: 1, inPerGroup: 256, outPerGroup: 131, spatial: [14, 13], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 2], cut: RangeKernel.winogradRows },
+  { name: 'Winograd F(2x2) cut by tiles', batch: 1, group: 1, inPerGroup: 30, outPerGroup: 31, spatial: [40, 39], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: [RangeKernel.winograd] },
+  { name: 'Winograd F(2x2) cut by channels (few tiles)', batch: 1, group: 1, inPerGroup: 256, outPerGroup: 251, spatial: [11, 9], kernel: [3, 3], pads: [1, 1, 1, 1], cut: TWO_PHASES },
+  { name: 'Winograd F(4x4) cut by tiles', batch: 2, group: 1, inPerGroup: 36, outPerGroup: 33, spatial: [41, 39], kernel: [3, 3], pads: [1, 0, 1, 2], activation: { kind: 'LeakyRelu', alpha: 0.1 }, cut: [RangeKernel.winograd] },
+  { name: 'Winograd F(4x4) cut by channels', batch: 2, group: 1, inPerGroup: 128, outPerGroup: 67, spatial: [14, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: TWO_PHASES },
+  { name: 'Winograd stride 2 cut by tiles', batch: 1, group: 1, inPerGroup: 48, outPerGroup: 45, spatial: [45, 43], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: [RangeKernel.winograd] },
+  { name: 'Winograd stride 2 cut by channels', batch: 2, group: 1, inPerGroup: 256, outPerGroup: 131, spatial: [14, 13], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 2], cut: TWO_PHASES },
   { name: 'depthwise 5x5 dilated, with Z', batch: 1, group: 97, inPerGroup: 1, outPerGroup: 2, spatial: [57, 45], kernel: [5, 5], dilations: [2, 2], pads: [4, 4, 4, 4], residual: true, activation: relu },
   { name: 'depthwise 3x3 stride 2', batch: 2, group: 193, inPerGroup: 1, outPerGroup: 1, spatial: [113, 111], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+  { name: 'Winograd F(4x4) cut by channels, odd counts', batch: 1, group: 1, inPerGroup: 93, outPerGroup: 133, spatial: [15, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: TWO_PHASES },
+  { name: 'Winograd F(4x4) with tiles as rows, cut by channels', batch: 2, group: 1, inPerGroup: 301, outPerGroup: 141, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: [RangeKernel.winogradRows] },
 ];
 
 describe('parallel f32 Conv', () => {
@@ -132,7 +136,7 @@ describe('parallel f32 Conv', () => {
         expectBitIdentical(actual.y as Float32Array, expected.y as Float32Array, `${c.name}, ${threads} threads`);
         expect(run.mock.calls.length, 'calls cut into ranges').toBeGreaterThan(0);
         expect(run.mock.calls.every(([, ranges]) => ranges.length <= threads)).toBe(true);
-        if (c.cut) expect(run.mock.calls.every(([call]) => call.kernel === c.cut), 'the kernel cut').toBe(true);
+        if (c.cut) expect(run.mock.calls.map(([call]) => call.kernel), 'the kernels cut').toEqual(Array.from({ length: c.batch }, () => c.cut).flat());
         const again = withFreshY(op);
         expect(conv.conv2dF32(again, win, cache)).toBe(true);
         expectBitIdentical(again.y as Float32Array, expected.y as Float32Array, `${c.name}, ${threads} threads, cached W`);

@@ -23,6 +23,10 @@ export { setThreadScratch, threadScratchBytes } from './thread-scratch';
 export { fillTapOffsets, imageSlack } from './patch-pack';
 export { convImage, packWeights, packedPatchesLength, packedWeightsLength } from './implicit-gemm';
 export { depthwise } from './depthwise';
-export { tileCount, winogradImage, winogradScratchLength, winogradWeights, winogradWeightsLength, winogradWeightsScratchLength } from './winograd';
+export {
+  tileCount, winogradImage, winogradInput, winogradInputLength, winogradProducts, winogradProductsLength, winogradScratchLength,
+  winogradWeights, winogradWeightsLength, winogradWeightsScratchLength,
+} from './winograd';
 export { averagePool, maxPool, poolScratchLength } from './pool';
+export { gemvPackedColumns } from './gemv';
 export { packSmallChannelWeights, smallChannelConv, smallChannelWeightsLength, splitColumns, splitTapOffsets } from './small-channel-conv';

@@ -18,12 +18,24 @@ import { EDGE_TILE_AT, threadScratch } from './thread-scratch';
 
 /** With B in packB's panels: per KC block, each NR-column panel's kc x NR slice (zero-padded, so read whole). */
 export function gemvPacked(n: i32, k: i32, a: usize, pb: usize, c: usize, alpha: f32, beta: f32): void {
+  packedColumns(n, k, a, pb, c, alpha, beta, 0, n);
+}
+
+/**
+ * Columns [j0, j1) of gemvPacked's c (j0 a multiple of NR), bit for bit: threads that share the
+ * columns out read disjoint panels of B and write disjoint parts of c.
+ */
+export function gemvPackedColumns(n: i32, k: i32, a: usize, pb: usize, c: usize, alpha: f32, beta: f32, j0: i32, j1: i32): void {
+  packedColumns(n, k, a, pb, c, alpha, beta, j0, j1);
+}
+
+@inline function packedColumns(n: i32, k: i32, a: usize, pb: usize, c: usize, alpha: f32, beta: f32, j0: i32, j1: i32): void {
   const nPad = roundUp(n, NR);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     const blockBeta: f32 = pc == 0 ? beta : 1;
-    for (let jr = 0; jr < n; jr += NR) {
-      eightColumns(a + bytes(pc), pb + bytes(pc * nPad + jr * kc), bytes(NR), kc, c + bytes(jr), min(NR, n - jr), alpha, blockBeta);
+    for (let jr = j0; jr < j1; jr += NR) {
+      eightColumns(a + bytes(pc), pb + bytes(pc * nPad + jr * kc), bytes(NR), kc, c + bytes(jr), min(NR, j1 - jr), alpha, blockBeta);
     }
   }
 }

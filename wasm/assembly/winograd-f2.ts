@@ -19,14 +19,14 @@ export function g2(i: i32): f64 {
 }
 
 /**
- * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles
+ * V for tiles t0..t0+count of channels [p0, p1), the block's columns past count zeroed. Four tiles
  * of one tile row that start a half panel go through the vector transform; the others (at the
  * ends of tile rows) one by one.
  */
-export function transformInput2(x: usize, c: i32, t0: i32, count: i32, nt: i32, v: usize): void {
+export function transformInput2(x: usize, c: i32, p0: i32, p1: i32, t0: i32, count: i32, nt: i32, v: usize): void {
   const tilesW = (outW + 1) >> 1;
   const position = bytes(spaced(c * nt));
-  for (let p = 0; p < c; p++) {
+  for (let p = p0; p < p1; p++) {
     const src = x + bytes(p * planeH * planeW);
     let ty = t0 / tilesW;
     let tx = t0 - ty * tilesW;

@@ -4,9 +4,10 @@
  *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
  *   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
  *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
- * Four tiles side by side are transformed at once, a lane each: their columns are 4 apart in
- * the plane, so each plane row is loaded as five vectors and transposed. The 2-D transforms go
- * rows first through a small scratch of 36 vectors, then columns.
+ * Four tiles are transformed at once, a lane each: side by side, their columns are 4 apart in
+ * the plane, so each plane row is loaded as five vectors and transposed; elsewhere (a tile row
+ * ending among them) each tile's six columns are loaded apart. The 2-D transforms go rows first
+ * through a small scratch of 36 vectors, then columns.
  */
 import { BETWEEN_AT, COLUMN_AT, ROWS_AT, threadScratch } from './thread-scratch';
 import { bytes } from './layout';
@@ -32,39 +33,53 @@ export function g4(i: i32): f64 {
 // output row of four tiles, a tile per lane.
 
 /**
- * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles
- * of one tile row that start a half panel go through the vector transform; the others (at the
- * ends of tile rows) one by one.
+ * V for tiles t0..t0+count of channels [p0, p1), the block's columns past count zeroed, four
+ * tiles at a time, a lane each: four side by side in one tile row through five loads a plane
+ * row, others (across the end of a tile row, or the block's last few) gathered a tile a lane.
  */
-export function transformInput4(x: usize, c: i32, t0: i32, count: i32, nt: i32, v: usize): void {
-  const between = threadScratch + BETWEEN_AT;
+export function transformInput4(x: usize, c: i32, p0: i32, p1: i32, t0: i32, count: i32, nt: i32, v: usize): void {
   const tilesW = (outW + 3) >> 2;
   const position = bytes(spaced(c * nt));
-  for (let p = 0; p < c; p++) {
+  const last = t0 + count - 1;
+  for (let p = p0; p < p1; p++) {
     const src = x + bytes(p * planeH * planeW);
-    let ty = t0 / tilesW;
-    let tx = t0 - ty * tilesW;
-    let t = 0;
-    while (t < count) {
-      const at = src + bytes(4 * ty * planeW + 4 * tx);
-      if ((t & 3) == 0 && tx + 4 <= tilesW && t + 4 <= count) {
-        for (let r = 0; r < 6; r++) rowTimesBFour(at + bytes(r * planeW), between + <usize>(r * 6) * 16);
-        columnsTimesB(panelAt(v, c, nt, p, t), position, false);
-        t += 4;
-        tx += 4;
-      } else {
-        for (let r = 0; r < 6; r++) rowTimesBOne(at + bytes(r * planeW), between + <usize>(r * 6) * 16);
-        columnsTimesB(panelAt(v, c, nt, p, t), position, true);
-        t++;
-        tx++;
-      }
-      if (tx == tilesW) {
-        tx = 0;
-        ty++;
-      }
+    for (let t = 0; t < count; t += 4) {
+      const first = t0 + t;
+      const sideBySide = (first % tilesW) + 4 <= tilesW && t + 4 <= count;
+      // Lanes past the block's last tile repeat it: their columns of V are zeroed below.
+      transformFourTiles(src, tilesW, first, last, sideBySide, panelAt(v, c, nt, p, t), position);
     }
     zeroTail(v, c, nt, p, count, 36, position);
   }
+}
+
+/**
+ * B^T d B for tiles first..first+4 (row-major over the output) of the plane at src, a lane
+ * each, into the 36 position matrices `position` bytes apart from dst; lanes past tile `last`
+ * transform it again. `sideBySide` where the four lie in one tile row.
+ */
+export function transformFourTiles(src: usize, tilesW: i32, first: i32, last: i32, sideBySide: bool, dst: usize, position: usize): void {
+  const between = threadScratch + BETWEEN_AT;
+  const rowBytes = bytes(planeW);
+  const a0 = tileAt(src, tilesW, first);
+  if (sideBySide) {
+    for (let r = 0; r < 6; r++) rowTimesBFour(a0 + <usize>r * rowBytes, between + <usize>(r * 6) * 16);
+  } else {
+    const a1 = tileAt(src, tilesW, min(first + 1, last));
+    const a2 = tileAt(src, tilesW, min(first + 2, last));
+    const a3 = tileAt(src, tilesW, min(first + 3, last));
+    for (let r = 0; r < 6; r++) {
+      const row = <usize>r * rowBytes;
+      rowTimesBGathered(a0 + row, a1 + row, a2 + row, a3 + row, between + <usize>(r * 6) * 16);
+    }
+  }
+  columnsTimesB(dst, position);
+}
+
+/** Where tile `index` (row-major over the output) of the plane at src starts. */
+@inline function tileAt(src: usize, tilesW: i32, index: i32): usize {
+  const ty = index / tilesW;
+  return src + bytes(4 * ty * planeW + 4 * (index - ty * tilesW));
 }
 
 /**
@@ -99,17 +114,23 @@ function rowTimesBFour(at: usize, out: usize): void {
   );
 }
 
-/** One plane row of one tile times B, in every lane. */
-function rowTimesBOne(at: usize, out: usize): void {
+/** One plane row of four tiles anywhere (at a0..a3) times B: six columns each, from a vector and a half transposed. */
+function rowTimesBGathered(a0: usize, a1: usize, a2: usize, a3: usize, out: usize): void {
+  const q0 = v128.load(a0), q1 = v128.load(a1), q2 = v128.load(a2), q3 = v128.load(a3);
+  const e01 = v128.shuffle<f32>(v128.load64_zero(a0, 16), v128.load64_zero(a1, 16), 0, 4, 1, 5);
+  const e23 = v128.shuffle<f32>(v128.load64_zero(a2, 16), v128.load64_zero(a3, 16), 0, 4, 1, 5);
+  const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
   timesB(
-    v128.load32_splat(at), v128.load32_splat(at, 4), v128.load32_splat(at, 8),
-    v128.load32_splat(at, 12), v128.load32_splat(at, 16), v128.load32_splat(at, 20),
+    v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7),
+    v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7),
+    v128.shuffle<f32>(e01, e23, 0, 1, 4, 5), v128.shuffle<f32>(e01, e23, 2, 3, 6, 7),
     out, 16,
   );
 }
 
-/** B^T over the rows in `between`, column by column, into the 36 position matrices (lane 0 only when `one`). */
-function columnsTimesB(dst: usize, position: usize, one: bool): void {
+/** B^T over the rows in `between`, column by column, into the 36 position matrices. */
+function columnsTimesB(dst: usize, position: usize): void {
   const between = threadScratch + BETWEEN_AT;
   const column = threadScratch + COLUMN_AT;
   for (let j = 0; j < 6; j++) {
@@ -120,9 +141,7 @@ function columnsTimesB(dst: usize, position: usize, one: bool): void {
     );
     for (let i = 0; i < 6; i++) {
       const at = dst + <usize>(i * 6 + j) * position;
-      const value = v128.load(column + <usize>i * 16);
-      if (one) store<f32>(at, f32x4.extract_lane(value, 0));
-      else v128.store(at, value);
+      v128.store(at, v128.load(column + <usize>i * 16));
     }
   }
 }

@@ -24,69 +24,76 @@ export function gS2(i: i32): f64 {
 }
 
 /**
- * V for tiles t0..t0+count of every channel, the block's columns past count zeroed. Four tiles
- * of one tile row that start a half panel go through the vector transform; the others (at the
- * ends of tile rows) one by one, in the same order of operations.
+ * V for tiles t0..t0+count of channels [p0, p1), the block's columns past count zeroed, four
+ * tiles at a time, a lane each: four side by side in one tile row from one run of each plane
+ * row, others (across the end of a tile row, or the block's last few) gathered a tile a lane.
  */
-export function transformInputS2(x: usize, c: i32, t0: i32, count: i32, nt: i32, v: usize): void {
+export function transformInputS2(x: usize, c: i32, p0: i32, p1: i32, t0: i32, count: i32, nt: i32, v: usize): void {
   const tilesW = (outW + 1) >> 1;
   const position = bytes(spaced(c * nt));
-  for (let p = 0; p < c; p++) {
+  const last = t0 + count - 1;
+  for (let p = p0; p < p1; p++) {
     const src = x + bytes(p * planeH * planeW);
-    let ty = t0 / tilesW;
-    let tx = t0 - ty * tilesW;
-    let t = 0;
-    while (t < count) {
-      const at = src + bytes(4 * ty * planeW + 4 * tx);
-      if ((t & 3) == 0 && tx + 4 <= tilesW && t + 4 <= count) {
-        transformFour(at, panelAt(v, c, nt, p, t), position);
-        t += 4;
-        tx += 4;
+    for (let t = 0; t < count; t += 4) {
+      const first = t0 + t;
+      const at = tileAt(src, tilesW, first);
+      const dst = panelAt(v, c, nt, p, t);
+      if ((first % tilesW) + 4 <= tilesW && t + 4 <= count) {
+        transformFour(at, at + 16, at + 32, at + 48, false, dst, position);
       } else {
-        transformOne(at, panelAt(v, c, nt, p, t), position);
-        t++;
-        tx++;
-      }
-      if (tx == tilesW) {
-        tx = 0;
-        ty++;
+        // Lanes past the block's last tile repeat it: their columns of V are zeroed below.
+        const at1 = tileAt(src, tilesW, min(first + 1, last));
+        transformFour(at, at1, tileAt(src, tilesW, min(first + 2, last)), tileAt(src, tilesW, min(first + 3, last)), true, dst, position);
       }
     }
     zeroTail(v, c, nt, p, count, 25, position);
   }
 }
 
+/** Where tile `index` (row-major over the output) of the plane at src starts. */
+@inline function tileAt(src: usize, tilesW: i32, index: i32): usize {
+  const ty = index / tilesW;
+  return src + bytes(4 * ty * planeW + 4 * (index - ty * tilesW));
+}
+
 /**
- * B^T d B for four tiles side by side, a lane each, stored `stride` bytes apart per position.
+ * B^T d B for four tiles whose blocks start at a0..a3, a lane each, stored `stride` bytes apart
+ * per position; `apart` unless they lie side by side (a1 = a0 + 16, ...), sharing columns.
  * Row i of B^T d is (row 0 - row 2, row 2, row 4 - row 2, row 1, row 3) of d, and so is column
  * j of the result over the columns of that: rows 2, 1 and 3 are stored as they come, rows 0
  * and 4 less row 2.
  */
-function transformFour(at: usize, dst: usize, stride: usize): void {
+function transformFour(a0: usize, a1: usize, a2: usize, a3: usize, apart: bool, dst: usize, stride: usize): void {
   const rowBytes = bytes(planeW);
   const none = f32x4.splat(0);
   const middle = dst + stride * 5;
-  storeRowTimesB(at + rowBytes * 2, middle, stride, false, none, none, none, none, none);
+  const r2 = rowBytes * 2, r3 = rowBytes * 3, r4 = rowBytes * 4;
+  storeRowTimesB(a0 + r2, a1 + r2, a2 + r2, a3 + r2, apart, middle, stride, false, none, none, none, none, none);
   const m0 = v128.load(middle), m1 = v128.load(middle + stride), m2 = v128.load(middle + stride * 2);
   const m3 = v128.load(middle + stride * 3), m4 = v128.load(middle + stride * 4);
-  storeRowTimesB(at + rowBytes, dst + stride * 15, stride, false, m0, m1, m2, m3, m4);
-  storeRowTimesB(at + rowBytes * 3, dst + stride * 20, stride, false, m0, m1, m2, m3, m4);
-  storeRowTimesB(at, dst, stride, true, m0, m1, m2, m3, m4);
-  storeRowTimesB(at + rowBytes * 4, dst + stride * 10, stride, true, m0, m1, m2, m3, m4);
+  storeRowTimesB(a0 + rowBytes, a1 + rowBytes, a2 + rowBytes, a3 + rowBytes, apart, dst + stride * 15, stride, false, m0, m1, m2, m3, m4);
+  storeRowTimesB(a0 + r3, a1 + r3, a2 + r3, a3 + r3, apart, dst + stride * 20, stride, false, m0, m1, m2, m3, m4);
+  storeRowTimesB(a0, a1, a2, a3, apart, dst, stride, true, m0, m1, m2, m3, m4);
+  storeRowTimesB(a0 + r4, a1 + r4, a2 + r4, a3 + r4, apart, dst + stride * 10, stride, true, m0, m1, m2, m3, m4);
 }
 
 /**
- * Stores (one plane row of d) B for four tiles, lane k reading from column 4k: (d0 - d2, d2,
- * d4 - d2, d1, d3), less the middle row's (m0..m4) where `less`. The row's 17 elements are
- * loaded as four vectors and a float, and the four tiles' columns transposed out of them.
+ * Stores (one plane row of d) B for four tiles, lane k reading the row's five elements from
+ * a_k: (d0 - d2, d2, d4 - d2, d1, d3), less the middle row's (m0..m4) where `less`. Four
+ * vectors at a0..a3 transposed give d0..d3; side by side, d4 is d0 shifted a lane with the
+ * element past the last vector, else it is gathered from each a_k.
  */
-@inline function storeRowTimesB(at: usize, dst: usize, stride: usize, less: bool, m0: v128, m1: v128, m2: v128, m3: v128, m4: v128): void {
-  const q0 = v128.load(at), q1 = v128.load(at, 16), q2 = v128.load(at, 32), q3 = v128.load(at, 48);
+@inline function storeRowTimesB(
+  a0: usize, a1: usize, a2: usize, a3: usize, apart: bool, dst: usize, stride: usize, less: bool, m0: v128, m1: v128, m2: v128, m3: v128, m4: v128,
+): void {
+  const q0 = v128.load(a0), q1 = v128.load(a1), q2 = v128.load(a2), q3 = v128.load(a3);
   const low01 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), high01 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
   const low23 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), high23 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
   const d0 = v128.shuffle<f32>(low01, high01, 0, 1, 4, 5), d1 = v128.shuffle<f32>(low01, high01, 2, 3, 6, 7);
   const d2 = v128.shuffle<f32>(low23, high23, 0, 1, 4, 5), d3 = v128.shuffle<f32>(low23, high23, 2, 3, 6, 7);
-  const d4 = v128.shuffle<f32>(d0, v128.load32_splat(at, 64), 1, 2, 3, 4);
+  const d4 = apart
+    ? f32x4(load<f32>(a0, 16), load<f32>(a1, 16), load<f32>(a2, 16), load<f32>(a3, 16))
+    : v128.shuffle<f32>(d0, v128.load32_splat(a3, 16), 1, 2, 3, 4);
   let t0 = f32x4.sub(d0, d2), t1 = d2, t2 = f32x4.sub(d4, d2), t3 = d1, t4 = d3;
   if (less) {
     t0 = f32x4.sub(t0, m0);
@@ -104,27 +111,6 @@ function transformFour(at: usize, dst: usize, stride: usize): void {
   v128.store(at + stride * 2, v2);
   v128.store(at + stride * 3, v3);
   v128.store(at + stride * 4, v4);
-}
-
-/** B^T d B for one tile, as transformFour computes each lane. */
-function transformOne(at: usize, dst: usize, stride: usize): void {
-  const rowBytes = bytes(planeW);
-  for (let j = 0; j < 5; j++) {
-    const middle = oneRowTimesB(at + rowBytes * 2, j);
-    store<f32>(dst + stride * (5 + j), middle);
-    store<f32>(dst + stride * (15 + j), oneRowTimesB(at + rowBytes, j));
-    store<f32>(dst + stride * (20 + j), oneRowTimesB(at + rowBytes * 3, j));
-    store<f32>(dst + stride * j, oneRowTimesB(at, j) - middle);
-    store<f32>(dst + stride * (10 + j), oneRowTimesB(at + rowBytes * 4, j) - middle);
-  }
-}
-
-@inline function oneRowTimesB(at: usize, j: i32): f32 {
-  if (j == 0) return load<f32>(at) - load<f32>(at, 8);
-  if (j == 1) return load<f32>(at, 8);
-  if (j == 2) return load<f32>(at, 16) - load<f32>(at, 8);
-  if (j == 3) return load<f32>(at, 4);
-  return load<f32>(at, 12);
 }
 
 /** Y = A^T M A for tiles t0..t0+count of output channels [m0, m1), bias, residual and activation applied. */

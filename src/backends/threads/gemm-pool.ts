@@ -97,6 +97,7 @@ export interface PoolJob {
 interface SharedConv {
   readonly exports: ConvExports;
   readonly instance: WasmConv;
+  readonly memory: WebAssembly.Memory;
 }
 
 export class GemmPool implements ConvSplitter {
@@ -117,7 +118,7 @@ export class GemmPool implements ConvSplitter {
     private readonly heapMemory: WebAssembly.Memory | undefined,
   ) {
     for (const helper of helpers) helper.onExit(() => this.breakDown());
-    this.conv = conv && { exports: conv.exports, instance: new WasmConv(conv, this) };
+    this.conv = conv && { exports: conv.exports, instance: new WasmConv(conv, this), memory: conv.memory };
     this.staging = new GemmStaging(scratch);
   }
 
@@ -164,6 +165,19 @@ export class GemmPool implements ConvSplitter {
     if (!this.conv || this.broken || this.helperBusy()) return undefined;
     this.convThreads = Math.min(threads, this.threads);
     return this.conv.instance;
+  }
+
+  /**
+   * This pool as the splitter of conv-module calls made on `memory` (pooling: wasm-pool.ts), cut
+   * over up to `threads` threads; undefined where its helpers do not work in that memory or cannot now.
+   */
+  splitterOn(memory: WebAssembly.Memory, threads: number): ConvSplitter | undefined {
+    return this.conv?.memory === memory && this.convOn(threads) ? this : undefined;
+  }
+
+  /** ConvSplitter: the conv module's thread scratch, as runRange lays it out. */
+  get threadScratchBytes(): number {
+    return this.conv?.exports.threadScratchBytes() ?? 0;
   }
 
   /** ConvSplitter: one range per thread, each of at least MIN_RANGE_WORK. */

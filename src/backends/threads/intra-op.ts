@@ -14,6 +14,8 @@
  * cross-origin isolated; no workers; WebAssembly off), gemm() and Conv run on one thread as before.
  */
 import { useThreadedConv } from '../wasm/wasm-conv.js';
+import { useThreadedGemv } from '../wasm/wasm-gemv.js';
+import { useThreadedPooling } from '../wasm/wasm-pool.js';
 import type { RowNormalization, WasmUnaryOp } from '../wasm/elementwise-host.js';
 import { wasmGemmVariant } from '../wasm/wasm-gemm.js';
 import type { AttentionProblem } from '../../kernels/contrib-transformer/attention-core.js';
@@ -30,6 +32,8 @@ let current = 1;
 
 // Convolutions ask for the pool's shared-memory instance whenever the running kernel has threads.
 useThreadedConv(() => (current > 1 ? pool?.convOn(current) : undefined));
+useThreadedPooling((memory) => (current > 1 ? pool?.splitterOn(memory, current) : undefined));
+useThreadedGemv((memory) => (current > 1 ? pool?.splitterOn(memory, current) : undefined));
 
 /** intraOpNumThreads as onnxruntime reads it: 0 or absent means one per core. */
 export function resolveIntraOpThreads(requested: number | undefined, cores: number): number {

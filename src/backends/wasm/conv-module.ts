@@ -45,6 +45,15 @@ export interface ConvExports {
     x: number, c: number, m: number, u: number, bias: number, y: number, scratch: number, act: number, accumulate: number, tile: number,
     first: number, last: number, m0: number, m1: number,
   ): void;
+  winogradInputLength(c: number, m: number, tile: number): number;
+  winogradProductsLength(c: number, m: number, tile: number): number;
+  winogradInput(
+    x: number, c: number, m: number, h: number, w: number, top: number, left: number, padded: number, tile: number, p0: number, p1: number, v: number,
+  ): void;
+  winogradProducts(
+    v: number, c: number, m: number, u: number, bias: number, y: number, scratch: number, act: number, accumulate: number, tile: number,
+    m0: number, m1: number,
+  ): void;
   depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
   splitColumns(x: number, channels: number, h: number, w: number, top: number, left: number, out: number): void;
   splitTapOffsets(channels: number, table: number): void;
@@ -57,6 +66,7 @@ export interface ConvExports {
   poolScratchLength(): number;
   maxPool(x: number, planes: number, scratch: number, y: number): void;
   averagePool(x: number, planes: number, rowDivisors: number, colDivisors: number, scratch: number, y: number): void;
+  gemvPackedColumns(n: number, k: number, a: number, pb: number, c: number, alpha: number, beta: number, j0: number, j1: number): void;
 }
 
 /** One instance: its exports, its build, and the memory it works in. */

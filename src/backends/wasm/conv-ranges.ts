@@ -9,6 +9,7 @@
 import type { ConvExports } from './conv-module.js';
 import type { PlaneWindow } from './plane-window.js';
 import { runSmallChannelRange } from './small-channel-conv.js';
+import { runPoolRange } from './pool-ranges.js';
 
 /** Which kernel a call runs, and along which side of its output it is cut. */
 export const RangeKernel = {
@@ -24,6 +25,14 @@ export const RangeKernel = {
   winogradRows: 5,
   /** The direct kernel for few input channels (small-channel-conv.ts), cut into output rows. */
   smallChannel: 6,
+  /** Winograd's first half (pad and input transform, winogradInput), cut into input channels. */
+  winogradInput: 7,
+  /** Winograd's second half (products and output transform, winogradProducts), cut into output channels: units of MR. */
+  winogradProducts: 8,
+  /** MaxPool or AveragePool (wasm-pool.ts), cut into planes. */
+  pool: 9,
+  /** A row times B kept packed (wasm-gemv.ts), cut into columns of B: units of NR. */
+  gemvPacked: 10,
 } as const;
 export type RangeKernel = (typeof RangeKernel)[keyof typeof RangeKernel];
 
@@ -41,8 +50,12 @@ export interface RangeCall {
   /**
    * implicit GEMM: x, groups, channels, m, packed W, taps, bias, y, act, accumulate, residual (0: none, or in Y already);
    * Winograd: x, c, m, u, bias, y, act, accumulate, tile, tiles;
+   * Winograd's first half: x, c, m, h, w, top, left, padded x, tile, V;
+   * Winograd's second half: V, c, m, u, bias, y, act, accumulate, tile;
    * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
-   * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate.
+   * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate;
+   * pooling: x, padded x (0: read X as it is), y, max (1) or average (0), row and column divisors, h, w, top, left;
+   * packed GEMV: n, k, a, packed B, c (alpha and beta as alpha and beta).
    */
   readonly args: readonly number[];
 }
@@ -87,11 +100,23 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
     case RangeKernel.winogradRows:
       exports.winogradImage(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], 0, a[9], start, end);
       return;
+    case RangeKernel.winogradInput:
+      exports.winogradInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], start, end, a[9]);
+      return;
+    case RangeKernel.winogradProducts:
+      exports.winogradProducts(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end);
+      return;
     case RangeKernel.depthwise:
       runDepthwise(exports, call, start, end);
       return;
     case RangeKernel.smallChannel:
       runSmallChannelRange(exports, call, start, end);
+      return;
+    case RangeKernel.pool:
+      runPoolRange(exports, call, start, end, scratch);
+      return;
+    case RangeKernel.gemvPacked:
+      exports.gemvPackedColumns(a[0], a[1], a[2], a[3], a[4], call.alpha, call.beta, start, end);
   }
 }
 

@@ -34,7 +34,7 @@ import { residentWeightsOn, type ResidentConvWeights } from './resident-conv-wei
 import { smallChannelApplies, smallChannelConv, type SmallChannelHost } from './small-channel-conv.js';
 import type { WasmHeap } from './wasm-heap.js';
 import type { SimdVariant } from './wasm-instance.js';
-import { tileSides, winogradApplies, winogradTile, type WinogradTile } from './winograd-choice.js';
+import { tileSides, WINOGRAD_ROWS_4, winogradApplies, winogradTile, type WinogradTile } from './winograd-choice.js';
 
 export interface WasmConvOperands {
   /** [batch, group * inPerGroup, ...image] */
@@ -82,6 +82,11 @@ function float32Operands(op: WasmConvOperands): Float32ConvOperands | undefined 
 export type ConvWeightCache = object;
 
 const DEPTHWISE_MAX_MULTIPLIER = 8;
+/**
+ * Input channels per unit of Winograd's first phase cut across threads: 16 channels' rows of a
+ * V panel fill whole cache lines, so no two threads write the same line.
+ */
+const INPUT_CHANNEL_UNIT = 16;
 
 /**
  * Runs the ranges of one kernel call at the same time, on this thread and on helper threads
@@ -92,6 +97,8 @@ export interface ConvSplitter {
   parts(work: number): number;
   /** Runs every range, the first on this thread, and returns once all are done; false (none run) where it cannot now. */
   run(call: RangeCall, ranges: readonly OutputRange[]): boolean;
+  /** Bytes of the conv module's thread scratch that start each range's scratch (runRange). */
+  readonly threadScratchBytes: number;
 }
 
 /** The conv entry points on one instance of the module, which owns that instance's memory. */
@@ -250,7 +257,14 @@ export class WasmConv {
     const images = op.batch * imageSize, outputsSize = op.batch * outputSize;
     const xHere = inHeap(heap, x, images);
     const yHere = inHeap(heap, y, outputsSize) && !overlaps(x, images, y, outputsSize);
-    const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + exports.winogradScratchLength(c, m, tile));
+    // Cutting tiles reads all of U in every range; cutting output channels would transform the whole
+    // input in each, so the threads first share that transform out by input channels (two phases).
+    // Tiles as the products' rows: output channels are their columns, cut in units of NR.
+    const tileRows = tile === WINOGRAD_ROWS_4;
+    const byRows = tileRows || Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
+    const twoPhase = parts > 1 && byRows && !tileRows;
+    const kernelScratch = twoPhase ? exports.winogradProductsLength(c, m, tile) : exports.winogradScratchLength(c, m, tile);
+    const scratchLength = alignedFloats(exports.threadScratchBytes() / 4 + kernelScratch);
     const offsets = heap.scratch([
       kept === undefined ? given.length : 0, // W as given
       kept === undefined ? exports.winogradWeightsScratchLength(c, m, tile) : 0, // W transformed, before packing
@@ -260,10 +274,11 @@ export class WasmConv {
       c * planeH * planeW, // the image padded
       yHere ? 0 : outputSize, // one image's output
       parts > 1 ? 0 : scratchLength, // the kernel's, where the call is not cut
+      twoPhase ? exports.winogradInputLength(c, m, tile) : 0, // V of every tile, between the two phases
     ]);
     const rangesAt = rangeScratch(heap, parts, scratchLength);
     if (!offsets || rangesAt === undefined) return false;
-    const [wAt, rawAt, uScratch, biasAt, xAt, paddedAt, yAt, oneScratch] = offsets;
+    const [wAt, rawAt, uScratch, biasAt, xAt, paddedAt, yAt, oneScratch, vAt] = offsets;
     const scratchAt = parts > 1 ? rangesAt : oneScratch;
     const memory = heap.f32;
     if (kept === undefined) {
@@ -275,21 +290,27 @@ export class WasmConv {
     if (bias) copyFlushed(exports, memory, bias, biasAt);
     const window = [planeH, planeW, 3, 3, 1, 1, 1, 1, plane.outH, plane.outW];
     const scratch = Array.from({ length: parts }, (_, i) => scratchAt + i * scratchLength * 4);
-    // Cutting tiles reads all of U in every range, cutting channels transforms the whole input in each:
-    // U (m x c per position) against the input (c x tiles per position).
-    const byRows = Math.ceil(m / MR) * MR > Math.ceil(tiles / NR) * NR;
     notePlaced(op.batch * (Number(xHere) + Number(yHere)));
     for (let n = 0; n < op.batch; n++) {
       const xn = xHere ? x.byteOffset + n * imageSize * 4 : xAt;
       if (!xHere) copyInto(memory, xAt, x.subarray(n * imageSize, (n + 1) * imageSize));
-      exports.padImage(xn, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
       const yn = yHere ? y.byteOffset + n * outputSize * 4 : yAt;
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
       if (z) copyInto(memory, yn, z);
-      const args = [paddedAt, c, m, kept ?? uScratch, bias ? biasAt : 0, yn, act.code, z ? 1 : 0, tile, tiles];
-      const call = { kernel: byRows ? RangeKernel.winogradRows : RangeKernel.winograd, window, alpha: act.alpha, beta: act.beta, args };
-      // Ranges of whole NR-tile panels: a range's blocks then leave no more than one panel part empty.
-      this.runCall(call, byRows ? m : tiles, byRows ? MR : NR, scratch);
+      const u = kept ?? uScratch, biasArg = bias ? biasAt : 0, accumulate = z ? 1 : 0;
+      const { alpha, beta } = act;
+      if (twoPhase) {
+        const input = [xn, c, m, plane.h, plane.w, plane.top, plane.left, paddedAt, tile, vAt];
+        this.runCall({ kernel: RangeKernel.winogradInput, window, alpha, beta, args: input }, c, INPUT_CHANNEL_UNIT, scratch);
+        const products = [vAt, c, m, u, biasArg, yn, act.code, accumulate, tile];
+        this.runCall({ kernel: RangeKernel.winogradProducts, window, alpha, beta, args: products }, m, MR, scratch);
+      } else {
+        exports.padImage(xn, c, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+        const args = [paddedAt, c, m, u, biasArg, yn, act.code, accumulate, tile, tiles];
+        const call = { kernel: byRows ? RangeKernel.winogradRows : RangeKernel.winograd, window, alpha, beta, args };
+        // Ranges of whole NR-tile panels: a range's blocks then leave no more than one panel part empty.
+        this.runCall(call, byRows ? m : tiles, byRows && !tileRows ? MR : NR, scratch);
+      }
       if (!yHere) copyOutOf(memory, yAt, outputSize, y, n * outputSize);
     }
     return true;

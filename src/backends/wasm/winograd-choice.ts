@@ -2,27 +2,33 @@
  * When a float32 convolution takes the Winograd path (wasm/assembly/winograd*.ts), and which
  * variant: the rules and the measurements behind them.
  */
-import { NR } from './micro-tile.js';
+import { MR, NR } from './micro-tile.js';
 import type { PlaneWindow } from './plane-window.js';
 import type { WasmConvOperands } from './wasm-conv.js';
 
 /**
  * The Winograd variant, as wasm/assembly/winograd.ts takes it: 2 or 4 for F(tile x tile, 3x3)
- * at stride 1, WINOGRAD_STRIDE_2 for F(2x2, 3x3) at stride 2 (on 5x5 input blocks).
+ * at stride 1, WINOGRAD_STRIDE_2 for F(2x2, 3x3) at stride 2 (on 5x5 input blocks),
+ * WINOGRAD_ROWS_4 for F(4x4, 3x3) with the tiles as the rows of its products (images of at most
+ * ROWS_MAX_TILES tiles, wasm/assembly/winograd-f4-rows.ts).
  */
-export type WinogradTile = 2 | 4 | typeof WINOGRAD_STRIDE_2;
+export type WinogradTile = 2 | 4 | typeof WINOGRAD_STRIDE_2 | typeof WINOGRAD_ROWS_4;
 export const WINOGRAD_STRIDE_2 = 5;
+export const WINOGRAD_ROWS_4 = 6;
+const ROWS_MAX_TILES = 4;
 
 /** Output tile side and input block side (tile + 2 at stride 1, 5 at stride 2) of a variant. */
 export function tileSides(tile: WinogradTile): { readonly out: number; readonly block: number } {
-  return tile === WINOGRAD_STRIDE_2 ? { out: 2, block: 5 } : { out: tile, block: tile + 2 };
+  if (tile === WINOGRAD_STRIDE_2) return { out: 2, block: 5 };
+  return tile === WINOGRAD_ROWS_4 ? { out: 4, block: 6 } : { out: tile, block: tile + 2 };
 }
 
 /**
  * F(4x4, 3x3) where its products come to at most F4_MAX_PRODUCTS of F(2x2, 3x3)'s and there are
  * channels enough to pay for its larger transforms; F(2x2, 3x3) otherwise. Products count
  * (tile + 2)^2 positions per tile over whole blocks of NR tiles, as winogradImage computes them,
- * so images whose F(4x4) tiles leave most of a block empty (7x7, 10x10, 12x12) stay on F(2x2).
+ * so images whose F(4x4) tiles leave most of a block empty (10x10, 12x12) stay on F(2x2); an
+ * image of at most ROWS_MAX_TILES tiles (7x7, 8x8) puts them in one panel of MR rows instead.
  * Measured on one core with W kept in memory: at 14x14 F(4x4) takes 0.53x the time of F(2x2)
  * at 512 channels, 0.68x at 256, 0.73x at 64; at 16x16 and 64, 0.69x; at 19x19 and 64, 0.9x;
  * at 12x12 and 256, 1.0x; at 7x7 and 512, 1.13x; at 10x10 and 256, 1.5x.
@@ -30,10 +36,9 @@ export function tileSides(tile: WinogradTile): { readonly out: number; readonly 
 export function winogradTile(plane: PlaneWindow, op: Pick<WasmConvOperands, 'inPerGroup' | 'outPerGroup'>): WinogradTile {
   if (plane.strideH === 2) return WINOGRAD_STRIDE_2;
   if (op.inPerGroup < WINOGRAD_F4_MIN_CHANNELS || op.outPerGroup < WINOGRAD_F4_MIN_CHANNELS) return 2;
-  const products = (tile: WinogradTile): number => {
-    const tiles = Math.ceil(plane.outH / tile) * Math.ceil(plane.outW / tile);
-    return (tile + 2) ** 2 * Math.ceil(tiles / NR) * NR;
-  };
+  const tiles = (side: number): number => Math.ceil(plane.outH / side) * Math.ceil(plane.outW / side);
+  const products = (side: number): number => (side + 2) ** 2 * Math.ceil(tiles(side) / NR) * NR;
+  if (tiles(4) <= ROWS_MAX_TILES) return 36 * MR <= F4_MAX_PRODUCTS * products(2) ? WINOGRAD_ROWS_4 : 2;
   return products(4) <= F4_MAX_PRODUCTS * products(2) ? 4 : 2;
 }
 

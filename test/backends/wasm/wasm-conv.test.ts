@@ -4,7 +4,7 @@ import { slideWindow, type SlidingWindow } from '../../../src/kernels/conv/slidi
 import type { ConvActivation } from '../../../src/backends/wasm/conv-activation.js';
 import { instantiateConv } from '../../../src/backends/wasm/conv-module.js';
 import { WasmConv, wasmConv2dF32, wasmConvVariant, type ConvWeightCache, type WasmConvOperands } from '../../../src/backends/wasm/wasm-conv.js';
-import { WINOGRAD_STRIDE_2, winogradApplies, winogradTile, type WinogradTile } from '../../../src/backends/wasm/winograd-choice.js';
+import { WINOGRAD_ROWS_4, WINOGRAD_STRIDE_2, winogradApplies, winogradTile, type WinogradTile } from '../../../src/backends/wasm/winograd-choice.js';
 import { planeWindow } from '../../../src/backends/wasm/plane-window.js';
 import type { SimdVariant } from '../../../src/backends/wasm/wasm-instance.js';
 import { attr } from '../../support/model-builder.js';
@@ -255,6 +255,21 @@ for (const variant of variants) {
       expect(f4).toBeGreaterThanOrEqual(10);
     });
 
+    it('Winograd F(4x4, 3x3) with tiles as rows, where an image has at most four: odd sizes and channels, KC blocks, batch, Z and activation', async () => {
+      const rng = new Rng(47);
+      const base = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], autoPad: 'NOTSET' as const, group: 1, bias: true };
+      const cases: ConvCase[] = [
+        { ...base, spatial: [7, 7], pads: [1, 1, 1, 1], batch: 2, inPerGroup: 37, outPerGroup: 45, residual: true, activation: { kind: 'Relu' } },
+        { ...base, spatial: [8, 6], pads: [1, 1, 1, 1], batch: 1, inPerGroup: 301, outPerGroup: 131, activation: { kind: 'LeakyRelu', alpha: 0.1 } },
+        { ...base, spatial: [5, 9], pads: [1, 1, 1, 0], batch: 1, inPerGroup: 64, outPerGroup: 33, residual: true },
+        { ...base, spatial: [4, 16], pads: [1, 1, 1, 1], batch: 1, inPerGroup: 40, outPerGroup: 36, bias: false },
+      ];
+      for (const c of cases) {
+        expect(winogradTile(planeWindow(windowOf(c))!, c), describeCase(c)).toBe(WINOGRAD_ROWS_4);
+        await checkCase(kernel, c, rng);
+      }
+    });
+
     it('Winograd at stride 2 where it is picked: odd sizes, every pad, SAME padding, batch, bias, Z and activation', async () => {
       const rng = new Rng(45);
       let strided = 0;
@@ -312,7 +327,11 @@ for (const variant of variants) {
         return winogradTile(planeWindow(windowOf({ ...c, batch: 1, group: 1, inPerGroup: channels, outPerGroup: channels, bias: false }))!, { inPerGroup: channels, outPerGroup: channels });
       };
       for (const side of [13, 14, 15, 16, 19, 20, 28, 56, 112]) expect(tileAt(side, side), `${side}x${side}`).toBe(4);
-      for (const side of [3, 7, 10, 11, 12, 17, 18]) expect(tileAt(side, side), `${side}x${side}`).toBe(2);
+      for (const side of [3, 4, 10, 11, 12, 17, 18]) expect(tileAt(side, side), `${side}x${side}`).toBe(2);
+      // At most four F(4x4) tiles: one panel of MR rows, 180 products against F(2x2)'s 256.
+      for (const side of [5, 6, 7, 8]) expect(tileAt(side, side), `${side}x${side}`).toBe(WINOGRAD_ROWS_4);
+      expect(tileAt(4, 16)).toBe(WINOGRAD_ROWS_4);
+      expect(tileAt(7, 7, 31)).toBe(2);
       expect(tileAt(2, 100)).toBe(2);
       expect(tileAt(56, 56, 31)).toBe(2);
     });
