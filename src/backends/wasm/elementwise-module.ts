@@ -25,6 +25,7 @@ export interface ElementwiseExports {
     rowWidth: number, rowIndices: number, rowWeights: number, colWidth: number, colIndices: number, colWeights: number, scratch: number,
   ): void;
   convTransposePairs(x: number, w: number, bias: number, y: number, inChannels: number, outChannels: number, gridH: number, gridW: number, kH: number): void;
+  planeReduce(op: number, x: number, y: number, planes: number, planeSize: number): void;
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': elementwiseRelaxedSimdWasm, simd: elementwiseSimdWasm };
