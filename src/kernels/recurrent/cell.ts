@@ -44,6 +44,19 @@ export interface DirectionContext {
   readonly scratch: RecurrentScratch;
 }
 
+/** Where one direction's steps read and write, for a cell that runs them all at once (batch 1, every step active). */
+export interface WholeDirection {
+  readonly steps: number;
+  readonly reverse: boolean;
+  /** Step t's gate row in DirectionContext.gates starts at gatesOffset + t * gateStep. */
+  readonly gatesOffset: number;
+  readonly gateStep: number;
+  /** Step t's Ht goes to y at yOffset + t * yStep. */
+  readonly y: FloatArray;
+  readonly yOffset: number;
+  readonly yStep: number;
+}
+
 export interface Cell {
   readonly shape: RecurrentShape;
   /**
@@ -53,6 +66,11 @@ export interface Cell {
   projectionBias(b: FloatArray, offset: number, hidden: number): Float64Array;
   /** The step function of one direction. */
   direction(context: DirectionContext): (step: Step) => void;
+  /**
+   * Runs every step of one direction at once, leaving the final states in context.states and
+   * each step's Ht in Y; false, with nothing changed, where it cannot (the driver then steps).
+   */
+  wholeDirection?(context: DirectionContext, run: WholeDirection): boolean;
 }
 
 /** Wb + Rb for every gate, for cells where both biases simply add to the gate's input. */

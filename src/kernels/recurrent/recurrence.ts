@@ -12,7 +12,7 @@ import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js
 import type { KernelContext, KernelInputs } from '../kernel.js';
 import { optionalTensorInput, tensorInput } from '../support/inputs.js';
 import { computeOutput, tensorFromCompute } from '../support/numeric.js';
-import type { Cell } from './cell.js';
+import type { Cell, DirectionContext, Step } from './cell.js';
 import { weightPacking } from './packed-weights.js';
 import type { RecurrentAttributes } from './recurrent-attributes.js';
 import { readRecurrentInputs, type RecurrentInputs } from './recurrent-inputs.js';
@@ -47,7 +47,7 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
     for (let k = 0; k < io.initialStates.length; k++) {
       states.push(loadState(io.initialStates[k], layout, d, scratch.buffer(ScratchSlot.State + k, io.x, batch * hidden)));
     }
-    const step = cell.direction({
+    const context: DirectionContext = {
       batch,
       hidden,
       r: io.r,
@@ -63,24 +63,50 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
       gates: projection,
       gateStride: layout.batchRowStride * width,
       scratch,
-    });
+    };
     const reverse = attrs.direction === 'reverse' || d === 1;
-    const h = states[0];
-    const stepInput = { offset: 0, active };
-    for (let s = 0; s < seqLength; s++) {
-      const t = reverse ? seqLength - 1 - s : s;
-      for (let b = 0; b < batch; b++) active[b] = t < io.lengths[b] ? 1 : 0;
-      stepInput.offset = layout.xRow(t, 0) * width;
-      step(stepInput);
-      for (let b = 0; b < batch; b++) {
-        if (active[b]) copyVector(h, b * hidden, y, layout.yOffset(t, d, b), hidden);
-      }
-    }
+    if (!runWhole(cell, context, layout, io.lengths, d, reverse, y)) runSteps(cell.direction(context), context, layout, width, io.lengths, d, reverse, y, active);
     for (let k = 0; k < states.length; k++) storeState(states[k], finalStates[k], layout, d, io.lengths);
   }
   const outputs = [tensorFromCompute(type, layout.yDims, y)];
   for (let k = 0; k < finalStates.length; k++) outputs.push(tensorFromCompute(type, layout.stateDims, finalStates[k]));
   return outputs;
+}
+
+/** Direction d's steps at once where the cell can take them: one batch entry whose sequence is whole. */
+function runWhole(cell: Cell, context: DirectionContext, layout: SequenceLayout, lengths: readonly number[], d: number, reverse: boolean, y: FloatArray): boolean {
+  const { seqLength, batch } = layout;
+  if (!cell.wholeDirection || batch !== 1 || lengths[0] !== seqLength || seqLength === 0) return false;
+  const width = cell.shape.gates * layout.hidden;
+  const yOffset = layout.yOffset(0, d, 0);
+  return cell.wholeDirection(context, {
+    steps: seqLength,
+    reverse,
+    gatesOffset: layout.xRow(0, 0) * width,
+    gateStep: seqLength > 1 ? (layout.xRow(1, 0) - layout.xRow(0, 0)) * width : 0,
+    y,
+    yOffset,
+    yStep: seqLength > 1 ? layout.yOffset(1, d, 0) - yOffset : 0,
+  });
+}
+
+/** Direction d a step at a time; batch entries past their lengths sit the steps out. */
+function runSteps(
+  step: (step: Step) => void, context: DirectionContext, layout: SequenceLayout, width: number, lengths: readonly number[],
+  d: number, reverse: boolean, y: FloatArray, active: Uint8Array,
+): void {
+  const { seqLength, batch, hidden } = layout;
+  const h = context.states[0];
+  const stepInput = { offset: 0, active };
+  for (let s = 0; s < seqLength; s++) {
+    const t = reverse ? seqLength - 1 - s : s;
+    for (let b = 0; b < batch; b++) active[b] = t < lengths[b] ? 1 : 0;
+    stepInput.offset = layout.xRow(t, 0) * width;
+    step(stepInput);
+    for (let b = 0; b < batch; b++) {
+      if (active[b]) copyVector(h, b * hidden, y, layout.yOffset(t, d, b), hidden);
+    }
+  }
 }
 
 /**
