@@ -4,51 +4,13 @@
  * (a product call, activation calls, the state loops) becomes one call per direction.
  *
  * Step t's gates (i, o, f, c; 4 * hidden floats, the input projection X·W^T + bias already
- * there) get Ht-1 · R^T added in place, R stored as ONNX has it (4 * hidden rows of hidden),
- * so each gate is one dot product of Ht-1 with a row: four rows at a time in four vector sums,
- * folded into one vector of four gates. Then Ct = f (.) Ct-1 + i (.) c and Ht = o (.) tanh(Ct)
- * go to the state and to Y's row of the step. Rows and states are read up to their ends and
+ * there) get Ht-1 · R^T added in place (recurrent-rows.ts). Then Ct = f (.) Ct-1 + i (.) c
+ * and Ht = o (.) tanh(Ct) go to the state and to Y's row of the step. Rows and states are read up to their ends and
  * no further; the last hidden % 4 elements one lane at a time.
  */
 import { bytes, madd } from './layout';
 import { sigmoid4, tanh4 } from './elementwise-math';
-
-/** [sum(a), sum(b), sum(c), sum(d)] of four vectors' lanes. */
-@inline function foldFour(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
-  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
-  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
-}
-
-/** gates[j] += h · r[j, :] for the 4 * hidden rows of r (hidden floats each). */
-function addRecurrentProduct(gates: usize, r: usize, h: usize, hidden: i32): void {
-  const rows = 4 * hidden;
-  const whole = hidden & ~3;
-  const rowBytes = bytes(hidden);
-  for (let j = 0; j < rows; j += 4) {
-    const r0 = r + <usize>j * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let p = 0; p < whole; p += 4) {
-      const at = bytes(p);
-      const hv = v128.load(h + at);
-      s0 = madd(hv, v128.load(r0 + at), s0);
-      s1 = madd(hv, v128.load(r1 + at), s1);
-      s2 = madd(hv, v128.load(r2 + at), s2);
-      s3 = madd(hv, v128.load(r3 + at), s3);
-    }
-    let sums = foldFour(s0, s1, s2, s3);
-    for (let p = whole; p < hidden; p++) {
-      const at = bytes(p);
-      const hp = load<f32>(h + at);
-      sums = f32x4.add(sums, f32x4.mul(f32x4.splat(hp), f32x4(load<f32>(r0 + at), load<f32>(r1 + at), load<f32>(r2 + at), load<f32>(r3 + at))));
-    }
-    const g = gates + bytes(j);
-    v128.store(g, f32x4.add(v128.load(g), sums));
-  }
-}
+import { rowProducts } from './recurrent-rows';
 
 /** Ct and Ht of lanes `at` (bytes) .. + 16 from gate vectors i, o, f, c: returns Ht, stores Ct. */
 @inline function advance(i: v128, o: v128, f: v128, candidate: v128, cAt: usize): v128 {
@@ -91,7 +53,7 @@ export function lstmSteps(gates: usize, gateStep: i32, r: usize, h: usize, c: us
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
     const g = gates + <usize>t * <usize>gateStep;
-    addRecurrentProduct(g, r, h, hidden);
+    rowProducts(g, r, h, 4 * hidden, hidden, true);
     updateStates(g, h, c, y + <usize>t * <usize>yStep, hidden);
   }
 }

@@ -2,6 +2,7 @@
  * What the recurrence driver asks of a cell (RNN, GRU, LSTM): how B enters the input
  * projection and how one step advances the states, plus the pieces the cells share.
  */
+import type { DirectionSteps } from '../../backends/wasm/recurrent-steps-host.js';
 import { wasmGemmF32, type PackedBF32 } from '../../backends/wasm/wasm-gemm.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { Activation } from './activations.js';
@@ -78,6 +79,14 @@ export function summedBias(b: FloatArray, offset: number, width: number): Float6
   const row = new Float64Array(width);
   for (let j = 0; j < width; j++) row[j] = b[offset + j] + b[offset + width + j];
   return row;
+}
+
+/** The module's view of one direction (recurrent-steps-host.ts), for cells whose operands are all float32. */
+export function directionSteps(context: DirectionContext, run: WholeDirection, gates: Float32Array, r: Float32Array, y: Float32Array): DirectionSteps {
+  return {
+    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, r, rOffset: context.rOffset,
+    y, yOffset: run.yOffset, yStep: run.yStep, steps: run.steps, hidden: context.hidden, reverse: run.reverse,
+  };
 }
 
 export function clamp(x: number, bound: number): number {

@@ -10,9 +10,9 @@
  */
 import type { AttributeReader } from '../attributes.js';
 import type { KernelDefinition } from '../kernel.js';
-import { wasmLstmDirectionF32 } from '../../backends/wasm/lstm-steps-host.js';
+import { wasmLstmDirectionF32 } from '../../backends/wasm/recurrent-steps-host.js';
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
-import { clamp, gateProduct, summedBias, type Cell, type DirectionContext, type WholeDirection } from './cell.js';
+import { clamp, directionSteps, gateProduct, summedBias, type Cell, type DirectionContext, type WholeDirection } from './cell.js';
 import { activateGates, activateInPlace } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
@@ -74,10 +74,7 @@ function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): b
   const [f, g, hOut] = activations;
   if (p !== undefined || clip !== Infinity || f !== fastSigmoid || g !== fastTanh || hOut !== fastTanh) return false;
   if (!(gates instanceof Float32Array && r instanceof Float32Array && h instanceof Float32Array && c instanceof Float32Array && run.y instanceof Float32Array)) return false;
-  return wasmLstmDirectionF32({
-    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, r, rOffset: context.rOffset, h, c,
-    y: run.y, yOffset: run.yOffset, yStep: run.yStep, steps: run.steps, hidden: context.hidden, reverse: run.reverse,
-  });
+  return wasmLstmDirectionF32(directionSteps(context, run, gates, r, run.y), h, c);
 }
 
 export const lstmKernels: KernelDefinition[] = recurrentKernels(
