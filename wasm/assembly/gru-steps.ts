@@ -1,7 +1,7 @@
 /**
- * Every step of one GRU direction for one batch entry, with linear_before_reset, the default
- * activations (f = Sigmoid, g = Tanh) and no clip: one call per direction where the host would
- * make a product call and run its loops per step.
+ * Every step of one GRU direction for batch entries whose sequences are whole, with
+ * linear_before_reset, the default activations (f = Sigmoid, g = Tanh) and no clip: one call
+ * per direction where the host would make a product call and run its loops per step.
  *
  * Step t's gates (z, r, h; 3 * hidden floats) hold the input projection X·W^T plus Wb + Rb for
  * z and r and Wbh for h. The step computes Ht-1 · R^T for all three gates into `product`
@@ -49,15 +49,23 @@ function updateState(gates: usize, product: usize, rbh: usize, h: usize, y: usiz
 }
 
 /**
- * `steps` steps of one direction: step t's gates at gates + t * gateStep, its Y row at
- * y + t * yStep (byte strides), t ascending or, with `reverse`, descending. `rbh`: hidden
- * floats; `product`: 3 * hidden floats of scratch. h holds the initial state and is left
- * holding the final one.
+ * `steps` steps of one direction for `batch` entries: step t's gates for entry b at
+ * gates + t * gateStep + b * gateBatchStep, its Y row at y + t * yStep + b * yBatchStep (byte
+ * strides), t ascending or, with `reverse`, descending. `rbh`: hidden floats; `product`:
+ * 3 * hidden floats of scratch. h ([batch, hidden]) holds the initial states and is left
+ * holding the final ones.
  */
-export function gruSteps(gates: usize, gateStep: i32, r: usize, rbh: usize, h: usize, product: usize, y: usize, yStep: i32, steps: i32, hidden: i32, reverse: i32): void {
+export function gruSteps(
+  gates: usize, gateStep: i32, gateBatchStep: i32, r: usize, rbh: usize, h: usize, product: usize,
+  y: usize, yStep: i32, yBatchStep: i32, steps: i32, batch: i32, hidden: i32, reverse: i32,
+): void {
+  const state = bytes(hidden);
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
-    rowProducts(product, r, h, 3 * hidden, hidden, false);
-    updateState(gates + <usize>t * <usize>gateStep, product, rbh, h, y + <usize>t * <usize>yStep, hidden);
+    for (let b = 0; b < batch; b++) {
+      const hb = h + <usize>b * state;
+      rowProducts(product, r, hb, 3 * hidden, hidden, false);
+      updateState(gates + <usize>t * <usize>gateStep + <usize>b * <usize>gateBatchStep, product, rbh, hb, y + <usize>t * <usize>yStep + <usize>b * <usize>yBatchStep, hidden);
+    }
   }
 }

@@ -1,12 +1,13 @@
 /**
- * Every step of one LSTM direction for one batch entry, with the default activations (f =
- * Sigmoid, g = h = Tanh), no peepholes, clip or input_forget: the host's per-step work
- * (a product call, activation calls, the state loops) becomes one call per direction.
+ * Every step of one LSTM direction for batch entries whose sequences are whole, with the
+ * default activations (f = Sigmoid, g = h = Tanh), no peepholes, clip or input_forget: the
+ * host's per-step work (a product call, activation calls, the state loops) becomes one call
+ * per direction.
  *
  * Step t's gates (i, o, f, c; 4 * hidden floats, the input projection X·W^T + bias already
  * there) get Ht-1 · R^T added in place (recurrent-rows.ts). Then Ct = f (.) Ct-1 + i (.) c
- * and Ht = o (.) tanh(Ct) go to the state and to Y's row of the step. Rows and states are read up to their ends and
- * no further; the last hidden % 4 elements one lane at a time.
+ * and Ht = o (.) tanh(Ct) go to the state and to Y's row of the step. Rows and states are
+ * read up to their ends and no further; the last hidden % 4 elements one lane at a time.
  */
 import { bytes, madd } from './layout';
 import { sigmoid4, tanh4 } from './elementwise-math';
@@ -45,15 +46,23 @@ function updateStates(gates: usize, h: usize, c: usize, y: usize, hidden: i32): 
 }
 
 /**
- * `steps` steps of one direction: step t's gates at gates + t * gateStep, its Y row at
- * y + t * yStep (byte strides), t ascending or, with `reverse`, descending. h and c hold the
+ * `steps` steps of one direction for `batch` entries: step t's gates for entry b at
+ * gates + t * gateStep + b * gateBatchStep, its Y row at y + t * yStep + b * yBatchStep (byte
+ * strides), t ascending or, with `reverse`, descending. h and c ([batch, hidden]) hold the
  * initial states and are left holding the final ones.
  */
-export function lstmSteps(gates: usize, gateStep: i32, r: usize, h: usize, c: usize, y: usize, yStep: i32, steps: i32, hidden: i32, reverse: i32): void {
+export function lstmSteps(
+  gates: usize, gateStep: i32, gateBatchStep: i32, r: usize, h: usize, c: usize,
+  y: usize, yStep: i32, yBatchStep: i32, steps: i32, batch: i32, hidden: i32, reverse: i32,
+): void {
+  const state = bytes(hidden);
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
-    const g = gates + <usize>t * <usize>gateStep;
-    rowProducts(g, r, h, 4 * hidden, hidden, true);
-    updateStates(g, h, c, y + <usize>t * <usize>yStep, hidden);
+    for (let b = 0; b < batch; b++) {
+      const g = gates + <usize>t * <usize>gateStep + <usize>b * <usize>gateBatchStep;
+      const hb = h + <usize>b * state;
+      rowProducts(g, r, hb, 4 * hidden, hidden, true);
+      updateStates(g, hb, c + <usize>b * state, y + <usize>t * <usize>yStep + <usize>b * <usize>yBatchStep, hidden);
+    }
   }
 }

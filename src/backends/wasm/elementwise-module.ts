@@ -26,9 +26,13 @@ export interface ElementwiseExports {
   ): void;
   convTransposePairs(x: number, w: number, bias: number, y: number, inChannels: number, outChannels: number, gridH: number, gridW: number, kH: number): void;
   planeReduce(op: number, x: number, y: number, planes: number, planeSize: number): void;
-  lstmSteps(gates: number, gateStep: number, r: number, h: number, c: number, y: number, yStep: number, steps: number, hidden: number, reverse: number): void;
+  lstmSteps(
+    gates: number, gateStep: number, gateBatchStep: number, r: number, h: number, c: number,
+    y: number, yStep: number, yBatchStep: number, steps: number, batch: number, hidden: number, reverse: number,
+  ): void;
   gruSteps(
-    gates: number, gateStep: number, r: number, rbh: number, h: number, product: number, y: number, yStep: number, steps: number, hidden: number, reverse: number,
+    gates: number, gateStep: number, gateBatchStep: number, r: number, rbh: number, h: number, product: number,
+    y: number, yStep: number, yBatchStep: number, steps: number, batch: number, hidden: number, reverse: number,
   ): void;
 }
 

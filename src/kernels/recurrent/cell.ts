@@ -45,17 +45,18 @@ export interface DirectionContext {
   readonly scratch: RecurrentScratch;
 }
 
-/** Where one direction's steps read and write, for a cell that runs them all at once (batch 1, every step active). */
+/** Where one direction's steps read and write, for a cell that runs them all at once (every batch entry's sequence whole). */
 export interface WholeDirection {
   readonly steps: number;
   readonly reverse: boolean;
-  /** Step t's gate row in DirectionContext.gates starts at gatesOffset + t * gateStep. */
+  /** Step t's gate row of batch entry b in DirectionContext.gates starts at gatesOffset + t * gateStep + b * gateStride. */
   readonly gatesOffset: number;
   readonly gateStep: number;
-  /** Step t's Ht goes to y at yOffset + t * yStep. */
+  /** Step t's Ht of batch entry b goes to y at yOffset + t * yStep + b * yBatchStep. */
   readonly y: FloatArray;
   readonly yOffset: number;
   readonly yStep: number;
+  readonly yBatchStep: number;
 }
 
 export interface Cell {
@@ -84,8 +85,9 @@ export function summedBias(b: FloatArray, offset: number, width: number): Float6
 /** The module's view of one direction (recurrent-steps-host.ts), for cells whose operands are all float32. */
 export function directionSteps(context: DirectionContext, run: WholeDirection, gates: Float32Array, r: Float32Array, y: Float32Array): DirectionSteps {
   return {
-    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, r, rOffset: context.rOffset,
-    y, yOffset: run.yOffset, yStep: run.yStep, steps: run.steps, hidden: context.hidden, reverse: run.reverse,
+    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, gateBatchStep: context.gateStride, r, rOffset: context.rOffset,
+    y, yOffset: run.yOffset, yStep: run.yStep, yBatchStep: run.yBatchStep,
+    steps: run.steps, batch: context.batch, hidden: context.hidden, reverse: run.reverse,
   };
 }
 

@@ -73,10 +73,11 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   return outputs;
 }
 
-/** Direction d's steps at once where the cell can take them: one batch entry whose sequence is whole. */
+/** Direction d's steps at once where the cell can take them: every batch entry's sequence whole. */
 function runWhole(cell: Cell, context: DirectionContext, layout: SequenceLayout, lengths: readonly number[], d: number, reverse: boolean, y: FloatArray): boolean {
   const { seqLength, batch } = layout;
-  if (!cell.wholeDirection || batch !== 1 || lengths[0] !== seqLength || seqLength === 0) return false;
+  if (!cell.wholeDirection || seqLength === 0 || batch === 0) return false;
+  for (let b = 0; b < batch; b++) if (lengths[b] !== seqLength) return false;
   const width = cell.shape.gates * layout.hidden;
   const yOffset = layout.yOffset(0, d, 0);
   return cell.wholeDirection(context, {
@@ -87,6 +88,7 @@ function runWhole(cell: Cell, context: DirectionContext, layout: SequenceLayout,
     y,
     yOffset,
     yStep: seqLength > 1 ? layout.yOffset(1, d, 0) - yOffset : 0,
+    yBatchStep: batch > 1 ? layout.yOffset(0, d, 1) - yOffset : 0,
   });
 }
 

@@ -1,14 +1,14 @@
 /**
- * LSTM and GRU directions run whole on the elementwise module (batch 1, every step active): the
- * module's steps against a double-precision recurrence, and models that take that path against
- * onnxruntime.
+ * LSTM and GRU directions run whole on the elementwise module (every batch entry's sequence
+ * whole): the module's steps against a double-precision recurrence, and models that take that
+ * path against onnxruntime.
  */
 import { describe, expect, it } from 'vitest';
-import { wasmGruDirectionF32, wasmLstmDirectionF32 } from '../../../src/backends/wasm/recurrent-steps-host.js';
-import { Rng } from '../../support/random.js';
+import { wasmGruDirectionF32, wasmLstmDirectionF32, type DirectionSteps } from '../../../src/backends/wasm/recurrent-steps-host.js';
 import { attr } from '../../support/model-builder.js';
-import { expectCaseMatchesOnnxruntime } from './recurrent-oracle.js';
+import { Rng } from '../../support/random.js';
 import type { Direction } from './recurrent-case.js';
+import { expectCaseMatchesOnnxruntime } from './recurrent-oracle.js';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -19,174 +19,165 @@ function randomArray(rng: Rng, length: number, scale: number): Float32Array {
 interface DirectionCase {
   readonly hidden: number;
   readonly steps: number;
+  readonly batch: number;
   readonly reverse: boolean;
-  /** Floats between two steps' gate rows and Y rows, beyond the rows themselves (other directions or batch entries). */
+  /** Floats between two gate rows and two Y rows, beyond the rows themselves (other directions or batch entries). */
   readonly gateGap: number;
   readonly yGap: number;
 }
 
-/** The recurrence the module runs, in double precision: Y rows, final h and c. */
-function reference(c: DirectionCase, gates: Float32Array, r: Float32Array, h0: Float32Array, c0: Float32Array, gateStep: number): { y: number[][]; h: number[]; c: number[] } {
-  const { hidden, steps, reverse } = c;
-  let h = Array.from(h0);
-  const cell = Array.from(c0);
-  const y: number[][] = [];
+/** Strides as layout 0 has them: a step's batch entries side by side, then the next step. */
+function stepsOf(c: DirectionCase, gateCount: number, gates: Float32Array, r: Float32Array, y: Float32Array, yOffset: number): DirectionSteps {
+  const gateBatchStep = gateCount * c.hidden + c.gateGap;
+  const yBatchStep = c.hidden + c.yGap;
+  return {
+    gates, gatesOffset: 0, gateStep: c.batch * gateBatchStep, gateBatchStep, r, rOffset: 0,
+    y, yOffset, yStep: c.batch * yBatchStep, yBatchStep, steps: c.steps, batch: c.batch, hidden: c.hidden, reverse: c.reverse,
+  };
+}
+
+/** Ht-1 · R^T for `rows` rows of R. */
+function product(h: readonly number[], r: Float32Array, rows: number): number[] {
+  return Array.from({ length: rows }, (_, j) => h.reduce((sum, v, p) => sum + v * r[j * h.length + p], 0));
+}
+
+/** What the module leaves: each entry's Y rows by step and its final states, from a double-precision cell step. */
+function reference(
+  op: DirectionSteps, gates: Float32Array, states: Float32Array[],
+  step: (g: (j: number) => number, state: number[][]) => number[][],
+): { y: number[][][]; states: number[][][] } {
+  const { hidden, steps, batch, reverse } = op;
+  const perEntry = Array.from({ length: batch }, (_, b) => states.map((s) => Array.from(s.subarray(b * hidden, (b + 1) * hidden))));
+  const y: number[][][] = Array.from({ length: batch }, () => []);
   for (let s = 0; s < steps; s++) {
     const t = reverse ? steps - 1 - s : s;
-    const g = Array.from({ length: 4 * hidden }, (_, j) => {
-      let sum = gates[t * gateStep + j];
-      for (let p = 0; p < hidden; p++) sum += h[p] * r[j * hidden + p];
-      return sum;
-    });
-    const next: number[] = [];
-    for (let j = 0; j < hidden; j++) {
-      cell[j] = sigmoid(g[2 * hidden + j]) * cell[j] + sigmoid(g[j]) * Math.tanh(g[3 * hidden + j]);
-      next.push(sigmoid(g[hidden + j]) * Math.tanh(cell[j]));
+    for (let b = 0; b < batch; b++) {
+      const row = t * op.gateStep + b * op.gateBatchStep;
+      perEntry[b] = step((j) => gates[row + j], perEntry[b]);
+      y[b][t] = perEntry[b][0];
     }
-    h = next;
-    y[t] = next;
   }
-  return { y, h, c: cell };
+  return { y, states: perEntry };
+}
+
+function lstmStep(r: Float32Array, hidden: number): (g: (j: number) => number, state: number[][]) => number[][] {
+  return (g, [h, c]) => {
+    const p = product(h, r, 4 * hidden);
+    const cell = c.map((prev, j) => sigmoid(g(2 * hidden + j) + p[2 * hidden + j]) * prev + sigmoid(g(j) + p[j]) * Math.tanh(g(3 * hidden + j) + p[3 * hidden + j]));
+    return [cell.map((v, j) => sigmoid(g(hidden + j) + p[hidden + j]) * Math.tanh(v)), cell];
+  };
+}
+
+function gruStep(r: Float32Array, rbh: Float32Array, hidden: number): (g: (j: number) => number, state: number[][]) => number[][] {
+  return (g, [h]) => {
+    const p = product(h, r, 3 * hidden);
+    return [h.map((prev, j) => {
+      const z = sigmoid(g(j) + p[j]);
+      const reset = sigmoid(g(hidden + j) + p[hidden + j]);
+      const candidate = Math.tanh(g(2 * hidden + j) + reset * (p[2 * hidden + j] + rbh[j]));
+      return (1 - z) * candidate + z * prev;
+    })];
+  };
+}
+
+const FILL = 7;
+
+/** Y rows and final states within 2e-5 of the reference; Y between the rows left as it was. */
+function expectMatches(op: DirectionSteps, expected: ReturnType<typeof reference>, states: Float32Array[]): void {
+  const { y, hidden } = op;
+  const close = (got: number, want: number, what: string): void => expect(Math.abs(got - want), what).toBeLessThan(2e-5);
+  const written = new Set<number>();
+  for (let t = 0; t < op.steps; t++) {
+    for (let b = 0; b < op.batch; b++) {
+      const at = op.yOffset + t * op.yStep + b * op.yBatchStep;
+      for (let j = 0; j < hidden; j++) {
+        close(y[at + j], expected.y[b][t][j], `Y step ${t} entry ${b} element ${j}`);
+        written.add(at + j);
+      }
+    }
+  }
+  for (let i = 0; i < y.length; i++) if (!written.has(i)) expect(y[i], `Y element ${i} outside the rows`).toBe(FILL);
+  states.forEach((state, k) => {
+    for (let i = 0; i < state.length; i++) close(state[i], expected.states[Math.floor(i / hidden)][k][i % hidden], `final state ${k} element ${i}`);
+  });
+}
+
+function randomCases(seed: number): DirectionCase[] {
+  const rng = new Rng(seed);
+  return [
+    { hidden: 1, steps: 4, batch: 1, reverse: false, gateGap: 0, yGap: 0 },
+    { hidden: 3, steps: 7, batch: 2, reverse: true, gateGap: 12, yGap: 3 },
+    { hidden: 4, steps: 33, batch: 1, reverse: true, gateGap: 12, yGap: 4 },
+    { hidden: 5, steps: 9, batch: 3, reverse: false, gateGap: 20, yGap: 5 },
+    { hidden: 8, steps: 1, batch: 33, reverse: false, gateGap: 0, yGap: 0 },
+    { hidden: 16, steps: 1, batch: 1, reverse: false, gateGap: 0, yGap: 0 },
+    { hidden: 13, steps: 20, batch: 1, reverse: true, gateGap: 0, yGap: 13 },
+    { hidden: 31, steps: 2, batch: 2, reverse: false, gateGap: 3, yGap: 1 },
+    ...Array.from({ length: 6 }, () => ({
+      hidden: rng.int(1, 50), steps: rng.int(4, 25), batch: rng.int(1, 4), reverse: rng.next() < 0.5, gateGap: rng.int(0, 9), yGap: rng.int(0, 9),
+    })),
+  ];
 }
 
 describe('LSTM steps on the elementwise module', () => {
-  const rng = new Rng(4100);
-  const cases: DirectionCase[] = [
-    { hidden: 1, steps: 4, reverse: false, gateGap: 0, yGap: 0 },
-    { hidden: 3, steps: 7, reverse: true, gateGap: 12, yGap: 3 },
-    { hidden: 4, steps: 5, reverse: false, gateGap: 0, yGap: 0 },
-    { hidden: 5, steps: 9, reverse: false, gateGap: 20, yGap: 5 },
-    { hidden: 13, steps: 20, reverse: true, gateGap: 0, yGap: 13 },
-    { hidden: 48, steps: 16, reverse: false, gateGap: 192, yGap: 48 },
-    { hidden: 33, steps: 11, reverse: true, gateGap: 7, yGap: 1 },
-    ...Array.from({ length: 6 }, () => ({ hidden: rng.int(1, 70), steps: rng.int(4, 30), reverse: rng.next() < 0.5, gateGap: rng.int(0, 9), yGap: rng.int(0, 9) })),
-  ];
-  it('leaves directions of fewer than 4 steps to the per-step path', () => {
-    const hidden = 3;
-    const y = new Float32Array(3 * hidden);
-    const operands = {
-      gates: new Float32Array(12 * hidden), gatesOffset: 0, gateStep: 4 * hidden, r: new Float32Array(4 * hidden * hidden), rOffset: 0,
-      y, yOffset: 0, yStep: hidden, steps: 3, hidden, reverse: false,
-    };
-    expect(wasmLstmDirectionF32(operands, new Float32Array(hidden), new Float32Array(hidden))).toBe(false);
+  it.each(randomCases(4100))('%j matches the double-precision recurrence', (c) => {
+    const data = new Rng(c.hidden * 100 + c.steps * 10 + c.batch);
+    const gates = randomArray(data, c.steps * c.batch * (4 * c.hidden + c.gateGap), 2);
+    const r = randomArray(data, 4 * c.hidden * c.hidden, 1 / Math.sqrt(c.hidden));
+    const states = [randomArray(data, c.batch * c.hidden, 1), randomArray(data, c.batch * c.hidden, 1)];
+    const y = new Float32Array(2 + c.steps * c.batch * (c.hidden + c.yGap)).fill(FILL);
+    const op = stepsOf(c, 4, gates, r, y, 2);
+    const expected = reference(op, gates, states, lstmStep(r, c.hidden));
+    expect(wasmLstmDirectionF32(op, states[0], states[1]), 'the module runs here').toBe(true);
+    expectMatches(op, expected, states);
   });
 
-  it.each(cases)('%j matches the double-precision recurrence', (c) => {
-    const data = new Rng(c.hidden * 100 + c.steps);
-    const width = 4 * c.hidden;
-    const gateStep = width + c.gateGap;
-    const yStep = c.hidden + c.yGap;
-    const gates = randomArray(data, c.steps * gateStep, 2);
-    const r = randomArray(data, width * c.hidden, 1 / Math.sqrt(c.hidden));
-    const h0 = randomArray(data, c.hidden, 1);
-    const c0 = randomArray(data, c.hidden, 1);
-    const expected = reference(c, gates, r, h0, c0, gateStep);
-    const yOffset = 2;
-    const y = new Float32Array(yOffset + c.steps * yStep).fill(7);
-    const h = h0.slice();
-    const cell = c0.slice();
-    const ran = wasmLstmDirectionF32({ gates, gatesOffset: 0, gateStep, r, rOffset: 0, y, yOffset, yStep, steps: c.steps, hidden: c.hidden, reverse: c.reverse }, h, cell);
-    expect(ran, 'the module runs here').toBe(true);
-    const close = (got: number, want: number, what: string): void => expect(Math.abs(got - want), what).toBeLessThan(2e-5);
-    for (let t = 0; t < c.steps; t++) {
-      for (let j = 0; j < c.hidden; j++) close(y[yOffset + t * yStep + j], expected.y[t][j], `Y step ${t} element ${j}`);
-      // Y between the steps' rows (another direction's or batch entry's) stays as it was.
-      for (let j = c.hidden; j < yStep && t < c.steps - 1; j++) expect(y[yOffset + t * yStep + j]).toBe(7);
-    }
-    expect(y[0]).toBe(7);
-    for (let j = 0; j < c.hidden; j++) {
-      close(h[j], expected.h[j], `final h ${j}`);
-      close(cell[j], expected.c[j], `final c ${j}`);
-    }
+  it('leaves fewer than 4 products with a large R to the per-step path', () => {
+    const c = { hidden: 40, steps: 3, batch: 1, reverse: false, gateGap: 0, yGap: 0 };
+    const op = stepsOf(c, 4, new Float32Array(3 * 160), new Float32Array(160 * 40), new Float32Array(3 * 40), 0);
+    expect(wasmLstmDirectionF32(op, new Float32Array(40), new Float32Array(40))).toBe(false);
   });
 });
-
-describe('LSTM models that run whole directions, against onnxruntime', () => {
-  const directions: Direction[] = ['forward', 'reverse', 'bidirectional'];
-  it.each(directions)('%s, batch 1, hidden and sizes not multiples of 4', async (direction) => {
-    for (const [seed, hidden, seq, input] of [[1, 13, 9, 7], [2, 48, 20, 33], [3, 6, 4, 5], [4, 21, 15, 3]]) {
-      const rng = new Rng(4200 + seed);
-      await expectCaseMatchesOnnxruntime({ op: 'LSTM', direction, seq, batch: 1, input, hidden, bias: true, initialStates: seed % 2 === 0 }, rng);
-    }
-  });
-
-  it('layout 1 and sequence_lens of the whole sequence', async () => {
-    const rng = new Rng(4210);
-    await expectCaseMatchesOnnxruntime({
-      op: 'LSTM', direction: 'bidirectional', seq: 12, batch: 1, input: 10, hidden: 17, layout: 1, bias: true, initialStates: true, sequenceLens: [12],
-    }, rng);
-  });
-});
-
-/** GRU with linear_before_reset in double precision: Y rows and the final h. */
-function gruReference(c: DirectionCase, gates: Float32Array, r: Float32Array, rbh: Float32Array, h0: Float32Array, gateStep: number): { y: number[][]; h: number[] } {
-  const { hidden, steps, reverse } = c;
-  let h = Array.from(h0);
-  const y: number[][] = [];
-  for (let s = 0; s < steps; s++) {
-    const t = reverse ? steps - 1 - s : s;
-    const product = Array.from({ length: 3 * hidden }, (_, j) => {
-      let sum = 0;
-      for (let p = 0; p < hidden; p++) sum += h[p] * r[j * hidden + p];
-      return sum;
-    });
-    const next = h.map((prev, j) => {
-      const z = sigmoid(gates[t * gateStep + j] + product[j]);
-      const reset = sigmoid(gates[t * gateStep + hidden + j] + product[hidden + j]);
-      const candidate = Math.tanh(gates[t * gateStep + 2 * hidden + j] + reset * (product[2 * hidden + j] + rbh[j]));
-      return (1 - z) * candidate + z * prev;
-    });
-    h = next;
-    y[t] = next;
-  }
-  return { y, h };
-}
 
 describe('GRU steps on the elementwise module', () => {
-  const rng = new Rng(4300);
-  const cases: DirectionCase[] = [
-    { hidden: 1, steps: 4, reverse: false, gateGap: 0, yGap: 0 },
-    { hidden: 4, steps: 33, reverse: true, gateGap: 12, yGap: 4 },
-    { hidden: 5, steps: 9, reverse: false, gateGap: 3, yGap: 5 },
-    { hidden: 16, steps: 6, reverse: true, gateGap: 0, yGap: 0 },
-    { hidden: 27, steps: 13, reverse: false, gateGap: 81, yGap: 27 },
-    ...Array.from({ length: 6 }, () => ({ hidden: rng.int(1, 40), steps: rng.int(4, 40), reverse: rng.next() < 0.5, gateGap: rng.int(0, 9), yGap: rng.int(0, 9) })),
-  ];
-  it.each(cases)('%j matches the double-precision recurrence', (c) => {
-    const data = new Rng(c.hidden * 100 + c.steps + 7);
-    const width = 3 * c.hidden;
-    const gateStep = width + c.gateGap;
-    const yStep = c.hidden + c.yGap;
-    const gates = randomArray(data, c.steps * gateStep, 2);
-    const r = randomArray(data, width * c.hidden, 1 / Math.sqrt(c.hidden));
+  it.each(randomCases(4300))('%j matches the double-precision recurrence', (c) => {
+    const data = new Rng(c.hidden * 100 + c.steps * 10 + c.batch + 7);
+    const gates = randomArray(data, c.steps * c.batch * (3 * c.hidden + c.gateGap), 2);
+    const r = randomArray(data, 3 * c.hidden * c.hidden, 1 / Math.sqrt(c.hidden));
     const bias = randomArray(data, 3 + c.hidden, 1);
-    const h0 = randomArray(data, c.hidden, 1);
-    const expected = gruReference(c, gates, r, bias.subarray(3), h0, gateStep);
-    const y = new Float32Array(c.steps * yStep).fill(7);
-    const h = h0.slice();
-    const ran = wasmGruDirectionF32({ gates, gatesOffset: 0, gateStep, r, rOffset: 0, y, yOffset: 0, yStep, steps: c.steps, hidden: c.hidden, reverse: c.reverse }, h, bias, 3);
-    expect(ran, 'the module runs here').toBe(true);
-    const close = (got: number, want: number, what: string): void => expect(Math.abs(got - want), what).toBeLessThan(2e-5);
-    for (let t = 0; t < c.steps; t++) {
-      for (let j = 0; j < c.hidden; j++) close(y[t * yStep + j], expected.y[t][j], `Y step ${t} element ${j}`);
-      for (let j = c.hidden; j < yStep && t < c.steps - 1; j++) expect(y[t * yStep + j]).toBe(7);
-    }
-    for (let j = 0; j < c.hidden; j++) close(h[j], expected.h[j], `final h ${j}`);
+    const h = randomArray(data, c.batch * c.hidden, 1);
+    const y = new Float32Array(c.steps * c.batch * (c.hidden + c.yGap)).fill(FILL);
+    const op = stepsOf(c, 3, gates, r, y, 0);
+    const expected = reference(op, gates, [h], gruStep(r, bias.subarray(3), c.hidden));
+    expect(wasmGruDirectionF32(op, h, bias, 3), 'the module runs here').toBe(true);
+    expectMatches(op, expected, [h]);
   });
 });
 
-describe('GRU models that run whole directions, against onnxruntime', () => {
+describe('models that run whole directions, against onnxruntime', () => {
   const directions: Direction[] = ['forward', 'reverse', 'bidirectional'];
   const linearBeforeReset = { linear_before_reset: attr.int(1) };
-  it.each(directions)('%s, batch 1, with and without B and initial_h', async (direction) => {
-    for (const [seed, hidden, seq, input] of [[1, 4, 33, 8], [2, 13, 9, 7], [3, 6, 4, 5], [4, 21, 15, 3]]) {
-      const rng = new Rng(4400 + seed);
-      await expectCaseMatchesOnnxruntime({ op: 'GRU', direction, seq, batch: 1, input, hidden, bias: seed !== 3, initialStates: seed % 2 === 0, attributes: linearBeforeReset }, rng);
+  // [seed, hidden, seq, batch, input]: sizes not multiples of 4, one-step and one-entry calls, a large R over one step (the per-step path).
+  const sizes = [[1, 13, 9, 1, 7], [2, 48, 20, 1, 33], [3, 6, 4, 3, 5], [4, 21, 15, 2, 3], [5, 8, 1, 33, 8], [6, 16, 1, 1, 8], [7, 40, 1, 1, 9]];
+  it.each(directions)('LSTM %s', async (direction) => {
+    for (const [seed, hidden, seq, batch, input] of sizes) {
+      const rng = new Rng(4200 + seed);
+      await expectCaseMatchesOnnxruntime({ op: 'LSTM', direction, seq, batch, input, hidden, bias: true, initialStates: seed % 2 === 0 }, rng);
     }
   });
 
-  it('layout 1', async () => {
-    const rng = new Rng(4410);
-    await expectCaseMatchesOnnxruntime({ op: 'GRU', direction: 'bidirectional', seq: 12, batch: 1, input: 10, hidden: 17, layout: 1, bias: true, initialStates: true, attributes: linearBeforeReset }, rng);
+  it.each(directions)('GRU linear_before_reset %s, with and without B', async (direction) => {
+    for (const [seed, hidden, seq, batch, input] of sizes) {
+      const rng = new Rng(4400 + seed);
+      await expectCaseMatchesOnnxruntime({ op: 'GRU', direction, seq, batch, input, hidden, bias: seed !== 3, initialStates: seed % 2 === 0, attributes: linearBeforeReset }, rng);
+    }
+  });
+
+  it.each(['LSTM', 'GRU'] as const)('%s layout 1 and sequence_lens of whole sequences', async (op) => {
+    const rng = new Rng(4210);
+    const attributes = op === 'GRU' ? linearBeforeReset : undefined;
+    await expectCaseMatchesOnnxruntime({
+      op, direction: 'bidirectional', seq: 12, batch: 3, input: 10, hidden: 17, layout: 1, bias: true, initialStates: true, sequenceLens: [12, 12, 12], attributes,
+    }, rng);
   });
 });
