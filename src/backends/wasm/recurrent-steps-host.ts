@@ -31,16 +31,12 @@ export interface DirectionSteps {
   readonly reverse: boolean;
 }
 
-/** A cell's own vectors in and out of scratch: `source` from `offset`, `length` floats; copied back where `result`. */
-interface CellVector {
-  readonly source: Float32Array;
-  readonly offset: number;
-  readonly length: number;
-  readonly result: boolean;
-}
-
-/** The module's steps, given the byte addresses of gates, R, Y and each CellVector (then scratch of `scratchFloats`). */
-type StepsCall = (exports: ElementwiseExports, gatesAt: number, rAt: number, yAt: number, vectors: number[], scratchAt: number) => void;
+/**
+ * Float counts of one call's scratch buffers, reused from call to call (a streaming model makes
+ * many small calls): gates, Y (where they must be copied), R, GRU's products, h, then LSTM's c
+ * or GRU's Rbh.
+ */
+const counts = [0, 0, 0, 0, 0, 0];
 
 /**
  * R is copied in whole per call, which costs about one product with it: a larger R goes here
@@ -59,41 +55,54 @@ function span(op: DirectionSteps, step: number, batchStep: number, width: number
   return (op.steps - 1) * step + (op.batch - 1) * batchStep + width;
 }
 
+/** LSTM (second = c, in and out) or GRU (second = Rbh from secondOffset, in only), on one instance. */
 function runDirection(
-  exports: ElementwiseExports, memory: ElementwiseMemory, op: DirectionSteps, gateCount: number,
-  vectors: readonly CellVector[], scratchFloats: number, call: StepsCall,
+  exports: ElementwiseExports, memory: ElementwiseMemory, op: DirectionSteps, lstm: boolean, h: Float32Array, second: Float32Array, secondOffset: number,
 ): boolean {
-  const { gates, r, y, hidden } = op;
-  const width = gateCount * hidden;
+  const { gates, r, y, batch, hidden } = op;
+  const width = (lstm ? 4 : 3) * hidden;
   const gateSpan = span(op, op.gateStep, op.gateBatchStep, width);
   const ySpan = span(op, op.yStep, op.yBatchStep, hidden);
   const gatesHere = memory.holds(gates);
   const yHere = memory.holds(y);
   const rLength = width * hidden;
   if ((!gatesHere && gateSpan > MAX_COPIED) || (!yHere && ySpan > MAX_COPIED) || rLength > MAX_COPIED) return false;
-  const offsets = memory.scratch([gatesHere ? 0 : gateSpan, yHere ? 0 : ySpan, rLength, scratchFloats, ...vectors.map((v) => v.length)]);
+  const states = batch * hidden;
+  const secondLength = lstm ? states : hidden;
+  counts[0] = gatesHere ? 0 : gateSpan;
+  counts[1] = yHere ? 0 : ySpan;
+  counts[2] = rLength;
+  counts[3] = lstm ? 0 : width;
+  counts[4] = states;
+  counts[5] = secondLength;
+  const offsets = memory.scratch(counts);
   if (!offsets) return false;
-  const [gatesScratch, yScratch, rAt, scratchAt, ...vectorsAt] = offsets;
   const heap = memory.f32;
-  const gatesAt = gatesHere ? addressOf(gates, op.gatesOffset) : copyIn(heap, gatesScratch, gates, op.gatesOffset, gateSpan);
+  const gatesAt = gatesHere ? addressOf(gates, op.gatesOffset) : copyIn(heap, offsets[0], gates, op.gatesOffset, gateSpan);
   // Y rows between the steps' rows (other directions, other batch entries) are kept: copied in with them.
-  const yAt = yHere ? addressOf(y, op.yOffset) : copyIn(heap, yScratch, y, op.yOffset, ySpan);
-  copyIn(heap, rAt, r, op.rOffset, rLength);
-  for (let i = 0; i < vectors.length; i++) copyIn(heap, vectorsAt[i], vectors[i].source, vectors[i].offset, vectors[i].length);
-  call(exports, gatesAt, rAt, yAt, vectorsAt, scratchAt);
+  const yAt = yHere ? addressOf(y, op.yOffset) : copyIn(heap, offsets[1], y, op.yOffset, ySpan);
+  const rAt = copyIn(heap, offsets[2], r, op.rOffset, rLength);
+  const hAt = copyIn(heap, offsets[4], h, 0, states);
+  const secondAt = copyIn(heap, offsets[5], second, secondOffset, secondLength);
+  const gateStep = 4 * op.gateStep;
+  const gateBatchStep = 4 * op.gateBatchStep;
+  const yStep = 4 * op.yStep;
+  const yBatchStep = 4 * op.yBatchStep;
+  const reverse = op.reverse ? 1 : 0;
+  if (lstm) exports.lstmSteps(gatesAt, gateStep, gateBatchStep, rAt, hAt, secondAt, yAt, yStep, yBatchStep, op.steps, batch, hidden, reverse);
+  else exports.gruSteps(gatesAt, gateStep, gateBatchStep, rAt, secondAt, hAt, offsets[3], yAt, yStep, yBatchStep, op.steps, batch, hidden, reverse);
   if (!yHere) copyOut(heap, yAt, y, op.yOffset, ySpan);
-  for (let i = 0; i < vectors.length; i++) {
-    if (vectors[i].result) copyOut(heap, vectorsAt[i], vectors[i].source, vectors[i].offset, vectors[i].length);
-  }
+  copyOut(heap, hAt, h, 0, states);
+  if (lstm) copyOut(heap, secondAt, second, 0, states);
   traffic.operandsInPlace += +gatesHere + +yHere;
   return true;
 }
 
-function inModule(op: DirectionSteps, gateCount: number, vectors: readonly CellVector[], scratchFloats: number, call: StepsCall): boolean {
+function inModule(op: DirectionSteps, lstm: boolean, h: Float32Array, second: Float32Array, secondOffset: number): boolean {
   const { steps, batch, hidden } = op;
   if (steps === 0 || batch === 0 || hidden === 0) return false;
-  if (steps * batch < MIN_PRODUCTS && gateCount * hidden * hidden > SMALL_R) return false;
-  return inElementwiseModule((exports, memory) => runDirection(exports, memory, op, gateCount, vectors, scratchFloats, call));
+  if (steps * batch < MIN_PRODUCTS && (lstm ? 4 : 3) * hidden * hidden > SMALL_R) return false;
+  return inElementwiseModule((exports, memory) => runDirection(exports, memory, op, lstm, h, second, secondOffset));
 }
 
 /**
@@ -103,13 +112,7 @@ function inModule(op: DirectionSteps, gateCount: number, vectors: readonly CellV
  * loaded, too few steps for a large R, operands too large, scratch that cannot grow now).
  */
 export function wasmLstmDirectionF32(op: DirectionSteps, h: Float32Array, c: Float32Array): boolean {
-  const states = op.batch * op.hidden;
-  const vectors = [{ source: h, offset: 0, length: states, result: true }, { source: c, offset: 0, length: states, result: true }];
-  return inModule(op, 4, vectors, 0, (exports, gatesAt, rAt, yAt, [hAt, cAt]) => {
-    exports.lstmSteps(
-      gatesAt, 4 * op.gateStep, 4 * op.gateBatchStep, rAt, hAt, cAt, yAt, 4 * op.yStep, 4 * op.yBatchStep, op.steps, op.batch, op.hidden, op.reverse ? 1 : 0,
-    );
-  });
+  return inModule(op, true, h, c, 0);
 }
 
 /**
@@ -117,11 +120,5 @@ export function wasmLstmDirectionF32(op: DirectionSteps, h: Float32Array, c: Flo
  * the state; Rbh (hidden floats) from rbh at rbhOffset.
  */
 export function wasmGruDirectionF32(op: DirectionSteps, h: Float32Array, rbh: Float32Array, rbhOffset: number): boolean {
-  const { hidden } = op;
-  const vectors = [{ source: h, offset: 0, length: op.batch * hidden, result: true }, { source: rbh, offset: rbhOffset, length: hidden, result: false }];
-  return inModule(op, 3, vectors, 3 * hidden, (exports, gatesAt, rAt, yAt, [hAt, rbhAt], productAt) => {
-    exports.gruSteps(
-      gatesAt, 4 * op.gateStep, 4 * op.gateBatchStep, rAt, rbhAt, hAt, productAt, yAt, 4 * op.yStep, 4 * op.yBatchStep, op.steps, op.batch, hidden, op.reverse ? 1 : 0,
-    );
-  });
+  return inModule(op, false, h, rbh, rbhOffset);
 }
