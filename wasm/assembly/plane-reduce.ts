@@ -1,6 +1,6 @@
 /**
- * One value per plane of `planeSize` contiguous floats: the mean (GlobalAveragePool) or the
- * maximum (GlobalMaxPool). Eight partial results in two vectors break the loop-carried
+ * One value per plane of `planeSize` contiguous floats: the mean (GlobalAveragePool,
+ * ReduceMean over trailing axes), the sum (ReduceSum) or the maximum (GlobalMaxPool). Eight partial results in two vectors break the loop-carried
  * dependency; the tail is read one lane at a time, so nothing past the last plane is read.
  * The maximum follows the TypeScript kernel: a NaN never replaces a maximum (pmax keeps its
  * first operand unless the second is larger), so a plane of NaNs alone gives -Infinity.
@@ -8,17 +8,18 @@
 
 export const PLANE_MEAN: i32 = 0;
 export const PLANE_MAX: i32 = 1;
+export const PLANE_SUM: i32 = 2;
 
 @inline function combine(op: i32, a: v128, b: v128): v128 {
-  return op === PLANE_MEAN ? f32x4.add(a, b) : f32x4.pmax(a, b);
+  return op === PLANE_MAX ? f32x4.pmax(a, b) : f32x4.add(a, b);
 }
 
 @inline function combineLane(op: i32, a: f32, b: f32): f32 {
-  return op === PLANE_MEAN ? a + b : b > a ? b : a;
+  return op === PLANE_MAX ? (b > a ? b : a) : a + b;
 }
 
 @inline function reducePlanes(op: i32, x: usize, y: usize, planes: i32, planeSize: i32): void {
-  const start = op === PLANE_MEAN ? f32x4.splat(0) : f32x4.splat(-Infinity);
+  const start = op === PLANE_MAX ? f32x4.splat(-Infinity) : f32x4.splat(0);
   const eights = planeSize & ~7;
   const fours = planeSize & ~3;
   let at = x;
@@ -44,5 +45,6 @@ export const PLANE_MAX: i32 = 1;
 
 export function planeReduce(op: i32, x: usize, y: usize, planes: i32, planeSize: i32): void {
   if (op === PLANE_MEAN) reducePlanes(PLANE_MEAN, x, y, planes, planeSize);
+  else if (op === PLANE_SUM) reducePlanes(PLANE_SUM, x, y, planes, planeSize);
   else reducePlanes(PLANE_MAX, x, y, planes, planeSize);
 }

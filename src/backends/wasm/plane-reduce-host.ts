@@ -1,15 +1,15 @@
 /**
- * GlobalAveragePool and GlobalMaxPool of float32 planes on the elementwise module
- * (wasm/assembly/plane-reduce.ts). X is addressed where it lies in the GEMM heap (a run's
- * arena), else copied in chunks of whole planes; Y, one float per plane, goes through scratch
- * unless it lies there too.
+ * One mean, sum or maximum per float32 plane (GlobalAveragePool, GlobalMaxPool, ReduceMean and
+ * ReduceSum over trailing axes) on the elementwise module (wasm/assembly/plane-reduce.ts). X is
+ * addressed where it lies in the GEMM heap (a run's arena), else copied in chunks of whole
+ * planes; Y, one float per plane, goes through scratch unless it lies there too.
  */
 import { inElementwiseModule } from './elementwise-instances.js';
 import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
 import type { ElementwiseExports } from './elementwise-module.js';
 
 /** The module's op codes (the constants of wasm/assembly/plane-reduce.ts). */
-const PLANE_OPS = { mean: 0, max: 1 } as const;
+const PLANE_OPS = { mean: 0, max: 1, sum: 2 } as const;
 export type PlaneReduction = keyof typeof PLANE_OPS;
 
 /** Below this many floats per plane the call costs more than the TypeScript loop. */
@@ -39,7 +39,7 @@ function reduceIn(
 }
 
 /**
- * y[p] = the mean or maximum of x[p * planeSize ..][0 .. planeSize) for every plane p; false,
+ * y[p] = the mean, sum or maximum of x[p * planeSize ..][0 .. planeSize) for every plane p; false,
  * with y untouched, where the module cannot run it (WebAssembly kernels off or not loaded,
  * planes too small for the call to pay, scratch that cannot grow now).
  */
