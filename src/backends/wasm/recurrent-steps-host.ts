@@ -98,10 +98,14 @@ function runDirection(
   return true;
 }
 
-function inModule(op: DirectionSteps, lstm: boolean, h: Float32Array, second: Float32Array, secondOffset: number): boolean {
-  const { steps, batch, hidden } = op;
+/** Whether a direction of these sizes is worth the module's steps (R's copy against the per-step path); cells ask before gathering operands. */
+export function wholeDirectionPays(gateCount: number, steps: number, batch: number, hidden: number): boolean {
   if (steps === 0 || batch === 0 || hidden === 0) return false;
-  if (steps * batch < MIN_PRODUCTS && (lstm ? 4 : 3) * hidden * hidden > SMALL_R) return false;
+  return steps * batch >= MIN_PRODUCTS || gateCount * hidden * hidden <= SMALL_R;
+}
+
+function inModule(op: DirectionSteps, lstm: boolean, h: Float32Array, second: Float32Array, secondOffset: number): boolean {
+  if (!wholeDirectionPays(lstm ? 4 : 3, op.steps, op.batch, op.hidden)) return false;
   return inElementwiseModule((exports, memory) => runDirection(exports, memory, op, lstm, h, second, secondOffset));
 }
 

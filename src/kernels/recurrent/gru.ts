@@ -8,7 +8,7 @@
  */
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { KernelDefinition } from '../kernel.js';
-import { wasmGruDirectionF32 } from '../../backends/wasm/recurrent-steps-host.js';
+import { wasmGruDirectionF32, wholeDirectionPays } from '../../backends/wasm/recurrent-steps-host.js';
 import { directionSteps, gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step, type WholeDirection } from './cell.js';
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
 import { activateGates, float32Sigmoid, float32Tanh } from './gate-activations.js';
@@ -43,6 +43,7 @@ function gruCell(linearBeforeReset: boolean): Cell {
 
 /** Float32 operands with the default functions and no clip, linear_before_reset: the module's steps (recurrent-steps-host.ts). */
 function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
+  if (!wholeDirectionPays(3, run.steps, context.batch, context.hidden)) return false;
   const { gates, r, states, activations, clip, hidden, b: bias } = context;
   const [h] = states;
   const [f, g] = activations;

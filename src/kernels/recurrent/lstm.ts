@@ -10,7 +10,7 @@
  */
 import type { AttributeReader } from '../attributes.js';
 import type { KernelDefinition } from '../kernel.js';
-import { wasmLstmDirectionF32 } from '../../backends/wasm/recurrent-steps-host.js';
+import { wasmLstmDirectionF32, wholeDirectionPays } from '../../backends/wasm/recurrent-steps-host.js';
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
 import { clamp, directionSteps, gateProduct, summedBias, type Cell, type DirectionContext, type WholeDirection } from './cell.js';
 import { activateGates, activateInPlace } from './gate-activations.js';
@@ -69,6 +69,7 @@ function lstmCell(inputForget: boolean): Cell {
 
 /** Float32 operands with the default functions and no peepholes or clip: the module's steps (lstm-steps-host.ts). */
 function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
+  if (!wholeDirectionPays(4, run.steps, context.batch, context.hidden)) return false;
   const { gates, r, states, activations, p, clip } = context;
   const [h, c] = states;
   const [f, g, hOut] = activations;
