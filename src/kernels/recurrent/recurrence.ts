@@ -148,7 +148,7 @@ function projectionBias(io: RecurrentInputs, cell: Cell, d: number, width: numbe
 function projectInputs(io: RecurrentInputs, d: number, width: number, projection: FloatArray, constantW: object | undefined, bias: Float64Array | undefined): void {
   const { seqLength, batch } = io.layout;
   const rows = seqLength * batch;
-  if (bias) for (let row = 0; row < rows; row++) projection.set(bias, row * width);
+  if (bias) fillRows(projection, bias, rows, width);
   const op: GemmOperands = {
     m: rows, n: width, k: io.inputSize,
     a: io.x, aOffset: 0, lda: io.inputSize, transA: false,
@@ -157,6 +157,17 @@ function projectInputs(io: RecurrentInputs, d: number, width: number, projection
     alpha: 1, beta: bias ? 1 : 0, constantB: constantW,
   };
   gemm(op);
+}
+
+/**
+ * The first `rows` rows of `target` set to `row`: converted once, then doubled by copyWithin
+ * (a memmove), where a set() per row would convert the float64 row again each time.
+ */
+function fillRows(target: FloatArray, row: Float64Array, rows: number, width: number): void {
+  if (rows === 0) return;
+  target.set(row, 0);
+  const end = rows * width;
+  for (let filled = width; filled < end; filled *= 2) target.copyWithin(filled, 0, Math.min(filled, end - filled));
 }
 
 /** Direction d's [batch, hidden] state into `state`: the initial-state tensor's where there is one, else zeros. */
