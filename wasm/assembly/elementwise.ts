@@ -236,3 +236,4 @@ export { convTransposePairs } from './conv-transpose-pairs';
 export { planeReduce } from './plane-reduce';
 export { lstmSteps } from './lstm-steps';
 export { gruSteps } from './gru-steps';
+export { convTransposeDirect } from './conv-transpose-direct';
