@@ -2,13 +2,15 @@
  * The steps of one LSTM or GRU direction, for batch entries whose sequences are whole, on the
  * elementwise module (wasm/assembly/lstm-steps.ts, gru-steps.ts): one call instead of a
  * product call, activation calls and state loops per step. The gates (the input projection, completed in place) and Y
- * are addressed where they lie in the GEMM heap (a run's arena), else copied in (and Y out); R
- * (copied in whole, which costs about one step's product), the states and the cell's other
- * operands go to scratch.
+ * are addressed where they lie in the GEMM heap (a run's arena), else copied in (and Y out); a
+ * constant R stays in the heap from call to call, any other is copied in whole (about one step's
+ * product); the states and the cell's other operands go to scratch.
  */
 import { inElementwiseModule } from './elementwise-instances.js';
 import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
 import type { ElementwiseExports } from './elementwise-module.js';
+import { residentWeightsOn } from './resident-conv-weights.js';
+import { WasmHeap } from './wasm-heap.js';
 
 /** What every cell's direction reads and writes. */
 export interface DirectionSteps {
@@ -20,6 +22,8 @@ export interface DirectionSteps {
   /** This direction's R: gates * hidden rows of hidden, from rOffset. */
   readonly r: Float32Array;
   readonly rOffset: number;
+  /** R's tensor where it is a model constant: its rows are then kept in the heap from call to call. */
+  readonly constantR: object | undefined;
   /** Step t's Ht of batch entry b goes to y at yOffset + t * yStep + b * yBatchStep. */
   readonly y: Float32Array;
   readonly yOffset: number;
@@ -39,9 +43,9 @@ export interface DirectionSteps {
 const counts = [0, 0, 0, 0, 0, 0];
 
 /**
- * R is copied in whole per call, which costs about one product with it: a larger R goes here
- * only over this many products, and otherwise a step at a time, where the per-step path reads
- * a constant R from panels kept in the heap (a streaming model's one-step calls with a large R).
+ * An R that is not a model constant is copied in whole per call, which costs about one product
+ * with it: a larger one goes here only over this many products, and otherwise a step at a time.
+ * A constant R is kept in the heap (resident-conv-weights.ts), so any call pays.
  */
 const MIN_PRODUCTS = 4;
 /** An R this small (floats) costs less to copy than a call into the module. */
@@ -81,7 +85,7 @@ function runDirection(
   const gatesAt = gatesHere ? addressOf(gates, op.gatesOffset) : copyIn(heap, offsets[0], gates, op.gatesOffset, gateSpan);
   // Y rows between the steps' rows (other directions, other batch entries) are kept: copied in with them.
   const yAt = yHere ? addressOf(y, op.yOffset) : copyIn(heap, offsets[1], y, op.yOffset, ySpan);
-  const rAt = copyIn(heap, offsets[2], r, op.rOffset, rLength);
+  const rAt = residentR(memory, op, rLength) ?? copyIn(heap, offsets[2], r, op.rOffset, rLength);
   const hAt = copyIn(heap, offsets[4], h, 0, states);
   const secondAt = copyIn(heap, offsets[5], second, secondOffset, secondLength);
   const gateStep = 4 * op.gateStep;
@@ -98,14 +102,30 @@ function runDirection(
   return true;
 }
 
-/** Whether a direction of these sizes is worth the module's steps (R's copy against the per-step path); cells ask before gathering operands. */
-export function wholeDirectionPays(gateCount: number, steps: number, batch: number, hidden: number): boolean {
+/**
+ * Where a constant R's rows lie in the heap when `memory` is the GEMM heap: copied there by the
+ * first call that meets them and kept while the constant lives. Undefined otherwise (the call
+ * copies R into scratch).
+ */
+function residentR(memory: ElementwiseMemory, op: DirectionSteps, rLength: number): number | undefined {
+  if (op.constantR === undefined || !(memory instanceof WasmHeap)) return undefined;
+  return residentWeightsOn(memory).address(op.constantR, `recurrent R from ${op.rOffset}`, rLength, (at) => {
+    memory.f32.set(op.r.subarray(op.rOffset, op.rOffset + rLength), at / 4);
+    return true;
+  });
+}
+
+/**
+ * Whether a direction of these sizes is worth the module's steps (R's copy against the per-step
+ * path; nothing to weigh for a constant R); cells ask before gathering operands.
+ */
+export function wholeDirectionPays(gateCount: number, steps: number, batch: number, hidden: number, constantR: boolean): boolean {
   if (steps === 0 || batch === 0 || hidden === 0) return false;
-  return steps * batch >= MIN_PRODUCTS || gateCount * hidden * hidden <= SMALL_R;
+  return constantR || steps * batch >= MIN_PRODUCTS || gateCount * hidden * hidden <= SMALL_R;
 }
 
 function inModule(op: DirectionSteps, lstm: boolean, h: Float32Array, second: Float32Array, secondOffset: number): boolean {
-  if (!wholeDirectionPays(lstm ? 4 : 3, op.steps, op.batch, op.hidden)) return false;
+  if (!wholeDirectionPays(lstm ? 4 : 3, op.steps, op.batch, op.hidden, op.constantR !== undefined)) return false;
   return inElementwiseModule((exports, memory) => runDirection(exports, memory, op, lstm, h, second, secondOffset));
 }
 

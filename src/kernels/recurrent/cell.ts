@@ -85,7 +85,7 @@ export function summedBias(b: FloatArray, offset: number, width: number): Float6
 /** The module's view of one direction (recurrent-steps-host.ts), for cells whose operands are all float32. */
 export function directionSteps(context: DirectionContext, run: WholeDirection, gates: Float32Array, r: Float32Array, y: Float32Array): DirectionSteps {
   return {
-    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, gateBatchStep: context.gateStride, r, rOffset: context.rOffset,
+    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, gateBatchStep: context.gateStride, r, rOffset: context.rOffset, constantR: context.packedR.constant,
     y, yOffset: run.yOffset, yStep: run.yStep, yBatchStep: run.yBatchStep,
     steps: run.steps, batch: context.batch, hidden: context.hidden, reverse: run.reverse,
   };

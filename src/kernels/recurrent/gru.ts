@@ -43,7 +43,7 @@ function gruCell(linearBeforeReset: boolean): Cell {
 
 /** Float32 operands with the default functions and no clip, linear_before_reset: the module's steps (recurrent-steps-host.ts). */
 function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
-  if (!wholeDirectionPays(3, run.steps, context.batch, context.hidden)) return false;
+  if (!wholeDirectionPays(3, run.steps, context.batch, context.hidden, context.packedR.constant !== undefined)) return false;
   const { gates, r, states, activations, clip, hidden, b: bias } = context;
   const [h] = states;
   const [f, g] = activations;

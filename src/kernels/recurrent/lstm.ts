@@ -69,7 +69,7 @@ function lstmCell(inputForget: boolean): Cell {
 
 /** Float32 operands with the default functions and no peepholes or clip: the module's steps (lstm-steps-host.ts). */
 function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
-  if (!wholeDirectionPays(4, run.steps, context.batch, context.hidden)) return false;
+  if (!wholeDirectionPays(4, run.steps, context.batch, context.hidden, context.packedR.constant !== undefined)) return false;
   const { gates, r, states, activations, p, clip } = context;
   const [h, c] = states;
   const [f, g, hOut] = activations;

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { wasmGruDirectionF32, wasmLstmDirectionF32, type DirectionSteps } from '../../../src/backends/wasm/recurrent-steps-host.js';
-import { attr } from '../../support/model-builder.js';
-import { Rng } from '../../support/random.js';
+import { InferenceSession } from '../../../src/index.js';
+import { expectTensorsClose, runOnnxruntime } from '../../support/differential.js';
+import { attr, buildModel } from '../../support/model-builder.js';
+import { Rng, randomDense, randomTensor } from '../../support/random.js';
 import type { Direction } from './recurrent-case.js';
 import { expectCaseMatchesOnnxruntime } from './recurrent-oracle.js';
 
@@ -31,7 +33,7 @@ function stepsOf(c: DirectionCase, gateCount: number, gates: Float32Array, r: Fl
   const gateBatchStep = gateCount * c.hidden + c.gateGap;
   const yBatchStep = c.hidden + c.yGap;
   return {
-    gates, gatesOffset: 0, gateStep: c.batch * gateBatchStep, gateBatchStep, r, rOffset: 0,
+    gates, gatesOffset: 0, gateStep: c.batch * gateBatchStep, gateBatchStep, r, rOffset: 0, constantR: undefined,
     y, yOffset, yStep: c.batch * yBatchStep, yBatchStep, steps: c.steps, batch: c.batch, hidden: c.hidden, reverse: c.reverse,
   };
 }
@@ -179,5 +181,34 @@ describe('models that run whole directions, against onnxruntime', () => {
     await expectCaseMatchesOnnxruntime({
       op, direction: 'bidirectional', seq: 12, batch: 3, input: 10, hidden: 17, layout: 1, bias: true, initialStates: true, sequenceLens: [12, 12, 12], attributes,
     }, rng);
+  });
+});
+
+describe('constant R kept in the heap across runs', () => {
+  // Hidden 40: R's 4 x 40 x 40 floats are past what a one-step call would copy, so only a constant R takes these one-step calls.
+  it.each([['LSTM', 4], ['GRU', 3]] as const)('%s one-step calls of one session against onnxruntime', async (op, gates) => {
+    const rng = new Rng(4500 + gates);
+    const [input, hidden] = [9, 40];
+    const model = buildModel({
+      nodes: [{
+        op, inputs: ['X', 'W', 'R', 'B', '', 'h0'], outputs: ['Y', 'Y_h'],
+        attributes: { hidden_size: attr.int(hidden), direction: attr.string('bidirectional'), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : {}) },
+      }],
+      inputs: [{ name: 'X', type: 'float32', shape: [1, 1, input] }, { name: 'h0', type: 'float32', shape: [2, 1, hidden] }],
+      outputs: [{ name: 'Y', type: 'float32' }, { name: 'Y_h', type: 'float32' }],
+      initializers: {
+        W: randomDense('float32', [2, gates * hidden, input], rng, -0.5, 0.5),
+        R: randomDense('float32', [2, gates * hidden, hidden], rng, -0.3, 0.3),
+        B: randomDense('float32', [2, 2 * gates * hidden], rng, -0.5, 0.5),
+      },
+      opsets: { '': 14 },
+    });
+    const session = await InferenceSession.create(model);
+    for (let run = 0; run < 4; run++) {
+      const feeds = { X: randomTensor('float32', [1, 1, input], rng, -2, 2), h0: randomTensor('float32', [2, 1, hidden], rng, -1, 1) };
+      const ours = await session.run(feeds);
+      const theirs = await runOnnxruntime(model, feeds);
+      for (const name of ['Y', 'Y_h']) expectTensorsClose(ours[name], theirs[name], { rtol: 1e-4, atol: 1e-5 }, `${op} run ${run} ${name}`);
+    }
   });
 });
