@@ -1,9 +1,10 @@
 /**
  * Runs a recurrent op over its directions: one GEMM projects every step's input (X·W^T plus the
- * step-independent biases), then the cell advances the states a step at a time. Batch entries
- * past their sequence_lens keep their states, so Y_h and Y_c hold each entry's last valid step
- * and Y stays zero beyond it. An entry of length 0 is padding: its final states are zero, not
- * its initial ones, as onnxruntime has it.
+ * step-independent biases), then the cell advances the states a step at a time, or all steps of
+ * a direction at once where it can and every batch entry's sequence is whole (the WebAssembly
+ * steps of recurrent-steps-host.ts). Batch entries past their sequence_lens keep their states,
+ * so Y_h and Y_c hold each entry's last valid step and Y stays zero beyond it. An entry of
+ * length 0 is padding: its final states are zero, not its initial ones, as onnxruntime has it.
  */
 import type { DenseTensor } from '../../tensor/dense-tensor.js';
 import type { DataType } from '../../tensor/element-type.js';
