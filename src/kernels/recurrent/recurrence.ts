@@ -29,11 +29,12 @@ export function runRecurrence(inputs: KernelInputs, attrs: RecurrentAttributes, 
   const width = cell.shape.gates * hidden;
   // Outputs come from the run's arena where there is one: in the WebAssembly heap the step
   // products read and write them where they lie, and a streaming model's calls leave no garbage.
-  const y = outputStorage(context, type, layout.yDims);
+  const zeroed = !wholeSequences(io.lengths, seqLength);
+  const y = outputStorage(context, type, layout.yDims, zeroed);
   // Built by push, not map(): map()'s results came with maps that differed from call to call,
   // and each mismatch deoptimized this function.
   const finalStates: FloatArray[] = [];
-  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(outputStorage(context, type, layout.stateDims));
+  for (let k = 0; k < io.initialStates.length; k++) finalStates.push(outputStorage(context, type, layout.stateDims, zeroed));
   const projection = projectionStorage(context, type, seqLength * batch * width, scratch, io.x);
   const active = scratch.activeFlags(batch);
   const packedR = weightPacking(tensorInput(inputs, 2, 'R'), seqLength, context, scratch);
@@ -112,12 +113,20 @@ function runSteps(
   }
 }
 
+/** Whether every batch entry runs every step (and there is one): then each element of Y and of the final states gets written. */
+function wholeSequences(lengths: readonly number[], seqLength: number): boolean {
+  if (seqLength === 0) return false;
+  for (let b = 0; b < lengths.length; b++) if (lengths[b] !== seqLength) return false;
+  return true;
+}
+
 /**
- * An output's storage, zeroed: Y and the final states keep zeros where a sequence ends early, and
- * arena storage holds whatever the last run left.
+ * An output's storage, zeroed where asked: Y and the final states keep zeros where a sequence
+ * ends early, and arena storage holds whatever the last run left.
  */
-function outputStorage(context: KernelContext | undefined, type: DataType, dims: Shape): FloatArray {
-  return (computeOutput(context, type, dims) as FloatArray).fill(0);
+function outputStorage(context: KernelContext | undefined, type: DataType, dims: Shape, zeroed: boolean): FloatArray {
+  const storage = computeOutput(context, type, dims) as FloatArray;
+  return zeroed ? storage.fill(0) : storage;
 }
 
 /**
