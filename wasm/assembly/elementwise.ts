@@ -1,11 +1,13 @@
 /**
  * Entry of the f32 elementwise module: unary activations and broadcasting binary arithmetic on
  * float32 arrays in this module's memory, and softmax and layer normalization over rows
- * (softmax-rows.ts, normalize-rows.ts), and 2-D resizing (resize-planes.ts). The module runs
- * in the GEMM module's memory, imported: operands that live there (a run's activations) are
- * addressed where they are, others the host (src/backends/wasm/elementwise-host.ts) copies into
- * scratch. So every loop stays inside its operands: whole vectors, then the tail one lane at a
- * time, and nothing past an output's end is written (it may be the next activation).
+ * (softmax-rows.ts, normalize-rows.ts), 2-D resizing (resize-planes.ts), one mean or maximum
+ * per plane (plane-reduce.ts) and the steps of an LSTM or GRU direction (lstm-steps.ts,
+ * gru-steps.ts). The module runs in the GEMM module's memory, imported: operands that live
+ * there (a run's activations) are addressed where they are, others the host
+ * (src/backends/wasm/elementwise-host.ts) copies into scratch. So every loop stays inside its
+ * operands: whole vectors, then the tail one lane at a time, and nothing past an output's end
+ * is written (it may be the next activation).
  *
  * Each export switches on the op once and then runs a loop specialised to it (the op argument
  * of the inlined helpers is a constant in every case, so the optimizer folds the switch away).
@@ -231,3 +233,7 @@ export function binary(op: i32, a: usize, b: usize, out: usize, block: i32, aSte
 
 export { channelAffine } from './channel-affine';
 export { convTransposePairs } from './conv-transpose-pairs';
+export { planeReduce } from './plane-reduce';
+export { lstmSteps } from './lstm-steps';
+export { gruSteps } from './gru-steps';
+export { convTransposeDirect } from './conv-transpose-direct';

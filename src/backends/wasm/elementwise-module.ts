@@ -25,6 +25,19 @@ export interface ElementwiseExports {
     rowWidth: number, rowIndices: number, rowWeights: number, colWidth: number, colIndices: number, colWeights: number, scratch: number,
   ): void;
   convTransposePairs(x: number, w: number, bias: number, y: number, inChannels: number, outChannels: number, gridH: number, gridW: number, kH: number): void;
+  convTransposeDirect(
+    x: number, w: number, bias: number, y: number, batch: number, group: number, inPerGroup: number, outPerGroup: number,
+    gridH: number, gridW: number, outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pH: number, pW: number,
+  ): void;
+  planeReduce(op: number, x: number, y: number, planes: number, planeSize: number): void;
+  lstmSteps(
+    gates: number, gateStep: number, gateBatchStep: number, r: number, h: number, c: number,
+    y: number, yStep: number, yBatchStep: number, steps: number, batch: number, hidden: number, reverse: number,
+  ): void;
+  gruSteps(
+    gates: number, gateStep: number, gateBatchStep: number, r: number, rbh: number, h: number, product: number,
+    y: number, yStep: number, yBatchStep: number, steps: number, batch: number, hidden: number, reverse: number,
+  ): void;
 }
 
 const builds: ModuleBuilds = { 'relaxed-simd': elementwiseRelaxedSimdWasm, simd: elementwiseSimdWasm };

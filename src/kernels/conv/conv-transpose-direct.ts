@@ -23,6 +23,42 @@ export function prefersDirectTranspose(win: SlidingWindow, inPerGroup: number, o
   return win.grid.length <= 2 && inPerGroup * outPerGroup <= DIRECT_MAX_CHANNEL_PAIRS;
 }
 
+/**
+ * Below this many multiply-adds (batch x groups x channel pairs x taps x input positions) a
+ * 1-D or 2-D ConvTranspose of any channel counts takes the WebAssembly scatter
+ * (conv-transpose-direct-host.ts): the GEMM's per-group packing and copies and col2im's
+ * TypeScript walk cost more there than the scatter's arithmetic.
+ */
+const SMALL_SCATTER_WORK = 1 << 16;
+
+/**
+ * Whether the WebAssembly scatter takes a ConvTranspose of these sizes: where the TypeScript one
+ * would, or the product is small and has more than one tap (a one-tap window is a single GEMM
+ * adding into Y, with no col2im, which the scatter does not beat).
+ */
+export function prefersWasmScatter(win: SlidingWindow, batch: number, group: number, inPerGroup: number, outPerGroup: number): boolean {
+  if (win.grid.length > 2) return false;
+  let taps = 1;
+  let positions = 1;
+  for (let a = 0; a < win.grid.length; a++) {
+    taps *= win.kernel[a];
+    positions *= win.grid[a];
+  }
+  const work = batch * group * inPerGroup * outPerGroup * taps * positions;
+  return inPerGroup * outPerGroup <= DIRECT_MAX_CHANNEL_PAIRS || (taps > 1 && work <= SMALL_SCATTER_WORK);
+}
+
+/**
+ * A 1-D or 2-D window as [gridH, gridW, outH, outW, kH, kW, sH, sW, dH, dW, pH, pW], a 1-D one
+ * as rows of one.
+ */
+export function planarGeometry(win: SlidingWindow): number[] {
+  if (win.grid.length === 2) {
+    return [...win.grid, ...win.image, ...win.kernel, ...win.strides, ...win.dilations, ...win.padsBegin];
+  }
+  return [1, win.grid[0], 1, win.image[0], 1, win.kernel[0], 1, win.strides[0], 1, win.dilations[0], 0, win.padsBegin[0]];
+}
+
 /** The first i in [0, count) with 0 <= i * stride + offset, and one past the last with i * stride + offset < limit. */
 function validRange(count: number, stride: number, offset: number, limit: number): [number, number] {
   const lo = offset >= 0 ? 0 : Math.ceil(-offset / stride);
@@ -38,13 +74,7 @@ export function directTranspose(
   x: FloatArray, w: FloatArray, y: FloatArray, win: SlidingWindow,
   batch: number, group: number, inPerGroup: number, outPerGroup: number,
 ): void {
-  const twoAxes = win.grid.length === 2;
-  const [gridH, gridW] = twoAxes ? win.grid : [1, win.grid[0]];
-  const [outH, outW] = twoAxes ? win.image : [1, win.image[0]];
-  const [kH, kW] = twoAxes ? win.kernel : [1, win.kernel[0]];
-  const [sH, sW] = twoAxes ? win.strides : [1, win.strides[0]];
-  const [dH, dW] = twoAxes ? win.dilations : [1, win.dilations[0]];
-  const [pH, pW] = twoAxes ? win.padsBegin : [0, win.padsBegin[0]];
+  const [gridH, gridW, outH, outW, kH, kW, sH, sW, dH, dW, pH, pW] = planarGeometry(win);
   const inSize = gridH * gridW;
   const outSize = outH * outW;
   const taps = kH * kW;
@@ -89,13 +119,7 @@ export function hasPlanarImage(win: SlidingWindow): boolean {
 export function col2im2d(
   col: FloatArray, channels: number, win: SlidingWindow, dst: FloatArray, dstOffset: number, start: number, end: number,
 ): void {
-  const twoAxes = win.grid.length === 2;
-  const [gridH, gridW] = twoAxes ? win.grid : [1, win.grid[0]];
-  const [outH, outW] = twoAxes ? win.image : [1, win.image[0]];
-  const [kH, kW] = twoAxes ? win.kernel : [1, win.kernel[0]];
-  const [sH, sW] = twoAxes ? win.strides : [1, win.strides[0]];
-  const [dH, dW] = twoAxes ? win.dilations : [1, win.dilations[0]];
-  const [pH, pW] = twoAxes ? win.padsBegin : [0, win.padsBegin[0]];
+  const [gridH, gridW, outH, outW, kH, kW, sH, sW, dH, dW, pH, pW] = planarGeometry(win);
   const rowRanges = Array.from({ length: kH }, (_, ky) => validRange(gridH, sH, ky * dH - pH, outH));
   const columnRanges = Array.from({ length: kW }, (_, kx) => validRange(gridW, sW, kx * dW - pW, outW));
   const tileLength = end - start;

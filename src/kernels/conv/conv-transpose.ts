@@ -3,7 +3,8 @@
  * channel and tap, one column per input position) comes from the shared GEMM and col2im adds
  * it into the output image. Windows whose taps neither overlap nor leave gaps and come two per
  * row (stride equal to a kernel two wide, as 2x upsampling heads use) skip both:
- * conv-transpose-pairs.ts writes Y straight from X and W. The output size comes from pads, or
+ * conv-transpose-pairs.ts writes Y straight from X and W. Small 1-D and 2-D products (few
+ * channels per group or little work) are scattered directly, in WebAssembly where it runs. The output size comes from pads, or
  * pads come from output_shape or auto_pad; opsets before 11 split odd auto-generated padding
  * the other way round.
  */
@@ -13,7 +14,8 @@ import { sizeOf } from '../../tensor/shape.js';
 import { gemm, type FloatArray } from '../linalg/gemm-core.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { computeOutput, tensorFromCompute } from '../support/numeric.js';
-import { col2im2d, directTranspose, hasPlanarImage, prefersDirectTranspose } from './conv-transpose-direct.js';
+import { wasmConvTransposeDirectF32 } from '../../backends/wasm/conv-transpose-direct-host.js';
+import { col2im2d, directTranspose, hasPlanarImage, planarGeometry, prefersDirectTranspose, prefersWasmScatter } from './conv-transpose-direct.js';
 import { pairedTaps, pairedTapsF32 } from './conv-transpose-pairs.js';
 import { convOperands, fillBias, FLOAT_TYPES_BEFORE_22, floatValues, parseGroup } from './conv-operands.js';
 import { col2im, positionsPerTile } from './patch-rows.js';
@@ -108,6 +110,11 @@ function convTransposeKernel(
       const bias = ops.b && floatValues(ops.b);
       const direct = prefersDirectTranspose(win, inPerGroup, outPerGroup);
       if (y.length > 0 && !direct && pairedTaps(win) && pairedTapsF32({ x, w, bias, y, batch: ops.batch, group, inPerGroup, outPerGroup }, win)) {
+        return [tensorFromCompute(ops.x.type, dims, y)];
+      }
+      if (y.length > 0 && ops.x.size > 0 && prefersWasmScatter(win, ops.batch, group, inPerGroup, outPerGroup) && x instanceof Float32Array &&
+        w instanceof Float32Array && y instanceof Float32Array && (!bias || bias instanceof Float32Array) &&
+        wasmConvTransposeDirectF32({ x, w, bias, y, batch: ops.batch, group, inPerGroup, outPerGroup, geometry: planarGeometry(win) })) {
         return [tensorFromCompute(ops.x.type, dims, y)];
       }
       if (bias) fillBias(y, bias, ops.batch, ops.outChannels, outSize);

@@ -6,7 +6,8 @@ import { FLOAT_TYPES, type DataType } from '../../tensor/element-type.js';
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { AttributeReader } from '../attributes.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
-import { computeBuffer, computeValues, tensorFromCompute } from '../support/numeric.js';
+import { wasmPlaneReduceF32, type PlaneReduction } from '../../backends/wasm/plane-reduce-host.js';
+import { computeOutput, computeValues, tensorFromCompute } from '../support/numeric.js';
 import { FLOAT_TYPES_BEFORE_22, spatialInput } from './conv-operands.js';
 import { parseP } from './average-pool.js';
 
@@ -16,25 +17,33 @@ import { parseP } from './average-pool.js';
  */
 type PlaneReducer = (values: FloatArray, y: FloatArray, planes: number, planeSize: number) => void;
 
+/** The TypeScript loop, and the WebAssembly module's reduction that does the same for float32 planes. */
+interface GlobalReduction {
+  readonly reduce: PlaneReducer;
+  readonly wasm?: PlaneReduction;
+}
+
 function globalPoolKernel(
   opType: string, sinceVersion: number, untilVersion: number | undefined, types: readonly DataType[],
-  reducer: (attrs: AttributeReader) => PlaneReducer,
+  reduction: (attrs: AttributeReader) => GlobalReduction,
 ): KernelDefinition {
-  return kernel<PlaneReducer>({
+  return kernel<GlobalReduction>({
     domain: '',
     opType,
     sinceVersion,
     untilVersion,
     typeConstraints: [{ input: 0, types }],
-    parseAttributes: reducer,
-    run(inputs, reduce) {
+    parseAttributes: reduction,
+    run(inputs, { reduce, wasm }, context) {
       const x = spatialInput(inputs, 0, 'X');
       const planes = x.dims[0] * x.dims[1];
       const planeSize = planes === 0 ? 0 : x.size / planes;
       const values = computeValues(x) as FloatArray;
-      const y = computeBuffer(x.type, planes) as FloatArray;
-      reduce(values, y, planes, planeSize);
-      return [tensorFromCompute(x.type, [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)], y)];
+      const dims = [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)];
+      const y = computeOutput(context, x.type, dims) as FloatArray;
+      const inWasm = wasm !== undefined && values instanceof Float32Array && y instanceof Float32Array && wasmPlaneReduceF32(wasm, values, y, planes, planeSize);
+      if (!inWasm) reduce(values, y, planes, planeSize);
+      return [tensorFromCompute(x.type, dims, y)];
     },
   });
 }
@@ -89,12 +98,15 @@ function lpNorm(p: number): PlaneReducer {
   };
 }
 
+const AVERAGE: GlobalReduction = { reduce: average, wasm: 'mean' };
+const MAXIMUM: GlobalReduction = { reduce: maximum, wasm: 'max' };
+
 export const globalPoolKernels: KernelDefinition[] = [
-  globalPoolKernel('GlobalAveragePool', 1, 21, FLOAT_TYPES_BEFORE_22, () => average),
-  globalPoolKernel('GlobalAveragePool', 22, undefined, FLOAT_TYPES, () => average),
-  globalPoolKernel('GlobalMaxPool', 1, 21, FLOAT_TYPES_BEFORE_22, () => maximum),
-  globalPoolKernel('GlobalMaxPool', 22, undefined, FLOAT_TYPES, () => maximum),
-  globalPoolKernel('GlobalLpPool', 1, 1, FLOAT_TYPES_BEFORE_22, (a) => lpNorm(parseP(a.float('p', 2)))),
-  globalPoolKernel('GlobalLpPool', 2, 21, FLOAT_TYPES_BEFORE_22, (a) => lpNorm(parseP(a.int('p', 2)))),
-  globalPoolKernel('GlobalLpPool', 22, undefined, FLOAT_TYPES, (a) => lpNorm(parseP(a.int('p', 2)))),
+  globalPoolKernel('GlobalAveragePool', 1, 21, FLOAT_TYPES_BEFORE_22, () => AVERAGE),
+  globalPoolKernel('GlobalAveragePool', 22, undefined, FLOAT_TYPES, () => AVERAGE),
+  globalPoolKernel('GlobalMaxPool', 1, 21, FLOAT_TYPES_BEFORE_22, () => MAXIMUM),
+  globalPoolKernel('GlobalMaxPool', 22, undefined, FLOAT_TYPES, () => MAXIMUM),
+  globalPoolKernel('GlobalLpPool', 1, 1, FLOAT_TYPES_BEFORE_22, (a) => ({ reduce: lpNorm(parseP(a.float('p', 2))) })),
+  globalPoolKernel('GlobalLpPool', 2, 21, FLOAT_TYPES_BEFORE_22, (a) => ({ reduce: lpNorm(parseP(a.int('p', 2))) })),
+  globalPoolKernel('GlobalLpPool', 22, undefined, FLOAT_TYPES, (a) => ({ reduce: lpNorm(parseP(a.int('p', 2))) })),
 ];

@@ -30,6 +30,17 @@ function outsideSource(s: number, length: number, mode: Exclude<PadMode, 'consta
   }
 }
 
+/**
+ * The source coordinate of output coordinate o on an axis whose kept input run (`kept` long,
+ * from input coordinate `low`) starts at output coordinate `before`; -1 for constant fill.
+ * Worked out per row rather than tabled per axis, so a call allocates no tables.
+ */
+function sourceIndex(o: number, before: number, low: number, kept: number, mode: PadMode): number {
+  const s = o - before;
+  if (s >= 0 && s < kept) return low + s;
+  return mode === 'constant' ? -1 : low + outsideSource(s, kept, mode);
+}
+
 function isZeroElement(value: TensorStorage): boolean {
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
@@ -73,15 +84,6 @@ export function padTensor(
     kept.push(length);
   }
   checkedDims(dims, 'the padded output');
-  const maps = dims.map((size, d) => {
-    const map = new Int32Array(size);
-    for (let o = 0; o < size; o++) {
-      const s = o - first[d];
-      const inside = s >= 0 && s < kept[d];
-      map[o] = inside ? lows[d] + s : mode === 'constant' ? -1 : lows[d] + outsideSource(s, kept[d], mode);
-    }
-    return map;
-  });
   const total = sizeOf(dims);
   const result = allocateOutput(context, x.type, dims);
   const out = result.data;
@@ -94,7 +96,7 @@ export function padTensor(
   const target = wordsOf(out).data;
   const slots = slotsPerElement(x.type) * width;
   const inStrides = stridesOf(x.dims);
-  const last = maps[rank - 1];
+  const lastLow = lows[rank - 1];
   const runStart = first[rank - 1];
   const runLength = kept[rank - 1];
   const counter = new Array<number>(rank - 1).fill(0);
@@ -102,15 +104,19 @@ export function padTensor(
   for (let row = 0; row < rows; row++) {
     let from = 0;
     for (let d = 0; d < rank - 1 && from >= 0; d++) {
-      const s = maps[d][counter[d]];
+      const s = sourceIndex(counter[d], first[d], lows[d], kept[d], mode);
       from = s < 0 ? -1 : from + s * inStrides[d];
     }
     if (from >= 0) {
       const dst = row * rowLength;
-      if (runLength > 0) copyWords(source, (from + last[runStart]) * slots, target, (dst + runStart) * slots, runLength * slots);
+      if (runLength > 0) copyWords(source, (from + lastLow) * slots, target, (dst + runStart) * slots, runLength * slots);
       if (mode !== 'constant') {
-        for (let o = 0; o < runStart; o++) copyWords(source, (from + last[o]) * slots, target, (dst + o) * slots, slots);
-        for (let o = runStart + runLength; o < rowLength; o++) copyWords(source, (from + last[o]) * slots, target, (dst + o) * slots, slots);
+        for (let o = 0; o < runStart; o++) {
+          copyWords(source, (from + sourceIndex(o, runStart, lastLow, runLength, mode)) * slots, target, (dst + o) * slots, slots);
+        }
+        for (let o = runStart + runLength; o < rowLength; o++) {
+          copyWords(source, (from + sourceIndex(o, runStart, lastLow, runLength, mode)) * slots, target, (dst + o) * slots, slots);
+        }
       }
     }
     for (let d = rank - 2; d >= 0; d--) {

@@ -2,6 +2,7 @@
  * What the recurrence driver asks of a cell (RNN, GRU, LSTM): how B enters the input
  * projection and how one step advances the states, plus the pieces the cells share.
  */
+import type { DirectionSteps } from '../../backends/wasm/recurrent-steps-host.js';
 import { wasmGemmF32, type PackedBF32 } from '../../backends/wasm/wasm-gemm.js';
 import { gemm, type FloatArray, type GemmOperands } from '../linalg/gemm-core.js';
 import type { Activation } from './activations.js';
@@ -44,6 +45,20 @@ export interface DirectionContext {
   readonly scratch: RecurrentScratch;
 }
 
+/** Where one direction's steps read and write, for a cell that runs them all at once (every batch entry's sequence whole). */
+export interface WholeDirection {
+  readonly steps: number;
+  readonly reverse: boolean;
+  /** Step t's gate row of batch entry b in DirectionContext.gates starts at gatesOffset + t * gateStep + b * gateStride. */
+  readonly gatesOffset: number;
+  readonly gateStep: number;
+  /** Step t's Ht of batch entry b goes to y at yOffset + t * yStep + b * yBatchStep. */
+  readonly y: FloatArray;
+  readonly yOffset: number;
+  readonly yStep: number;
+  readonly yBatchStep: number;
+}
+
 export interface Cell {
   readonly shape: RecurrentShape;
   /**
@@ -53,6 +68,11 @@ export interface Cell {
   projectionBias(b: FloatArray, offset: number, hidden: number): Float64Array;
   /** The step function of one direction. */
   direction(context: DirectionContext): (step: Step) => void;
+  /**
+   * Runs every step of one direction at once, leaving the final states in context.states and
+   * each step's Ht in Y; false, with nothing changed, where it cannot (the driver then steps).
+   */
+  wholeDirection?(context: DirectionContext, run: WholeDirection): boolean;
 }
 
 /** Wb + Rb for every gate, for cells where both biases simply add to the gate's input. */
@@ -60,6 +80,15 @@ export function summedBias(b: FloatArray, offset: number, width: number): Float6
   const row = new Float64Array(width);
   for (let j = 0; j < width; j++) row[j] = b[offset + j] + b[offset + width + j];
   return row;
+}
+
+/** The module's view of one direction (recurrent-steps-host.ts), for cells whose operands are all float32. */
+export function directionSteps(context: DirectionContext, run: WholeDirection, gates: Float32Array, r: Float32Array, y: Float32Array): DirectionSteps {
+  return {
+    gates, gatesOffset: run.gatesOffset, gateStep: run.gateStep, gateBatchStep: context.gateStride, r, rOffset: context.rOffset, constantR: context.packedR.constant,
+    y, yOffset: run.yOffset, yStep: run.yStep, yBatchStep: run.yBatchStep,
+    steps: run.steps, batch: context.batch, hidden: context.hidden, reverse: run.reverse,
+  };
 }
 
 export function clamp(x: number, bound: number): number {

@@ -8,7 +8,8 @@
  */
 import type { FloatArray } from '../linalg/gemm-core.js';
 import type { KernelDefinition } from '../kernel.js';
-import { gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step } from './cell.js';
+import { wasmGruDirectionF32, wholeDirectionPays } from '../../backends/wasm/recurrent-steps-host.js';
+import { directionSteps, gateProduct, RecurrentProduct, summedBias, type Cell, type DirectionContext, type Step, type WholeDirection } from './cell.js';
 import { fastSigmoid, fastTanh } from '../support/fast-math.js';
 import { activateGates, float32Sigmoid, float32Tanh } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels, type OpsetRange } from './recurrent-kernel.js';
@@ -36,7 +37,23 @@ function gruCell(linearBeforeReset: boolean): Cell {
       return row;
     },
     direction: (context) => gruDirection(context, linearBeforeReset),
+    wholeDirection: (context, run) => linearBeforeReset && wholeDirectionInWasm(context, run),
   };
+}
+
+/** Float32 operands with the default functions and no clip, linear_before_reset: the module's steps (recurrent-steps-host.ts). */
+function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
+  if (!wholeDirectionPays(3, run.steps, context.batch, context.hidden, context.packedR.constant !== undefined)) return false;
+  const { gates, r, states, activations, clip, hidden, b: bias } = context;
+  const [h] = states;
+  const [f, g] = activations;
+  if (clip !== Infinity || f !== fastSigmoid || g !== fastTanh) return false;
+  if (!(gates instanceof Float32Array && r instanceof Float32Array && h instanceof Float32Array && run.y instanceof Float32Array)) return false;
+  // Rbh where it lies in B; no B: zeros, in the slot the per-step path uses for them.
+  const rbh = bias ?? context.scratch.buffer(ScratchSlot.ZeroBias, h, 6 * hidden).fill(0);
+  if (!(rbh instanceof Float32Array)) return false;
+  const rbhOffset = (bias ? context.bOffset : 0) + 5 * hidden;
+  return wasmGruDirectionF32(directionSteps(context, run, gates, r, run.y), h, rbh, rbhOffset);
 }
 
 function gruDirection(context: DirectionContext, linearBeforeReset: boolean): (step: Step) => void {

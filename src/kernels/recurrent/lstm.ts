@@ -10,7 +10,9 @@
  */
 import type { AttributeReader } from '../attributes.js';
 import type { KernelDefinition } from '../kernel.js';
-import { clamp, gateProduct, summedBias, type Cell } from './cell.js';
+import { wasmLstmDirectionF32, wholeDirectionPays } from '../../backends/wasm/recurrent-steps-host.js';
+import { fastSigmoid, fastTanh } from '../support/fast-math.js';
+import { clamp, directionSteps, gateProduct, summedBias, type Cell, type DirectionContext, type WholeDirection } from './cell.js';
 import { activateGates, activateInPlace } from './gate-activations.js';
 import { RECURRENT_OPSET_RANGES, recurrentKernels } from './recurrent-kernel.js';
 
@@ -18,6 +20,7 @@ function lstmCell(inputForget: boolean): Cell {
   return {
     shape: { gates: 4, states: 2 },
     projectionBias: (b, offset, hidden) => summedBias(b, offset, 4 * hidden),
+    wholeDirection: (context, run) => !inputForget && wholeDirectionInWasm(context, run),
     direction(context) {
       const { batch, hidden, clip, p, pOffset, gates, gateStride } = context;
       const [f, g, hOut] = context.activations;
@@ -62,6 +65,17 @@ function lstmCell(inputForget: boolean): Cell {
       };
     },
   };
+}
+
+/** Float32 operands with the default functions and no peepholes or clip: the module's steps (lstm-steps-host.ts). */
+function wholeDirectionInWasm(context: DirectionContext, run: WholeDirection): boolean {
+  if (!wholeDirectionPays(4, run.steps, context.batch, context.hidden, context.packedR.constant !== undefined)) return false;
+  const { gates, r, states, activations, p, clip } = context;
+  const [h, c] = states;
+  const [f, g, hOut] = activations;
+  if (p !== undefined || clip !== Infinity || f !== fastSigmoid || g !== fastTanh || hOut !== fastTanh) return false;
+  if (!(gates instanceof Float32Array && r instanceof Float32Array && h instanceof Float32Array && c instanceof Float32Array && run.y instanceof Float32Array)) return false;
+  return wasmLstmDirectionF32(directionSteps(context, run, gates, r, run.y), h, c);
 }
 
 export const lstmKernels: KernelDefinition[] = recurrentKernels(

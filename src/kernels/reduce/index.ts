@@ -3,8 +3,8 @@ import { axesInputSince, MIN_MAX_VERSIONS, reduceOp } from './reduce-op.js';
 import { l1, l2, logSum, logSumExp, max, mean, min, prod, sum, sumSquare } from './reductions.js';
 
 export const reduceKernels: KernelDefinition[] = [
-  ...reduceOp('ReduceSum', sum, axesInputSince(13)),
-  ...reduceOp('ReduceMean', mean, axesInputSince(18)),
+  ...reduceOp('ReduceSum', sum, axesInputSince(13), 'sum'),
+  ...reduceOp('ReduceMean', mean, axesInputSince(18), 'mean'),
   ...reduceOp('ReduceProd', prod, axesInputSince(18)),
   ...reduceOp('ReduceL1', l1, axesInputSince(18)),
   ...reduceOp('ReduceL2', l2, axesInputSince(18)),

@@ -9,6 +9,7 @@ import { kernel, type KernelDefinition } from '../kernel.js';
 import { optionalTensorInput, tensorInput, integersOf } from '../support/inputs.js';
 import { normalizeAxes } from '../support/axes.js';
 import { reduceTensor, type Reduction } from './reduce-engine.js';
+import { reduceTrailingRowsF32, type RowReduction } from './trailing-rows.js';
 
 export interface ReduceVersion {
   readonly since: number;
@@ -58,7 +59,8 @@ function reducedMask(rank: number, axes: readonly number[] | undefined, noopWith
   return mask;
 }
 
-export function reduceOp(opType: string, reduction: Reduction, versions: readonly ReduceVersion[]): KernelDefinition[] {
+/** `rows`: the op's reduction over trailing rows of float32 (trailing-rows.ts), where it has one. */
+export function reduceOp(opType: string, reduction: Reduction, versions: readonly ReduceVersion[], rows?: RowReduction): KernelDefinition[] {
   return versions.map((version) =>
     kernel<ReduceAttributes>({
       domain: '',
@@ -71,11 +73,13 @@ export function reduceOp(opType: string, reduction: Reduction, versions: readonl
         noopWithEmptyAxes: version.axesFrom === 'input' && attrs.int('noop_with_empty_axes', 0) !== 0,
         axes: version.axesFrom === 'attribute' ? attrs.ints('axes') : undefined,
       }),
-      run(inputs, attrs) {
+      run(inputs, attrs, context) {
         const data = tensorInput(inputs, 0, 'data');
         const axesTensor = version.axesFrom === 'input' ? optionalTensorInput(inputs, 1, 'axes') : undefined;
         const axes = axesTensor ? integersOf(axesTensor, 'axes') : attrs.axes;
-        return [reduceTensor(data, reducedMask(data.rank, axes, attrs.noopWithEmptyAxes), attrs.keepdims, reduction)];
+        const mask = reducedMask(data.rank, axes, attrs.noopWithEmptyAxes);
+        const trailing = rows && reduceTrailingRowsF32(data, mask, attrs.keepdims, rows, context);
+        return [trailing || reduceTensor(data, mask, attrs.keepdims, reduction)];
       },
     }),
   );

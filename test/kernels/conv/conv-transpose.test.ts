@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { env } from '../../../src/api/env.js';
 import { Tensor } from '../../../src/index.js';
 import type { DataType } from '../../../src/tensor/element-type.js';
 import { expectMatchesOnnxruntime, expectTensorsClose, runOnnxts } from '../../support/differential.js';
@@ -117,6 +118,43 @@ describe('ConvTranspose direct scatter against onnxruntime', () => {
   it.each(cases)('%s', async (label, c) => {
     const { model, feeds } = transposeModel(c, 'float32', 22, new Rng(label.length + 500));
     await expectMatchesOnnxruntime(model, feeds, undefined, label);
+  });
+});
+
+/**
+ * Small 1-D and 2-D products of any channel counts go to the WebAssembly scatter
+ * (conv-transpose-direct-host.ts), the rest of the few-channel ones too; with WebAssembly off
+ * they take the TypeScript scatter or the GEMM with col2im. Both against onnxruntime.
+ */
+describe.each([['WebAssembly', true], ['TypeScript', false]] as const)('ConvTranspose small products against onnxruntime (%s)', (_, simd) => {
+  afterEach(() => {
+    env.wasm.simd = true;
+  });
+  const cases: [string, TransposeCase][] = [
+    ['8 x 8 per group, 2 groups, 1 x 5 stride (1, 2), padded', { batch: 1, group: 2, inPerGroup: 8, outPerGroup: 8, bias: true, spatial: [1, 33], kernel: [1, 5], strides: [1, 2], pads: [0, 2, 0, 2] }],
+    ['16 in x 2 out, 1 x 5 stride (1, 2), odd width', { batch: 1, group: 1, inPerGroup: 16, outPerGroup: 2, bias: true, spatial: [1, 65], kernel: [1, 5], strides: [1, 2], pads: [0, 2, 0, 2] }],
+    ['24 in x 16 out pointwise', { batch: 1, group: 1, inPerGroup: 24, outPerGroup: 16, bias: true, spatial: [1, 33], kernel: [1, 1] }],
+    ['unit strides, columns not a multiple of 4', { batch: 2, group: 3, inPerGroup: 3, outPerGroup: 5, bias: false, spatial: [5, 11], kernel: [3, 3], pads: [1, 1, 1, 1] }],
+    ['1-D, stride 3, dilation 2, output_padding', { batch: 2, group: 1, inPerGroup: 6, outPerGroup: 7, bias: true, spatial: [13], kernel: [4], strides: [3], dilations: [2], outputPadding: [2] }],
+    ['depthwise, dilated rows cropped to one output row', { batch: 1, group: 16, inPerGroup: 1, outPerGroup: 1, bias: true, spatial: [11, 33], kernel: [3, 3], dilations: [5, 1], pads: [10, 1, 10, 1] }],
+    ['pads past the image on every side', { batch: 1, group: 2, inPerGroup: 5, outPerGroup: 3, bias: true, spatial: [4, 6], kernel: [3, 3], strides: [2, 2], pads: [3, 4, 3, 4] }],
+    ['above the small-work bound: the GEMM path', { batch: 1, group: 1, inPerGroup: 16, outPerGroup: 16, bias: true, spatial: [9, 33], kernel: [3, 3], strides: [1, 2] }],
+  ];
+  it.each(cases)('%s', async (label, c) => {
+    env.wasm.simd = simd;
+    const { model, feeds } = transposeModel(c, 'float32', 22, new Rng(label.length + 900));
+    await expectMatchesOnnxruntime(model, feeds, undefined, label);
+  });
+
+  it('random small cases', async () => {
+    env.wasm.simd = simd;
+    const rng = new Rng(950);
+    for (let i = 0; i < 20; i++) {
+      const c = { ...randomTranspose(rng), spatial: [rng.int(1, 6), rng.int(1, 21)], kernel: [rng.int(1, 3), rng.int(1, 5)] };
+      const twoD = { ...c, strides: [rng.int(1, 3), rng.int(1, 3)], dilations: [1, rng.int(1, 2)], pads: [0, 0, 0, 0], outputPadding: [0, 0] };
+      const { model, feeds } = transposeModel(twoD, 'float32', 22, new Rng(i));
+      await expectMatchesOnnxruntime(model, feeds, undefined, JSON.stringify(twoD));
+    }
   });
 });
 

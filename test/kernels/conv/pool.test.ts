@@ -188,8 +188,9 @@ describe('LpPool-1 (float p), against its definition', () => {
 });
 
 describe('global pools', () => {
-  // Plane sizes around the 4-wide partial sums: 3, 5, 21, 24, 63, 1, and empty.
-  const shapes = [[2, 3, 5], [1, 4, 3, 7], [2, 3, 2, 3, 4], [0, 3, 4, 4], [3, 1, 1, 1], [2, 5, 3], [1, 5, 7, 9]];
+  // Plane sizes around the 4-wide partial sums: 3, 5, 21, 24, 63, 1, and empty; 221 and 640
+  // (odd and even) above the size the WebAssembly module takes.
+  const shapes = [[2, 3, 5], [1, 4, 3, 7], [2, 3, 2, 3, 4], [0, 3, 4, 4], [3, 1, 1, 1], [2, 5, 3], [1, 5, 7, 9], [2, 3, 13, 17], [1, 6, 4, 160]];
   const globalModel = (op: string, dims: number[], type: DataType): Uint8Array =>
     singleNodeModel(op, [{ name: 'x', type, shape: dims }], [{ name: 'y', type }], { opset: 22 });
   for (const op of ['GlobalAveragePool', 'GlobalMaxPool']) {

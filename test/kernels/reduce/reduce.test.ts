@@ -150,6 +150,27 @@ async function expectNaive(op: ReduceOpName, c: Case, x: Tensor, tol: Tolerance 
   expectTensorsClose(out, new Tensor(x.type as Tensor.Type, data as number[], expected.dims), tol, `${op} ${x.type} ${JSON.stringify(c)}`);
 }
 
+describe.each(['ReduceSum', 'ReduceMean'] as ReduceOpName[])('%s over trailing axes of float32 (one contiguous row per output)', (op) => {
+  // Rows of 16 and more take the WebAssembly plane reduction: odd and even lengths, one row and many, every axis.
+  const cases: [number[], number[]][] = [
+    [[1, 8, 1, 33], [-1]], [[3, 2, 33], [2]], [[2, 5, 4, 9], [2, 3]], [[4, 257], [-1]], [[2, 3, 160], [1, 2]],
+    [[1, 17], [1]], [[5, 16], [1]], [[3, 7, 5], [0, 1, 2]], [[6, 15], [1]],
+  ];
+  it.each(cases)('%j over axes %j, keepdims both ways, against onnxruntime', async (dims, axes) => {
+    const rng = new Rng(dims.length * 100 + dims[dims.length - 1]);
+    for (const keepdims of [0, 1]) await expectOrt(op, { dims, axes, keepdims }, rng);
+  });
+
+  it('keeps infinities and NaN in their rows', async () => {
+    const values = Float32Array.from({ length: 3 * 20 }, (_, i) => (i % 7) - 3);
+    values[5] = Infinity;
+    values[20 + 11] = NaN;
+    const { model, feeds } = reduceModel(op, { dims: [3, 20], axes: [1], keepdims: 0 });
+    feeds.x = new Tensor('float32', values, [3, 20]);
+    await expectMatchesOnnxruntime(model, feeds, undefined, op);
+  });
+});
+
 describe('types onnxruntime-node has no CPU kernel for, against the spec formulas', () => {
   const exactOps: ReduceOpName[] = ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceSumSquare'];
 
