@@ -62,6 +62,7 @@ export function convImage(
   const positions = outH * outW;
   const mPad = roundUp(m, MR);
   const groupPlanes = bytes(channels * planeH * planeW);
+  const oneBlock = m1 - m0 <= MC;
   for (let g = 0; g < groups; g++) {
     const xg = x + <usize>g * groupPlanes;
     const ag = pa + bytes(g * mPad * k);
@@ -73,7 +74,8 @@ export function convImage(
       const nc = min(NC, p1 - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
-        packPatches(xg, taps, pc, kc, jc, nc, pb);
+        // Where one block of rows takes each panel once, the panel is packed as it is used and stays in L1.
+        if (!oneBlock) packPatches(xg, taps, pc, kc, jc, nc, pb);
         const beta: f32 = pc == 0 && !accumulate ? 0 : 1;
         const blockAct = pc + kc == k ? act : ACT_NONE;
         const aBlock = ag + bytes(pc * mPad);
@@ -81,8 +83,9 @@ export function convImage(
         for (let ic = m0; ic < m1; ic += MC) {
           const mc = min(MC, m1 - ic);
           for (let jr = 0; jr < nc; jr += NR) {
-            const bPanel = pb + bytes(jr * kc);
             const cols = min(NR, nc - jr);
+            if (oneBlock) packPatches(xg, taps, pc, kc, jc + jr, cols, pb);
+            const bPanel = oneBlock ? pb : pb + bytes(jr * kc);
             for (let ir = 0; ir < mc; ir += MR) {
               const row = ic + ir;
               const rowBias = pc == 0 && bg != 0 ? bg + bytes(row) : 0;

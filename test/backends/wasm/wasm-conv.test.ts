@@ -214,6 +214,9 @@ for (const variant of variants) {
       await checkCase(kernel, { ...base, spatial: [9, 10], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], inPerGroup: 61, outPerGroup: 7, activation: { kind: 'Relu' } }, rng);
       await checkCase(kernel, { ...base, spatial: [37, 41], kernel: [3, 3], strides: [1, 1], pads: [1, 0, 1, 2], inPerGroup: 3, outPerGroup: 6, group: 2 }, rng);
       await checkCase(kernel, { ...base, spatial: [6, 7], kernel: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 5, outPerGroup: 131, activation: { kind: 'Sigmoid' } }, rng);
+      // One block of rows, whose panels are packed as they are used: k over 256, positions over 1024 ending in a part panel, Z.
+      await checkCase(kernel, { ...base, spatial: [35, 33], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 300, outPerGroup: 37, residual: true, activation: { kind: 'QuickGelu', alpha: 1 } }, rng);
+      await checkCase(kernel, { ...base, spatial: [67, 65], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 29, outPerGroup: 19, residual: true }, rng);
     });
 
     it('typical layer shapes: a 7x7/2 stem, 3x3/2 on odd sizes, 5x5 depthwise', async () => {
