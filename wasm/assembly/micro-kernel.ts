@@ -75,6 +75,41 @@ export function microKernelOnto(
   if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
 }
 
+/**
+ * As microKernelOnto for a tile of at most HALF_NR columns (a panel at the end of a range of
+ * positions, such as a 7x7 image's 49th or a 14x14 image's last four): one B vector per k step
+ * instead of two, so such a panel costs about half a full one. B panels keep their NR-float
+ * rows. Each output is summed in the same order as microKernelOnto sums it, bit for bit.
+ */
+export function microKernelHalf(
+  kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
+  bias: usize, act: i32,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
+  const end = pa + bytes(kc * MR);
+  while (pa < end) {
+    const b = v128.load(pb);
+    c0 = madd(v128.load32_splat(pa), b, c0);
+    c1 = madd(v128.load32_splat(pa, 4), b, c1);
+    c2 = madd(v128.load32_splat(pa, 8), b, c2);
+    c3 = madd(v128.load32_splat(pa, 12), b, c3);
+    c4 = madd(v128.load32_splat(pa, 16), b, c4);
+    pa += bytes(MR);
+    pb += bytes(NR);
+  }
+  const edgeTile = threadScratch + EDGE_TILE_AT;
+  v128.store(edgeTile, c0);
+  v128.store(edgeTile, c1, 32);
+  v128.store(edgeTile, c2, 64);
+  v128.store(edgeTile, c3, 96);
+  v128.store(edgeTile, c4, 128);
+  writeEdge(c, from, ldc, alpha, beta, rows, cols, bias);
+  if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
+}
+
+/** Most columns microKernelHalf takes. */
+export const HALF_NR: i32 = NR / 2;
+
 @inline function rowBias(bias: usize, row: i32): usize {
   return bias == 0 ? 0 : bias + bytes(row);
 }
