@@ -9,7 +9,7 @@
  */
 import { ACT_NONE } from './epilogue';
 import { KC, MC, MR, NC, NR, bytes, roundUp } from './layout';
-import { HALF_NR, microKernelHalf, microKernelOnto } from './micro-kernel';
+import { tileKernel } from './micro-kernel';
 import { packA } from './pack';
 import { packPatches } from './patch-pack';
 import { kernelH, kernelW, outH, outW, planeH, planeW } from './window';
@@ -90,9 +90,7 @@ export function convImage(
               const row = ic + ir;
               const rowBias = pc == 0 && bg != 0 ? bg + bytes(row) : 0;
               const at = bytes(row * positions + jc + jr);
-              const pa = aBlock + bytes(row * kc), rows = min(MR, mc - ir);
-              if (cols <= HALF_NR) microKernelHalf(kc, pa, bPanel, yg + at, from + at, positions, 1, beta, rows, cols, rowBias, blockAct);
-              else microKernelOnto(kc, pa, bPanel, yg + at, from + at, positions, 1, beta, rows, cols, rowBias, blockAct);
+              tileKernel(kc, aBlock + bytes(row * kc), bPanel, yg + at, from + at, positions, 1, beta, min(MR, mc - ir), cols, rowBias, blockAct);
             }
           }
         }

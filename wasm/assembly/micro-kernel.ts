@@ -107,6 +107,81 @@ export function microKernelHalf(
   if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
 }
 
+/**
+ * As microKernelOnto for a tile of at most four rows (the last rows of an output-channel count
+ * such as 64 = 12 x 5 + 4): eight accumulators, so the multiplies, not the rows left empty, set
+ * its pace. Rows past the panel's are zeros (packA pads them) and their sums are dropped.
+ */
+export function microKernelFour(
+  kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
+  bias: usize, act: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = pa + bytes(kc * MR);
+  while (pa < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += bytes(MR);
+    pb += bytes(NR);
+  }
+  const edgeTile = threadScratch + EDGE_TILE_AT;
+  v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
+  v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
+  v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
+  v128.store(edgeTile, c30, 96); v128.store(edgeTile, c31, 112);
+  writeEdge(c, from, ldc, alpha, beta, rows, cols, bias);
+  if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
+}
+
+/** As microKernelFour for at most two rows: four accumulators, paced by the adds' latency. */
+export function microKernelTwo(
+  kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
+  bias: usize, act: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  const end = pa + bytes(kc * MR);
+  while (pa < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    pa += bytes(MR);
+    pb += bytes(NR);
+  }
+  const edgeTile = threadScratch + EDGE_TILE_AT;
+  v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
+  v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
+  writeEdge(c, from, ldc, alpha, beta, rows, cols, bias);
+  if (act != ACT_NONE) activateTile(c, ldc, rows, cols, act);
+}
+
+/**
+ * One tile by the kernel its shape calls for: microKernelOnto for whole tiles and any with more
+ * than four columns and rows, the narrower kernels for the others; every output is summed in
+ * the same order whichever runs it.
+ */
+@inline export function tileKernel(
+  kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
+  bias: usize, act: i32,
+): void {
+  if (cols <= HALF_NR) microKernelHalf(kc, pa, pb, c, from, ldc, alpha, beta, rows, cols, bias, act);
+  else if (rows <= 2) microKernelTwo(kc, pa, pb, c, from, ldc, alpha, beta, rows, cols, bias, act);
+  else if (rows < MR) microKernelFour(kc, pa, pb, c, from, ldc, alpha, beta, rows, cols, bias, act);
+  else microKernelOnto(kc, pa, pb, c, from, ldc, alpha, beta, rows, cols, bias, act);
+}
+
 /** Most columns microKernelHalf takes. */
 export const HALF_NR: i32 = NR / 2;
 

@@ -219,27 +219,31 @@ for (const variant of variants) {
       await checkCase(kernel, { ...base, spatial: [67, 65], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 29, outPerGroup: 19, residual: true }, rng);
     });
 
-    it('computes a last panel of 1 to 4 positions (its half-width kernel) as a full panel does, bit for bit', () => {
+    it('computes edge tiles (1 to 4 output channels or positions, their narrower kernels) as whole tiles do, bit for bit', () => {
       const rng = new Rng(41);
-      const channels = 261, outputs = 13, wide = 24;
+      const channels = 261, outputs = 15, wide = 24;
       const pointwise = (n: number): SlidingWindow =>
         slideWindow({ autoPad: 'NOTSET', kernelShape: [1], strides: [1], dilations: [1], pads: [0, 0] }, [n], [1]);
       const w = randomFloats(outputs * channels, rng);
       const bias = randomFloats(outputs, rng);
       const xWide = randomFloats(channels * wide, rng);
       const zWide = randomFloats(outputs * wide, rng);
-      const common = { w, bias, batch: 1, group: 1, inPerGroup: channels, outPerGroup: outputs, activation: { kind: 'Sigmoid' } as const };
+      const common = { batch: 1, group: 1, inPerGroup: channels, activation: { kind: 'Sigmoid' } as const };
       const yWide = new Float32Array(outputs * wide);
-      expect(kernel.conv2dF32({ ...common, x: xWide, residual: zWide, y: yWide }, pointwise(wide))).toBe(true);
-      for (const n of [17, 18, 19, 20, 21]) {
-        const narrow = (a: Float32Array, rows: number): Float32Array => {
-          const out = new Float32Array(rows * n);
-          for (let r = 0; r < rows; r++) out.set(a.subarray(r * wide, r * wide + n), r * n);
-          return out;
-        };
-        const y = new Float32Array(outputs * n).fill(NaN);
-        expect(kernel.conv2dF32({ ...common, x: narrow(xWide, channels), residual: narrow(zWide, outputs), y }, pointwise(n))).toBe(true);
-        expect(y, `${n} positions`).toEqual(narrow(yWide, outputs));
+      expect(kernel.conv2dF32({ ...common, w, bias, outPerGroup: outputs, x: xWide, residual: zWide, y: yWide }, pointwise(wide))).toBe(true);
+      // The first `rows` rows and `n` columns of a [rows of `wide`] array.
+      const corner = (a: Float32Array, rows: number, n: number): Float32Array => {
+        const out = new Float32Array(rows * n);
+        for (let r = 0; r < rows; r++) out.set(a.subarray(r * wide, r * wide + n), r * n);
+        return out;
+      };
+      for (const m of [11, 12, 13, 14, 15]) {
+        for (const n of [17, 18, 19, 20, 21, 24]) {
+          const y = new Float32Array(m * n).fill(NaN);
+          const op = { ...common, w: w.subarray(0, m * channels), bias: bias.subarray(0, m), outPerGroup: m, x: corner(xWide, channels, n), residual: corner(zWide, m, n), y };
+          expect(kernel.conv2dF32(op, pointwise(n))).toBe(true);
+          expect(y, `${m} outputs, ${n} positions`).toEqual(corner(yWide, m, n));
+        }
       }
     });
 
