@@ -108,6 +108,7 @@ const CASES: readonly Case[] = [
   { name: 'Winograd stride 2 cut by channels', batch: 2, group: 1, inPerGroup: 256, outPerGroup: 131, spatial: [14, 13], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 2], cut: RangeKernel.winogradRows },
   { name: 'depthwise 5x5 dilated, with Z', batch: 1, group: 97, inPerGroup: 1, outPerGroup: 2, spatial: [57, 45], kernel: [5, 5], dilations: [2, 2], pads: [4, 4, 4, 4], residual: true, activation: relu },
   { name: 'depthwise 3x3 stride 2', batch: 2, group: 193, inPerGroup: 1, outPerGroup: 1, spatial: [113, 111], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+  { name: '1x1 short k over many positions (row panels sweep the patches), cut by positions', batch: 1, group: 1, inPerGroup: 70, outPerGroup: 127, spatial: [45, 47], kernel: [1, 1], residual: true, activation: relu },
 ];
 
 describe('parallel f32 Conv', () => {

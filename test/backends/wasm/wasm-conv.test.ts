@@ -217,6 +217,10 @@ for (const variant of variants) {
       // One block of rows, whose panels are packed as they are used: k over 256, positions over 1024 ending in a part panel, Z.
       await checkCase(kernel, { ...base, spatial: [35, 33], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 300, outPerGroup: 37, residual: true, activation: { kind: 'QuickGelu', alpha: 1 } }, rng);
       await checkCase(kernel, { ...base, spatial: [67, 65], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 29, outPerGroup: 19, residual: true }, rng);
+      // Short k over 512 positions and more, over 120 output channels: row panels sweep each block of patches.
+      await checkCase(kernel, { ...base, spatial: [29, 23], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 70, outPerGroup: 127, residual: true, activation: { kind: 'Relu' } }, rng);
+      await checkCase(kernel, { ...base, spatial: [47, 45], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 13, outPerGroup: 124, residual: true, activation: { kind: 'HardSwish' } }, rng);
+      await checkCase(kernel, { ...base, spatial: [41, 53], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 40, outPerGroup: 243 }, rng);
     });
 
     it('computes edge tiles (1 to 4 output channels or positions, their narrower kernels) as whole tiles do, bit for bit', () => {
