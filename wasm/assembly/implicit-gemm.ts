@@ -59,10 +59,10 @@ export function packedPatchesLength(): i32 {
  * (groups * m planes of outH x outW) at y, pb a packedPatchesLength() buffer. `accumulate`
  * adds the products to what Y holds (a residual) instead of overwriting it; with a residual Z
  * of Y's layout at z (0: none, or Y holds it already) the first k block adds Z as it stores
- * each tile of Y. Only output rows [m0, m1) of each group and positions
- * [p0, p1) are computed, m0 a multiple of MR and p0 of NR: every MR x NR tile is then the one
- * the whole range computes, summed in the same order, so threads that share the ranges out get
- * the one-thread result bit for bit.
+ * each tile of Y. Only output rows [m0, m1) of each group and positions [p0, p1) are computed,
+ * m0 a multiple of MR and p0 of NR: every output is then summed in the order the whole range
+ * sums it, whichever loop order and tile kernel the range's shape picks, so threads that share
+ * the ranges out get the one-thread result bit for bit.
  */
 export function convImage(
   x: usize, groups: i32, channels: i32, m: i32, pa: usize, taps: usize, bias: usize, y: usize, pb: usize, act: i32,
@@ -84,7 +84,8 @@ export function convImage(
       const nc = min(NC, p1 - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = min(KC, k - pc);
-        // Where one block of rows takes each panel once, the panel is packed as it is used and stays in L1.
+        // Rows past one block reuse the whole block of patches; one block takes each panel once, so
+        // it packs each panel as it comes to it, and the panel stays in L1.
         if (!oneBlock) packPatches(xg, taps, pc, kc, jc, nc, pb);
         const beta: f32 = pc == 0 && !accumulate ? 0 : 1;
         const blockAct = pc + kc == k ? act : ACT_NONE;
