@@ -38,8 +38,12 @@ export function microKernelOnto(
   wholeTile(kc, pa, pb, c, from, ldc, alpha, beta, scaled, rows, cols, bias, act);
 }
 
-/** The 5 x 8 kernel; `scaled` false: alpha is 1 and beta 0 or 1, and C is stored without multiplying by them. */
-@inline function wholeTile(
+/**
+ * The 5 x 8 kernel; `scaled` false: alpha is 1 and beta 0 or 1, and C is stored without
+ * multiplying by them. Not inlined: with two callers binaryen keeps it out of the loops that
+ * call them (Winograd's, inlined there, it ran 1.5x slower in V8).
+ */
+function wholeTile(
   kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, scaled: bool, rows: i32, cols: i32,
   bias: usize, act: i32,
 ): void {
