@@ -21,7 +21,7 @@ export function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
   bias: usize, act: i32,
 ): void {
-  wholeTile(kc, pa, pb, c, c, ldc, alpha, beta, true, rows, cols, bias, act);
+  microKernelOnto(kc, pa, pb, c, c, ldc, alpha, beta, rows, cols, bias, act);
 }
 
 /**
@@ -31,20 +31,6 @@ export function microKernel(
  */
 export function microKernelOnto(
   kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, rows: i32, cols: i32,
-  bias: usize, act: i32,
-): void {
-  // Convolutions pass alpha 1 and beta 0 or 1: their multiplies by 1 (exact) are left out, and the multiplies pace the kernel.
-  const scaled = alpha != 1 || (beta != 0 && beta != 1);
-  wholeTile(kc, pa, pb, c, from, ldc, alpha, beta, scaled, rows, cols, bias, act);
-}
-
-/**
- * The 5 x 8 kernel; `scaled` false: alpha is 1 and beta 0 or 1, and C is stored without
- * multiplying by them. Not inlined: with two callers binaryen keeps it out of the loops that
- * call them (Winograd's, inlined there, it ran 1.5x slower in V8).
- */
-function wholeTile(
-  kc: i32, pa: usize, pb: usize, c: usize, from: usize, ldc: i32, alpha: f32, beta: f32, scaled: bool, rows: i32, cols: i32,
   bias: usize, act: i32,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -71,11 +57,11 @@ function wholeTile(
   if (rows == MR && cols == NR) {
     const alphas = f32x4.splat(alpha), betas = f32x4.splat(beta);
     const ld = bytes(ldc);
-    writeRow(c, from, c00, c01, alphas, betas, beta, scaled, bias, act);
-    writeRow(c + ld, from + ld, c10, c11, alphas, betas, beta, scaled, rowBias(bias, 1), act);
-    writeRow(c + ld * 2, from + ld * 2, c20, c21, alphas, betas, beta, scaled, rowBias(bias, 2), act);
-    writeRow(c + ld * 3, from + ld * 3, c30, c31, alphas, betas, beta, scaled, rowBias(bias, 3), act);
-    writeRow(c + ld * 4, from + ld * 4, c40, c41, alphas, betas, beta, scaled, rowBias(bias, 4), act);
+    writeRow(c, from, c00, c01, alphas, betas, beta, bias, act);
+    writeRow(c + ld, from + ld, c10, c11, alphas, betas, beta, rowBias(bias, 1), act);
+    writeRow(c + ld * 2, from + ld * 2, c20, c21, alphas, betas, beta, rowBias(bias, 2), act);
+    writeRow(c + ld * 3, from + ld * 3, c30, c31, alphas, betas, beta, rowBias(bias, 3), act);
+    writeRow(c + ld * 4, from + ld * 4, c40, c41, alphas, betas, beta, rowBias(bias, 4), act);
     return;
   }
   // Accumulators of a tile that does not fit C (rows < MR or cols < NR), for the scalar write-back.
@@ -203,19 +189,14 @@ export const HALF_NR: i32 = NR / 2;
   return bias == 0 ? 0 : bias + bytes(row);
 }
 
-@inline function writeRow(
-  c: usize, from: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32, scaled: bool, bias: usize, act: i32,
-): void {
+@inline function writeRow(c: usize, from: usize, acc0: v128, acc1: v128, alphas: v128, betas: v128, beta: f32, bias: usize, act: i32): void {
   let v0: v128, v1: v128;
   if (beta == 0) {
-    v0 = scaled ? f32x4.mul(acc0, alphas) : acc0;
-    v1 = scaled ? f32x4.mul(acc1, alphas) : acc1;
-  } else if (scaled) {
+    v0 = f32x4.mul(acc0, alphas);
+    v1 = f32x4.mul(acc1, alphas);
+  } else {
     v0 = madd(acc0, alphas, f32x4.mul(v128.load(from), betas));
     v1 = madd(acc1, alphas, f32x4.mul(v128.load(from, 16), betas));
-  } else {
-    v0 = f32x4.add(v128.load(from), acc0);
-    v1 = f32x4.add(v128.load(from, 16), acc1);
   }
   if (bias != 0) {
     const b = v128.load32_splat(bias);
