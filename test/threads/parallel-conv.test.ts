@@ -112,6 +112,7 @@ const CASES: readonly Case[] = [
   { name: 'depthwise 3x3 stride 2', batch: 2, group: 193, inPerGroup: 1, outPerGroup: 1, spatial: [113, 111], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
   { name: 'Winograd F(4x4) cut by channels, odd counts', batch: 1, group: 1, inPerGroup: 93, outPerGroup: 133, spatial: [15, 13], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: TWO_PHASES },
   { name: 'Winograd F(4x4) with tiles as rows, cut by channels', batch: 2, group: 1, inPerGroup: 301, outPerGroup: 141, spatial: [7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: relu, cut: [RangeKernel.winogradRows] },
+  { name: '1x1 short k over many positions (row panels sweep the patches), cut by positions', batch: 1, group: 1, inPerGroup: 70, outPerGroup: 127, spatial: [45, 47], kernel: [1, 1], residual: true, activation: relu },
 ];
 
 describe('parallel f32 Conv', () => {

@@ -158,8 +158,8 @@ export class WasmConv {
     // Windows read an unpadded X where it is, and the slack past it; a padded one only padImage reads.
     const xHere = inHeap(heap, x, images, plane.padded ? 0 : slack);
     const yHere = inHeap(heap, y, outputsSize) && !overlaps(x, images, y, outputsSize);
-    // The implicit GEMM adds onto a residual that each range copies into its block of Y first (or
-    // the host copies in, from outside the heap); depthwise kernels add it after writing Y. Either
+    // The implicit GEMM adds a residual as it stores each tile, read where it lies (or from Y, where
+    // the host copies it in from outside the heap); depthwise kernels add it after writing Y. Either
     // way a residual that shares Y's bytes but is not Y itself is copied apart first.
     const residualApart = residual !== undefined && depthwise;
     const zHere = residual !== undefined && inHeap(heap, residual, outputsSize) &&

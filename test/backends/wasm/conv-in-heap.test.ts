@@ -124,6 +124,11 @@ const CASES: ConvCase[] = [
   { spatial: [29], kernel: [5], strides: [1], batch: 3, group: 1, inPerGroup: 3, outPerGroup: 5, residual: true },
   { spatial: [15, 13], kernel: [1, 1], strides: [1, 1], batch: 2, group: 1, inPerGroup: 40, outPerGroup: 36, residual: true, copiesNothing: true },
   { spatial: [17, 14], kernel: [3, 3], strides: [2, 2], pads: [1, 0, 1, 1], batch: 1, group: 1, inPerGroup: 24, outPerGroup: 41, residual: true, activation: { kind: 'Relu' }, copiesNothing: true },
+  // Z apart from Y is read by the first of several k blocks (k over 256), across position blocks (over 1024) and row blocks (over 120), edge tiles included.
+  { spatial: [37, 31], kernel: [1, 1], strides: [1, 1], batch: 1, group: 1, inPerGroup: 270, outPerGroup: 123, residual: true, activation: { kind: 'Relu' }, copiesNothing: true },
+  { spatial: [23, 21], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], batch: 2, group: 1, inPerGroup: 33, outPerGroup: 11, residual: true, activation: { kind: 'Sigmoid' }, copiesNothing: true },
+  // Short k over many positions: row panels sweep the block of patches, reading Z where it lies.
+  { spatial: [29, 23], kernel: [1, 1], strides: [1, 1], batch: 1, group: 1, inPerGroup: 70, outPerGroup: 127, residual: true, activation: { kind: 'Relu' }, copiesNothing: true },
 ];
 
 function randomCase(rng: Rng): ConvCase {
@@ -148,7 +153,7 @@ for (const variant of variants) {
         if (c.inPerGroup === 1) return 'depthwise';
         return winogradApplies(plane, c) ? `winograd ${winogradTile(plane, c)}` : 'gemm';
       });
-      expect(picked).toEqual(['gemm', 'gemm', 'gemm', 'depthwise', 'depthwise', 'winograd 2', 'winograd 4', `winograd ${WINOGRAD_STRIDE_2}`, 'gemm', 'gemm', 'gemm']);
+      expect(picked).toEqual(['gemm', 'gemm', 'gemm', 'depthwise', 'depthwise', 'winograd 2', 'winograd 4', `winograd ${WINOGRAD_STRIDE_2}`, 'gemm', 'gemm', 'gemm', 'gemm', 'gemm', 'gemm']);
     });
 
     run('gives the copying path\'s results bit for bit, with X, Y and Z where they lie', () => {

@@ -214,6 +214,41 @@ for (const variant of variants) {
       await checkCase(kernel, { ...base, spatial: [9, 10], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], inPerGroup: 61, outPerGroup: 7, activation: { kind: 'Relu' } }, rng);
       await checkCase(kernel, { ...base, spatial: [37, 41], kernel: [3, 3], strides: [1, 1], pads: [1, 0, 1, 2], inPerGroup: 3, outPerGroup: 6, group: 2 }, rng);
       await checkCase(kernel, { ...base, spatial: [6, 7], kernel: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 5, outPerGroup: 131, activation: { kind: 'Sigmoid' } }, rng);
+      // One block of rows, whose panels are packed as they are used: k over 256, positions over 1024 ending in a part panel, Z.
+      await checkCase(kernel, { ...base, spatial: [35, 33], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 300, outPerGroup: 37, residual: true, activation: { kind: 'QuickGelu', alpha: 1 } }, rng);
+      await checkCase(kernel, { ...base, spatial: [67, 65], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 29, outPerGroup: 19, residual: true }, rng);
+      // Short k over 512 positions and more, over 120 output channels: row panels sweep each block of patches.
+      await checkCase(kernel, { ...base, spatial: [29, 23], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 70, outPerGroup: 127, residual: true, activation: { kind: 'Relu' } }, rng);
+      await checkCase(kernel, { ...base, spatial: [47, 45], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], inPerGroup: 13, outPerGroup: 124, residual: true, activation: { kind: 'HardSwish' } }, rng);
+      await checkCase(kernel, { ...base, spatial: [41, 53], kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], inPerGroup: 40, outPerGroup: 243 }, rng);
+    });
+
+    it('computes edge tiles (1 to 4 output channels or positions, their narrower kernels) as whole tiles do, bit for bit', () => {
+      const rng = new Rng(41);
+      const channels = 261, outputs = 15, wide = 24;
+      const pointwise = (n: number): SlidingWindow =>
+        slideWindow({ autoPad: 'NOTSET', kernelShape: [1], strides: [1], dilations: [1], pads: [0, 0] }, [n], [1]);
+      const w = randomFloats(outputs * channels, rng);
+      const bias = randomFloats(outputs, rng);
+      const xWide = randomFloats(channels * wide, rng);
+      const zWide = randomFloats(outputs * wide, rng);
+      const common = { batch: 1, group: 1, inPerGroup: channels, activation: { kind: 'Sigmoid' } as const };
+      const yWide = new Float32Array(outputs * wide);
+      expect(kernel.conv2dF32({ ...common, w, bias, outPerGroup: outputs, x: xWide, residual: zWide, y: yWide }, pointwise(wide))).toBe(true);
+      // The first `rows` rows and `n` columns of a [rows of `wide`] array.
+      const corner = (a: Float32Array, rows: number, n: number): Float32Array => {
+        const out = new Float32Array(rows * n);
+        for (let r = 0; r < rows; r++) out.set(a.subarray(r * wide, r * wide + n), r * n);
+        return out;
+      };
+      for (const m of [11, 12, 13, 14, 15]) {
+        for (const n of [17, 18, 19, 20, 21, 24]) {
+          const y = new Float32Array(m * n).fill(NaN);
+          const op = { ...common, w: w.subarray(0, m * channels), bias: bias.subarray(0, m), outPerGroup: m, x: corner(xWide, channels, n), residual: corner(zWide, m, n), y };
+          expect(kernel.conv2dF32(op, pointwise(n))).toBe(true);
+          expect(y, `${m} outputs, ${n} positions`).toEqual(corner(yWide, m, n));
+        }
+      }
     });
 
     it('typical layer shapes: a 7x7/2 stem, 3x3/2 on odd sizes, 5x5 depthwise', async () => {
