@@ -74,24 +74,30 @@ function expectBitIdentical(actual: Float32Array, expected: Float32Array, what: 
   expect(first, `${what}: first differing element`).toBe(-1);
 }
 
+/** A random problem of the sizes the parallel split meets (odd ones among them), with what one thread computes for it. */
+function randomTrial(rng: Rng): { p: AttentionProblem; expected: Float32Array; what: string } {
+  const batch = rng.int(1, 2);
+  const heads = rng.int(2, 12);
+  const rows = [1, 33, 128, 131, 200][rng.int(0, 4)];
+  const keys = rng.next() < 0.5 ? rows : rng.int(1, 260);
+  const size = [17, 64, 64][rng.int(0, 2)];
+  const logits = rng.next() < 0.7 ? maskAndBias(rng, batch, heads, keys) : undefined;
+  const p = randomProblem(rng, batch, heads, rows, keys, size, logits);
+  const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
+  attendHeads(p, expected, 0, batch * heads);
+  return { p, expected, what: `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} logits=${logits !== undefined}` };
+}
+
 describe.skipIf(!variant)('parallelAttend', () => {
   it('equals attend on one thread bit for bit', () => {
     const rng = new Rng(31);
     let parallel = 0;
     for (let trial = 0; trial < 24; trial++) {
-      const batch = rng.int(1, 2);
-      const heads = rng.int(2, 12);
-      const rows = [1, 33, 128, 131, 200][rng.int(0, 4)];
-      const keys = rng.next() < 0.5 ? rows : rng.int(1, 260);
-      const size = [17, 64, 64][rng.int(0, 2)];
-      const logits = rng.next() < 0.7 ? maskAndBias(rng, batch, heads, keys) : undefined;
-      const p = randomProblem(rng, batch, heads, rows, keys, size, logits);
-      const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
-      attendHeads(p, expected, 0, batch * heads);
+      const { p, expected, what: shape } = randomTrial(rng);
       const actual = new Float32Array(expected.length).fill(Number.NaN);
       const threads = rng.int(2, 3);
       const ran = parallelAttend(pool, p, actual, threads, (from, to) => attendHeads(p, actual, from, to));
-      const what = `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} logits=${logits !== undefined} threads=${threads}`;
+      const what = `${shape} threads=${threads}`;
       if (!ran) {
         expect(actual.every(Number.isNaN), `${what}: declined, nothing written`).toBe(true);
         continue;
@@ -106,15 +112,7 @@ describe.skipIf(!variant)('parallelAttend', () => {
     const rng = new Rng(33);
     let parallel = 0;
     for (let trial = 0; trial < 16; trial++) {
-      const batch = rng.int(1, 2);
-      const heads = rng.int(2, 12);
-      const rows = [1, 33, 128, 131, 200][rng.int(0, 4)];
-      const keys = rng.next() < 0.5 ? rows : rng.int(1, 260);
-      const size = [17, 64, 64][rng.int(0, 2)];
-      const logits = rng.next() < 0.7 ? maskAndBias(rng, batch, heads, keys) : undefined;
-      const p = randomProblem(rng, batch, heads, rows, keys, size, logits);
-      const expected = new Float32Array(batch * rows * heads * size).fill(Number.NaN);
-      attendHeads(p, expected, 0, batch * heads);
+      const { p, expected, what: shape } = randomTrial(rng);
       const arrays = [...new Set([p.q.data, p.k.data, p.v.data])];
       const placed = placeInHeap(wasmGemmHeap()!, [...arrays, expected.map(() => Number.NaN)], () => rng.int(0, 3));
       const moved = (data: Float32Array): Float32Array => placed[arrays.indexOf(data)];
@@ -122,7 +120,7 @@ describe.skipIf(!variant)('parallelAttend', () => {
       const out = placed[arrays.length];
       expect(pool.heapIndex(out)).toBeGreaterThanOrEqual(0);
       const threads = rng.int(2, 3);
-      const what = `batch=${batch} heads=${heads} rows=${rows} keys=${keys} size=${size} logits=${logits !== undefined} threads=${threads}`;
+      const what = `${shape} threads=${threads}`;
       if (!parallelAttend(pool, inHeap, out, threads, (from, to) => attendHeads(inHeap, out, from, to))) {
         expect(out.every(Number.isNaN), `${what}: declined, nothing written`).toBe(true);
         continue;

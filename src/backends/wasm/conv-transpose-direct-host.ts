@@ -7,20 +7,10 @@
 import { inElementwiseModule } from './elementwise-instances.js';
 import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
 import type { ElementwiseExports } from './elementwise-module.js';
+import type { ConvTransposeOperands } from './conv-transpose-pairs.js';
 
-export interface DirectTransposeOperands {
-  /** [batch, group * inPerGroup, gridH, gridW] */
-  readonly x: Float32Array;
-  /** [group * inPerGroup, outPerGroup, kH, kW] */
-  readonly w: Float32Array;
-  /** One per output channel. */
-  readonly bias?: Float32Array;
-  /** [batch, group * outPerGroup, outH, outW]: overwritten. */
-  readonly y: Float32Array;
-  readonly batch: number;
-  readonly group: number;
-  readonly inPerGroup: number;
-  readonly outPerGroup: number;
+/** X [.., gridH, gridW], W [.., kH, kW], Y [.., outH, outW]. */
+export interface DirectTransposeOperands extends ConvTransposeOperands {
   /** [gridH, gridW, outH, outW, kH, kW, sH, sW, dH, dW, pH, pW]: a 1-D window as rows of one. */
   readonly geometry: readonly number[];
 }

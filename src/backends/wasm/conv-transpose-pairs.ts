@@ -9,19 +9,21 @@ import { inElementwiseModule } from './elementwise-instances.js';
 import { addressOf, copyIn, copyOut, traffic, type ElementwiseMemory } from './elementwise-memory.js';
 import type { ElementwiseExports } from './elementwise-module.js';
 
-export interface PairedTapsOperands {
-  /** [batch, group * inPerGroup, gridH, gridW] */
+/** What every WebAssembly ConvTranspose takes: X [batch, group * inPerGroup, ...], W [group * inPerGroup, outPerGroup, ...], Y overwritten. */
+export interface ConvTransposeOperands {
   readonly x: Float32Array;
-  /** [group * inPerGroup, outPerGroup, kH, 2] */
   readonly w: Float32Array;
   /** One per output channel. */
   readonly bias?: Float32Array;
-  /** [batch, group * outPerGroup, gridH * kH, gridW * 2]: overwritten. */
   readonly y: Float32Array;
   readonly batch: number;
   readonly group: number;
   readonly inPerGroup: number;
   readonly outPerGroup: number;
+}
+
+/** X [.., gridH, gridW], W [.., kH, 2], Y [.., gridH * kH, gridW * 2]. */
+export interface PairedTapsOperands extends ConvTransposeOperands {
   readonly gridH: number;
   readonly gridW: number;
   readonly kH: number;
