@@ -41,6 +41,13 @@ export interface KernelContext {
    */
   allocate?(type: DataType, dims: Shape): DenseTensor;
   /**
+   * allocate() for a result that is `parts` laid end to end, each whole and contiguous
+   * (support/joined-parts.ts): the run's memory may have placed a part's storage where its bytes
+   * go in the result (its producer wrote it there), so the kernel copies only the parts that do
+   * not sit there already (sitsAt) and leaves the others' bytes alone.
+   */
+  allocateJoined?(type: DataType, dims: Shape, parts: readonly DenseTensor[]): DenseTensor;
+  /**
    * Whether `value` is one of the model's constants (an initializer no feed overrides): its
    * storage never changes while the model lives, so a kernel may keep derived forms of it
    * (packed weights) keyed by it.

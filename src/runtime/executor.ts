@@ -171,6 +171,10 @@ class StepContext implements KernelContext {
     return this.memory ? this.memory.allocate(this.step, this.ordinal++, type, dims) : DenseTensor.zeros(type, dims);
   }
 
+  allocateJoined(type: DataType, dims: Shape, parts: readonly DenseTensor[]): DenseTensor {
+    return this.memory ? this.memory.allocateJoined(this.step, this.ordinal++, type, dims, parts) : DenseTensor.zeros(type, dims);
+  }
+
   runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]> {
     return runSubgraph(handle as CompiledSubgraph, inputs, this.frame, this.subgraphOptions);
   }

@@ -2,6 +2,8 @@
  * Concat joins tensors along an axis: for each index of the axes before it, each input
  * contributes one contiguous block, so the copy is a block copy per (outer index, input):
  * within a run's arena all of an input's blocks in one WebAssembly call, or by copyWithin.
+ * Where there is one block per input (every dimension before the axis 1), the run's memory may
+ * have had the input's producer write it into its place in the output: that copy is skipped.
  * The axis defaulted to 1 before opset 4 and may be negative since opset 11.
  */
 import { KernelInputError } from '../../errors/errors.js';
@@ -10,6 +12,7 @@ import { ALL_TENSOR_TYPES, slotsPerElement } from '../../tensor/element-type.js'
 import { allocateOutput, kernel, type KernelContext, type KernelDefinition, type KernelInputs } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { copyWords, wordsOf, type WordStorage } from '../support/block-copy.js';
+import { partBytes, sitsAt } from '../support/joined-parts.js';
 import { wasmCopyRuns32 } from '../../backends/wasm/nhwc-wasm.js';
 
 function concat(inputs: KernelInputs, axisAttribute: number, allowNegative: boolean, context: KernelContext): DenseTensor {
@@ -35,21 +38,23 @@ export function concatTensors(tensors: readonly DenseTensor[], axisAttribute: nu
   }
   const dims = first.dims.slice();
   dims[axis] = total;
-  const result = allocateOutput(context, first.type, dims);
   let outer = 1;
   for (let j = 0; j < axis; j++) outer *= first.dims[j];
+  // With one block per input, an input's producer may have written it into its place in the result.
+  const result = outer === 1 && context?.allocateJoined ? context.allocateJoined(first.type, dims, tensors) : allocateOutput(context, first.type, dims);
   let inner = 1;
   for (let j = axis + 1; j < first.rank; j++) inner *= first.dims[j];
   const { data: target, width } = wordsOf(result.data);
   const wordsPerRow = inner * slotsPerElement(first.type) * width;
   const outBlock = total * wordsPerRow;
   let offset = 0;
+  let byteOffset = 0;
   for (let i = 0; i < tensors.length; i++) {
     const t = tensors[i];
-    const source = wordsOf(t.data).data;
     const block = t.dims[axis] * wordsPerRow;
-    if (block > 0) copyBlocks(source, target, outer, block, outBlock, offset);
+    if (block > 0 && !(outer === 1 && sitsAt(t.data, result.data, byteOffset))) copyBlocks(wordsOf(t.data).data, target, outer, block, outBlock, offset);
     offset += block;
+    if (outer === 1) byteOffset += partBytes(t);
   }
   return result;
 }

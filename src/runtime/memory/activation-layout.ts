@@ -3,11 +3,13 @@
  * signature) in one arena: each gets a byte range, first fit in the order they were made,
  * reusing the ranges of allocations no value referred to any more by then; an elementwise
  * step's output takes over the range of an input of its size that dies at that step (in
- * place, as memory-plan.ts plans it). An allocation that
+ * place, as memory-plan.ts plans it), and the parts of a joined result (Concat) get the
+ * slices of its range their bytes go to (range-sharing.ts). An allocation that
  * outlived the run (a graph output, or storage a graph output aliases) gets no range: later
  * runs allocate it on its own, so what they return never points into an arena.
  */
 import { RangeAllocator } from '../../backends/wasm/range-allocator.js';
+import { planRangeSharing, treeSegments, type RangeSharing } from './range-sharing.js';
 
 /** Ranges start on cache lines and at offsets every typed array accepts (BigInt64Array: 8). */
 export const ARENA_ALIGN_BYTES = 64;
@@ -24,6 +26,13 @@ export interface RecordedAllocation {
   readonly lastStep: number;
   /** Earlier allocations (indices in the record) whose range it may take over: inputs of an elementwise step. */
   readonly inPlaceOf?: readonly number[];
+  /** For a joined result (KernelContext.allocateJoined): its parts' bytes from `offset` on; `record` -1 where the part is no whole recorded allocation. */
+  readonly parts?: readonly JoinedPart[];
+}
+
+export interface JoinedPart {
+  readonly record: number;
+  readonly offset: number;
 }
 
 export interface ArenaRange {
@@ -50,16 +59,55 @@ export function alignedBytes(bytes: number): number {
   return Math.ceil(bytes / ARENA_ALIGN_BYTES) * ARENA_ALIGN_BYTES;
 }
 
-/** `records` in the order the run made them. */
+/**
+ * `records` in the order the run made them. A joined result's range is fixed when its first part
+ * is made, which can strand free bytes below it (first fit places later, larger allocations past
+ * it): where the layout then spans more than it would without joined ranges, results are left
+ * unjoined one by one, each where that makes the span smaller.
+ */
 export function layoutAllocations(records: readonly RecordedAllocation[]): ActivationLayout {
+  const joined = planRangeSharing(records);
+  let best = placeAll(records, joined);
+  if (!joined.inTree.some(Boolean)) return best;
+  const unjoined = placeAll(records, planRangeSharing(records, new Set(records.keys())));
+  if (unjoined.totalBytes >= best.totalBytes) return best;
+  const left = new Set<number>();
+  records.forEach((record, index) => {
+    if (!record.parts || best.totalBytes <= unjoined.totalBytes) return;
+    left.add(index);
+    const layout = placeAll(records, planRangeSharing(records, left));
+    if (layout.totalBytes < best.totalBytes) best = layout;
+    else left.delete(index);
+  });
+  return best.totalBytes <= unjoined.totalBytes ? best : unjoined;
+}
+
+function placeAll(records: readonly RecordedAllocation[], sharing: RangeSharing): ActivationLayout {
   const ranges = new RangeAllocator();
+  const { groupOf, parentOf, offsetInParent, inTree } = sharing;
   // Indexed by step (a dense array: steps are 0..n), then by ordinal.
   const byStep: (ArenaRange | undefined)[][] = [];
-  const placedAt: (ArenaRange | undefined)[] = [];
-  const takenOver = new Set<number>();
-  let live: { index: number; lastStep: number; offset: number; bytes: number }[] = [];
+  /** Per group: where its range starts. */
+  const groupOffset: number[] = [];
+  /** Per group not in a tree, and per tree's top: what holds its range and until when. */
+  let live: { group: number; lastStep: number; offset: number; bytes: number }[] = [];
   let placed = 0;
   let bytesWithoutReuse = 0;
+  const placeTree = (group: number): number => {
+    let top = group;
+    let within = 0;
+    while (parentOf[top] >= 0) {
+      within += offsetInParent[top];
+      top = parentOf[top];
+    }
+    if (groupOffset[top] === undefined) {
+      const bytes = alignedBytes(records[top].bytes);
+      const offset = ranges.allocate(bytes);
+      groupOffset[top] = offset;
+      for (const s of treeSegments(sharing, records, top, bytes)) live.push({ group: top, lastStep: s.lastStep, offset: offset + s.offset, bytes: s.bytes });
+    }
+    return groupOffset[top] + within;
+  };
   records.forEach((record, index) => {
     const slots = (byStep[record.step] ??= []);
     if (!Number.isFinite(record.lastStep)) return;
@@ -70,24 +118,25 @@ export function layoutAllocations(records: readonly RecordedAllocation[]): Activ
       else stillLive.push(range);
     }
     live = stillLive;
-    const bytes = alignedBytes(record.bytes);
-    const partner = record.inPlaceOf?.find(
-      (p) => !takenOver.has(p) && placedAt[p] !== undefined && records[p].lastStep === record.step &&
-        records[p].bytes === record.bytes && records[p].elements === record.elements,
-    );
-    let range: ArenaRange;
-    if (partner !== undefined) {
-      takenOver.add(partner);
-      live = live.filter((l) => l.index !== partner);
-      range = { offset: (placedAt[partner] as ArenaRange).offset, bytes, inPlace: true, index: placed };
+    const group = groupOf[index];
+    const aligned = alignedBytes(record.bytes);
+    // Slices of a tree's range are exactly as long as what they hold: the next part starts there.
+    const bytes = inTree[group] ? record.bytes : aligned;
+    let offset: number;
+    if (group !== index) {
+      offset = groupOffset[group];
+      if (!inTree[group]) for (const l of live) if (l.group === group) l.lastStep = record.lastStep;
+    } else if (inTree[group]) {
+      offset = placeTree(group);
+      groupOffset[group] = offset;
     } else {
-      range = { offset: ranges.allocate(bytes), bytes, inPlace: false, index: placed };
+      offset = ranges.allocate(aligned);
+      groupOffset[group] = offset;
+      live.push({ group, lastStep: record.lastStep, offset, bytes: aligned });
     }
-    live.push({ index, lastStep: record.lastStep, offset: range.offset, bytes });
-    placedAt[index] = range;
-    slots[record.ordinal] = range;
+    slots[record.ordinal] = { offset, bytes, inPlace: group !== index, index: placed };
     placed++;
-    bytesWithoutReuse += bytes;
+    bytesWithoutReuse += aligned;
   });
   return {
     totalBytes: ranges.peak,

@@ -6,17 +6,19 @@
  * subarray of it, a sequence holds tensors.
  *
  * RecordingMemory serves the first run with an input-shape signature from ordinary arrays and
- * records every allocation's size, last use and (at elementwise steps) the dying inputs it
- * could have overwritten; ArenaMemory serves later runs from the arena
- * laid out from that record, and checks as it goes that a range it hands out is not still
- * referred to (data-dependent shapes, another branch taken): where it is, or the request is
+ * records every allocation's size, last use, (at elementwise steps) the dying inputs it
+ * could have overwritten and (for a joined result) which allocations its parts are; ArenaMemory
+ * serves later runs from the arena laid out from that record, and checks as it goes that a
+ * range it hands out is not still referred to (data-dependent shapes, another branch taken),
+ * but by parts of a joined result already in their places: where it is, or the request is
  * larger than planned, that allocation gets storage of its own.
  */
 import { DenseTensor } from '../../tensor/dense-tensor.js';
 import { slotsPerElement, storageConstructorOf, type DataType, type TensorStorage } from '../../tensor/element-type.js';
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Value } from '../../tensor/value.js';
-import { layoutAllocations, type ActivationLayout, type ArenaRange, type RecordedAllocation } from './activation-layout.js';
+import { layoutAllocations, type ActivationLayout, type ArenaRange, type JoinedPart, type RecordedAllocation } from './activation-layout.js';
+import { partBytes } from '../../kernels/support/joined-parts.js';
 import { ArenaViews, type TypedArrayConstructor } from './arena-views.js';
 import { copyTensorsWhere, forEachTensor } from './value-storage.js';
 
@@ -28,6 +30,8 @@ export interface RunMemory {
    */
   beginStep(step: number, inPlace: boolean, dying: readonly Value[]): void;
   allocate(step: number, ordinal: number, type: DataType, dims: Shape): DenseTensor;
+  /** allocate() for a result that is `parts` end to end (KernelContext.allocateJoined). */
+  allocateJoined(step: number, ordinal: number, type: DataType, dims: Shape, parts: readonly DenseTensor[]): DenseTensor;
   /** A frame slot now holds `value` (a step's output). */
   hold(value: Value): void;
   /** A frame slot let go of `value` after `step` (its last reader). */
@@ -59,7 +63,7 @@ function backingOf(storage: TensorStorage): ArrayBufferLike | undefined {
 }
 
 export class RecordingMemory implements RunMemory {
-  private readonly records: { step: number; ordinal: number; bytes: number; elements: number; lastStep: number; inPlaceOf?: number[] }[] = [];
+  private readonly records: { step: number; ordinal: number; bytes: number; elements: number; lastStep: number; inPlaceOf?: number[]; parts?: JoinedPart[] }[] = [];
   private readonly byBacking = new Map<ArrayBufferLike, number>();
   private readonly refs: number[] = [];
   private madeThisStep: number[] = [];
@@ -92,6 +96,22 @@ export class RecordingMemory implements RunMemory {
     this.refs.push(0);
     this.byBacking.set(backing, id);
     this.madeThisStep.push(id);
+    return tensor;
+  }
+
+  allocateJoined(step: number, ordinal: number, type: DataType, dims: Shape, parts: readonly DenseTensor[]): DenseTensor {
+    const tensor = this.allocate(step, ordinal, type, dims);
+    const id = this.idOf(tensor);
+    if (id === undefined) return tensor;
+    const joined: JoinedPart[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      const bytes = partBytes(part);
+      if (bytes === 0) continue;
+      joined.push({ record: this.wholeRecordOf(part, bytes), offset });
+      offset += bytes;
+    }
+    this.records[id].parts = joined;
     return tensor;
   }
 
@@ -130,6 +150,13 @@ export class RecordingMemory implements RunMemory {
   private idOf(tensor: DenseTensor): number | undefined {
     const backing = backingOf(tensor.data);
     return backing && this.byBacking.get(backing);
+  }
+
+  /** The allocation whose whole storage `part` is; -1 where it is none (a graph input, a constant, a slice). */
+  private wholeRecordOf(part: DenseTensor, bytes: number): number {
+    const id = this.idOf(part);
+    const data = part.data as ArrayBufferView;
+    return id !== undefined && data.byteOffset === 0 && this.records[id].bytes === bytes ? id : -1;
   }
 }
 
@@ -210,6 +237,20 @@ export class ArenaMemory implements RunMemory {
       this.counts.onTheirOwn++;
       return fresh(type, dims);
     }
+    return this.take(range, bytes, elements, type, dims);
+  }
+
+  allocateJoined(step: number, ordinal: number, type: DataType, dims: Shape, parts: readonly DenseTensor[]): DenseTensor {
+    const bytes = storageBytes(type, dims);
+    const range = bytes === undefined ? undefined : this.layout.rangeOf(step, ordinal);
+    if (bytes === undefined || range === undefined || bytes > range.bytes || !this.isFreeAround(range, bytes, parts)) {
+      this.counts.onTheirOwn++;
+      return fresh(type, dims);
+    }
+    return this.take(range, bytes, sizeOf(dims), type, dims);
+  }
+
+  private take(range: ArenaRange, bytes: number, elements: number, type: DataType, dims: Shape): DenseTensor {
     this.counts.fromArena++;
     const entry: LiveEntry = { offset: range.offset, end: range.offset + bytes, elements, refs: 0, gone: false, dyingRefs: 0 };
     this.live.push(entry);
@@ -264,6 +305,34 @@ export class ArenaMemory implements RunMemory {
       if (!(range.inPlace && entry.offset === start && entry.end === end && entry.elements === elements && entry.refs === entry.dyingRefs)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether what is live in the range lies only where parts already in their places are: the
+   * kernel writes the other parts' bytes, and nothing live may be there.
+   */
+  private isFreeAround(range: ArenaRange, bytes: number, parts: readonly DenseTensor[]): boolean {
+    const start = range.offset;
+    const end = start + bytes;
+    const at = this.bytes.base + start;
+    const written: number[] = [];
+    let offset = start;
+    for (const part of parts) {
+      const partEnd = offset + partBytes(part);
+      if (partEnd > offset && !this.sitsIn(part, at + offset - start)) written.push(offset, partEnd);
+      offset = partEnd;
+    }
+    for (const entry of this.live) {
+      if (entry.gone || entry.end <= start || end <= entry.offset) continue;
+      for (let i = 0; i < written.length; i += 2) if (entry.offset < written[i + 1] && written[i] < entry.end) return false;
+    }
+    return true;
+  }
+
+  /** Whether `part` is storage of the arena's buffer from byte `byteOffset` on (sitsAt, for a result there). */
+  private sitsIn(part: DenseTensor, byteOffset: number): boolean {
+    const data = part.data;
+    return ArrayBuffer.isView(data) && data.buffer === this.bytes.buffer && data.byteOffset === byteOffset;
   }
 
   private release(entry: LiveEntry | undefined): void {

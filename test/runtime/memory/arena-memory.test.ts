@@ -3,12 +3,13 @@
  * run whose shapes or branches differ from the recorded one meets them), an allocation over
  * storage something still holds gets storage of its own, and one over storage let go of comes
  * from the arena, however many allocations came and went before (entries nothing holds are
- * dropped from its list lazily).
+ * dropped from its list lazily); a joined result (Concat) comes from the arena over live parts
+ * in their places in it, and not where something live lies where it must write.
  */
 import { describe, expect, it } from 'vitest';
 import type { ActivationLayout, ArenaRange } from '../../../src/runtime/memory/activation-layout.js';
 import { ArenaMemory } from '../../../src/runtime/memory/run-memory.js';
-import type { DenseTensor } from '../../../src/tensor/dense-tensor.js';
+import { DenseTensor } from '../../../src/tensor/dense-tensor.js';
 import { Rng } from '../../support/random.js';
 
 const BYTES = 64;
@@ -72,4 +73,38 @@ describe('ArenaMemory', () => {
       memory.drop(half, step);
     }
   });
+
+  it('hands out a joined range over live parts in their places, and not over live bytes it must write', () => {
+    expect(joinedFromArena((made) => made, true), 'both parts in their places').toBe(true);
+    expect(joinedFromArena((made) => [made[1], made[0]], true), 'the live parts joined the other way round').toBe(false);
+    const fresh = DenseTensor.zeros('float32', [16]);
+    expect(joinedFromArena((made) => [made[0], fresh], true), 'another part where a live allocation lies').toBe(false);
+    expect(joinedFromArena((made) => [made[0], fresh], false), 'another part where nothing live lies').toBe(true);
+  });
 });
+
+/**
+ * Allocations 0 and 1 at [0, 64) and [64, 128), then allocation 2 over [0, 128) joined from
+ * `parts` of them: whether it comes from the arena. `keepSecond`: whether 1 is still held then.
+ */
+function joinedFromArena(parts: (made: DenseTensor[]) => DenseTensor[], keepSecond: boolean): boolean {
+  const ranges: ArenaRange[] = [
+    { offset: 0, bytes: 64, inPlace: false, index: 0 },
+    { offset: 64, bytes: 64, inPlace: false, index: 1 },
+    { offset: 0, bytes: 128, inPlace: false, index: 2 },
+  ];
+  const layout: ActivationLayout = { totalBytes: 128, placed: 3, bytesWithoutReuse: 256, rangeOf: (step) => ranges[step] };
+  const buffer = new ArrayBuffer(128);
+  const memory = new ArenaMemory(layout, { buffer, base: 0 });
+  const made: DenseTensor[] = [];
+  for (let step = 0; step < 2; step++) {
+    memory.beginStep(step, false, []);
+    made.push(memory.allocate(step, 0, 'float32', [16]));
+    memory.hold(made[step]);
+    memory.endStep(step);
+  }
+  if (!keepSecond) memory.drop(made[1], 1);
+  memory.beginStep(2, false, []);
+  const result = memory.allocateJoined(2, 0, 'float32', [32], parts(made));
+  return (result.data as Float32Array).buffer === buffer;
+}
