@@ -322,6 +322,7 @@ export class ArenaMemory implements RunMemory {
       if (partEnd > offset && !this.sitsIn(part, at + offset - start)) written.push(offset, partEnd);
       offset = partEnd;
     }
+    if (written.length === 0) return true;
     for (const entry of this.live) {
       if (entry.gone || entry.end <= start || end <= entry.offset) continue;
       for (let i = 0; i < written.length; i += 2) if (entry.offset < written[i + 1] && written[i] < entry.end) return false;
