@@ -5,10 +5,12 @@
  * row per output channel and k = kernel taps (9 for 3x3): far too thin to pay for packing.
  *
  * 3x3 windows with unit dilation, the MobileNet / EfficientNet case, have the nine weights in
- * registers and, at stride 2, shuffle the even and odd columns out of shared loads; every
- * other shape reads its weights per tap. Outputs past the last full vector of a row are
+ * registers and, at stride 2, shuffle the even and odd columns out of shared loads; 5x5 ones
+ * (PP-LCNet, EfficientNet) have their taps written out (depthwise-5x5.ts); every other shape
+ * reads its weights per tap. Outputs past the last full vector of a row are
  * computed in a vector too (reading the image's slack) and stored lane by lane.
  */
+import { plane5x5, plane5x5Applies } from './depthwise-5x5';
 import { bytes, madd } from './layout';
 import { storeOutputs, stridedColumns } from './row-vectors';
 import { dilationH, dilationW, kernelH, kernelW, outH, outW, planeH, planeW, strideH, strideW } from './window';
@@ -23,6 +25,7 @@ export function depthwise(x: usize, channels: i32, multiplier: i32, w: usize, bi
   const positions = outH * outW;
   const unitDilation = dilationH == 1 && dilationW == 1;
   const kind = kernelH == 3 && kernelW == 3 && unitDilation ? (strideW == 1 ? 1 : strideW == 2 ? 2 : 0) : 0;
+  const fiveByFive = plane5x5Applies(kernelH, kernelW, strideW, dilationH, dilationW);
   for (let c = 0; c < channels; c++) {
     const src = x + bytes(c * planeH * planeW);
     for (let j = 0; j < multiplier; j++) {
@@ -30,7 +33,8 @@ export function depthwise(x: usize, channels: i32, multiplier: i32, w: usize, bi
       const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + bytes(o)));
       const wo = w + bytes(o * taps);
       const dst = y + bytes(o * positions);
-      if (kind == 1) plane3x3Stride1(src, wo, b, dst, act);
+      if (fiveByFive) plane5x5(src, wo, b, dst, act, strideW);
+      else if (kind == 1) plane3x3Stride1(src, wo, b, dst, act);
       else if (kind == 2) plane3x3Stride2(src, wo, b, dst, act);
       else planeGeneric(src, wo, b, dst, act);
     }

@@ -259,6 +259,21 @@ for (const variant of variants) {
       await checkCase(kernel, { ...base, spatial: [19, 19], kernel: [5, 5], strides: [2, 2], pads: [2, 2, 2, 2], group: 24, inPerGroup: 1, outPerGroup: 1, activation: { kind: 'Clip', min: 0, max: 6 } }, rng);
     });
 
+    it('5x5 depthwise with its taps written out: rows of 16 outputs and more, odd widths, either stride across or down, unpadded', async () => {
+      const rng = new Rng(35);
+      const base = { dilations: [1, 1], autoPad: 'NOTSET' as const, kernel: [5, 5] };
+      for (let i = 0; i < 16; i++) {
+        const strides = [rng.int(1, 2), rng.int(1, 2)];
+        const pads = i % 4 === 3 ? [0, 0, 0, 0] : [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+        const c: ConvCase = {
+          ...base, spatial: [rng.int(5, 23), rng.int(17, 75)], strides, pads, batch: rng.int(1, 2), group: rng.int(1, 7), inPerGroup: 1,
+          outPerGroup: rng.int(1, 2), bias: rng.next() < 0.7, residual: rng.next() < 0.3,
+          activation: rng.next() < 0.3 ? undefined : CONV_ACTIVATIONS[rng.int(1, CONV_ACTIVATIONS.length - 1)],
+        };
+        await checkCase(kernel, c, rng);
+      }
+    });
+
     it('Winograd F(2x2, 3x3): 3x3 stride-1 single-group windows, odd sizes, every pad, bias, Z and activation', async () => {
       const rng = new Rng(41);
       for (let i = 0; i < 24; i++) {

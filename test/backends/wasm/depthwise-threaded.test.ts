@@ -1,0 +1,56 @@
+/**
+ * Depthwise 5x5 convolutions (wasm/assembly/depthwise-5x5.ts) on sessions with
+ * intraOpNumThreads 2 and 3, whose channels are cut into ranges that run on several threads:
+ * the bits one thread gives, for an odd channel count and odd sizes, stride 1 with a fused
+ * HardSwish and strides 2 down, 1 across. Each convolution is alone on its branch, so the
+ * planar kernel runs it (a chain of them would go channels-last, optimizer/passes/layout-nhwc.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { InferenceSession, type Tensor } from '../../../src/index.js';
+import { attr, buildModel } from '../../support/model-builder.js';
+import { Rng, randomDense, randomTensor } from '../../support/random.js';
+
+const CHANNELS = 97;
+const SPATIAL = [47, 57];
+
+function modelOf(rng: Rng): Uint8Array {
+  const depthwise = (strides: number[]) => ({
+    kernel_shape: attr.ints([5, 5]), pads: attr.ints([2, 2, 2, 2]), strides: attr.ints(strides), group: attr.int(CHANNELS),
+  });
+  return buildModel({
+    nodes: [
+      { op: 'Conv', inputs: ['X', 'W1', 'B1'], outputs: ['a'], attributes: depthwise([1, 1]) },
+      { op: 'HardSwish', inputs: ['a'], outputs: ['Y1'] },
+      { op: 'Conv', inputs: ['X', 'W2'], outputs: ['Y2'], attributes: depthwise([2, 1]) },
+    ],
+    inputs: [{ name: 'X', type: 'float32', shape: [1, CHANNELS, ...SPATIAL] }],
+    outputs: [{ name: 'Y1', type: 'float32' }, { name: 'Y2', type: 'float32' }],
+    initializers: {
+      W1: randomDense('float32', [CHANNELS, 1, 5, 5], rng, -0.5, 0.5),
+      B1: randomDense('float32', [CHANNELS], rng, -0.5, 0.5),
+      W2: randomDense('float32', [CHANNELS, 1, 5, 5], rng, -0.5, 0.5),
+    },
+    opsets: { '': 14 },
+  });
+}
+
+describe('depthwise 5x5 on threaded sessions', () => {
+  it.each([2, 3])('intraOpNumThreads %i gives the bits of 1', async (threads) => {
+    const rng = new Rng(4700 + threads);
+    const bytes = modelOf(rng);
+    const one = await InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const many = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
+    try {
+      for (let run = 0; run < 2; run++) {
+        const feeds = { X: randomTensor('float32', [1, CHANNELS, ...SPATIAL], rng, -2, 2) };
+        const [a, b] = [await one.run(feeds), await many.run(feeds)];
+        for (const name of ['Y1', 'Y2']) {
+          expect(Array.from((b[name] as Tensor).data as Float32Array), `${name} run ${run}`).toEqual(Array.from((a[name] as Tensor).data as Float32Array));
+        }
+      }
+    } finally {
+      await one.release();
+      await many.release();
+    }
+  });
+});
