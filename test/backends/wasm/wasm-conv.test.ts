@@ -305,6 +305,22 @@ for (const variant of variants) {
       expect(f4).toBeGreaterThanOrEqual(10);
     });
 
+    it('Winograd F(4x4, 3x3) with 16 to 31 channels in or out, where it is picked: odd sizes, every pad, Z and activation', async () => {
+      const rng = new Rng(45);
+      let f4 = 0;
+      for (let i = 0; i < 12; i++) {
+        const spatial = [rng.int(13, 37), rng.int(13, 31)];
+        const pads = [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+        const c: ConvCase = {
+          ...randomCase(rng), spatial, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads, autoPad: 'NOTSET',
+          group: 1, inPerGroup: rng.int(16, 31), outPerGroup: rng.int(16, 29),
+        };
+        if (winogradTile(planeWindow(windowOf(c))!, c) === 4) f4++;
+        await checkCase(kernel, c, rng);
+      }
+      expect(f4).toBeGreaterThanOrEqual(8);
+    });
+
     it('Winograd F(4x4, 3x3) with tiles as rows, where an image has at most four: odd sizes and channels, KC blocks, batch, Z and activation', async () => {
       const rng = new Rng(47);
       const base = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], autoPad: 'NOTSET' as const, group: 1, bias: true };
@@ -371,7 +387,7 @@ for (const variant of variants) {
       expect(applies({ spatial: [14, 14] })).toBe(true);
     });
 
-    it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 32 channels', () => {
+    it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 16 channels', () => {
       const tileAt = (outH: number, outW: number, channels = 64): WinogradTile => {
         const c = { spatial: [outH, outW], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET' as const };
         return winogradTile(planeWindow(windowOf({ ...c, batch: 1, group: 1, inPerGroup: channels, outPerGroup: channels, bias: false }))!, { inPerGroup: channels, outPerGroup: channels });
@@ -381,9 +397,10 @@ for (const variant of variants) {
       // At most four F(4x4) tiles: one panel of MR rows, 180 products against F(2x2)'s 256.
       for (const side of [5, 6, 7, 8]) expect(tileAt(side, side), `${side}x${side}`).toBe(WINOGRAD_ROWS_4);
       expect(tileAt(4, 16)).toBe(WINOGRAD_ROWS_4);
-      expect(tileAt(7, 7, 31)).toBe(2);
+      expect(tileAt(7, 7, 15)).toBe(2);
       expect(tileAt(2, 100)).toBe(2);
-      expect(tileAt(56, 56, 31)).toBe(2);
+      expect(tileAt(56, 56, 15)).toBe(2);
+      expect(tileAt(56, 56, 16)).toBe(4);
     });
 
     it('Winograd crosses its blocks: channels over 256, outputs over 120, tiles over a block', async () => {
