@@ -22,7 +22,7 @@ export { flushDenormals } from './denormals';
 export { setThreadScratch, threadScratchBytes } from './thread-scratch';
 export { fillTapOffsets, imageSlack } from './patch-pack';
 export { convImage, packWeights, packedPatchesLength, packedWeightsLength } from './implicit-gemm';
-export { depthwise } from './depthwise';
+export { depthwise, depthwisePadded } from './depthwise';
 export {
   tileCount, winogradImage, winogradInput, winogradInputLength, winogradProducts, winogradProductsLength, winogradScratchLength,
   winogradWeights, winogradWeightsLength, winogradWeightsScratchLength,

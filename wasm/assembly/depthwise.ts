@@ -5,11 +5,14 @@
  * row per output channel and k = kernel taps (9 for 3x3): far too thin to pay for packing.
  *
  * 3x3 windows with unit dilation, the MobileNet / EfficientNet case, have the nine weights in
- * registers and, at stride 2, shuffle the even and odd columns out of shared loads; every
- * other shape reads its weights per tap. Outputs past the last full vector of a row are
+ * registers and, at stride 2, shuffle the even and odd columns out of shared loads; 5x5 ones
+ * (PP-LCNet, EfficientNet) have their taps written out (depthwise-5x5.ts); every other shape
+ * reads its weights per tap. Outputs past the last full vector of a row are
  * computed in a vector too (reading the image's slack) and stored lane by lane.
  */
+import { plane5x5, plane5x5Applies } from './depthwise-5x5';
 import { bytes, madd } from './layout';
+import { padImage } from './pad-image';
 import { storeOutputs, stridedColumns } from './row-vectors';
 import { dilationH, dilationW, kernelH, kernelW, outH, outW, planeH, planeW, strideH, strideW } from './window';
 
@@ -19,21 +22,43 @@ import { dilationH, dilationW, kernelH, kernelW, outH, outW, planeH, planeW, str
  * bias per output channel (bias 0 for none).
  */
 export function depthwise(x: usize, channels: i32, multiplier: i32, w: usize, bias: usize, y: usize, act: i32): void {
+  const planeBytes = bytes(planeH * planeW);
+  for (let c = 0; c < channels; c++) convolvePlane(x + <usize>c * planeBytes, c, multiplier, w, bias, y, act);
+}
+
+/**
+ * As depthwise, from `channels` image planes of h x w at x that the windows reach past: each is
+ * padded (image element (0, 0) at row top, column left of its padded plane) into `plane`, one
+ * plane's worth of floats and the image slack, just before it is convolved. The padded plane is
+ * then read from L1 or L2, where padding the whole image first (pad-image.ts) would write it all
+ * out and read it back, a pass that costs a 3x3 depthwise layer as much as its products.
+ */
+export function depthwisePadded(
+  x: usize, channels: i32, multiplier: i32, w: usize, bias: usize, y: usize, act: i32, h: i32, width: i32, top: i32, left: i32, plane: usize,
+): void {
+  const imageBytes = bytes(h * width);
+  for (let c = 0; c < channels; c++) {
+    padImage(x + <usize>c * imageBytes, 1, h, width, top, left, 0, plane);
+    convolvePlane(plane, c, multiplier, w, bias, y, act);
+  }
+}
+
+/** Output planes c * multiplier .. c * multiplier + multiplier - 1 from the plane at src. */
+function convolvePlane(src: usize, c: i32, multiplier: i32, w: usize, bias: usize, y: usize, act: i32): void {
   const taps = kernelH * kernelW;
   const positions = outH * outW;
   const unitDilation = dilationH == 1 && dilationW == 1;
   const kind = kernelH == 3 && kernelW == 3 && unitDilation ? (strideW == 1 ? 1 : strideW == 2 ? 2 : 0) : 0;
-  for (let c = 0; c < channels; c++) {
-    const src = x + bytes(c * planeH * planeW);
-    for (let j = 0; j < multiplier; j++) {
-      const o = c * multiplier + j;
-      const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + bytes(o)));
-      const wo = w + bytes(o * taps);
-      const dst = y + bytes(o * positions);
-      if (kind == 1) plane3x3Stride1(src, wo, b, dst, act);
-      else if (kind == 2) plane3x3Stride2(src, wo, b, dst, act);
-      else planeGeneric(src, wo, b, dst, act);
-    }
+  const fiveByFive = plane5x5Applies(kernelH, kernelW, strideW, dilationH, dilationW);
+  for (let j = 0; j < multiplier; j++) {
+    const o = c * multiplier + j;
+    const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + bytes(o)));
+    const wo = w + bytes(o * taps);
+    const dst = y + bytes(o * positions);
+    if (fiveByFive) plane5x5(src, wo, b, dst, act, strideW);
+    else if (kind == 1) plane3x3Stride1(src, wo, b, dst, act);
+    else if (kind == 2) plane3x3Stride2(src, wo, b, dst, act);
+    else planeGeneric(src, wo, b, dst, act);
   }
 }
 

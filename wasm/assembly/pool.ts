@@ -7,10 +7,12 @@
  * (kernelW taps at every output column) into a scratch row, then the output rows combine
  * kernelH scratch rows. A kH x kW window costs kH + kW vector operations per four outputs (at
  * stride 1; at stride s each plane row is reduced once for the s output rows it serves), and
- * every loop runs along a whole row, with no short loop over taps inside.
+ * every loop runs along a whole row, with no short loop over taps inside. MaxPool's 3x3 windows
+ * at stride 2 are read directly instead (max-pool-3x3.ts).
  */
 import { ACT_NONE } from './epilogue';
 import { bytes, roundUp } from './layout';
+import { maxPool3x3Stride2, maxPool3x3Stride2Applies } from './max-pool-3x3';
 import { loadColumns, storeOutputs } from './row-vectors';
 import { dilationH, dilationW, kernelH, kernelW, outH, outW, planeH, planeW, strideH, strideW } from './window';
 
@@ -26,7 +28,8 @@ export function poolScratchLength(): i32 {
  * order; a window of padding only yields -inf.
  */
 export function maxPool(x: usize, planes: i32, scratch: usize, y: usize): void {
-  poolPlanes(x, planes, scratch, y, true, 0, 0);
+  if (maxPool3x3Stride2Applies()) maxPool3x3Stride2(x, planes, y);
+  else poolPlanes(x, planes, scratch, y, true, 0, 0);
 }
 
 /**

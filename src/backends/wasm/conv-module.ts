@@ -55,6 +55,10 @@ export interface ConvExports {
     m0: number, m1: number,
   ): void;
   depthwise(x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number): void;
+  depthwisePadded(
+    x: number, channels: number, multiplier: number, w: number, bias: number, y: number, act: number,
+    h: number, width: number, top: number, left: number, plane: number,
+  ): void;
   splitColumns(x: number, channels: number, h: number, w: number, top: number, left: number, out: number): void;
   splitTapOffsets(channels: number, table: number): void;
   smallChannelWeightsLength(m: number, k: number): number;

@@ -52,7 +52,8 @@ export interface RangeCall {
    * Winograd: x, c, m, u, bias, y, act, accumulate, tile, tiles;
    * Winograd's first half: x, c, m, h, w, top, left, padded x, tile, V;
    * Winograd's second half: V, c, m, u, bias, y, act, accumulate, tile;
-   * depthwise: x, channels, multiplier, w, bias, y, act, residual (0: none), act after it;
+   * depthwise: x, multiplier, w, bias, y, act, residual (0: none), act after it, and where each plane is padded
+   *   in the range's scratch before it is read, the image's h, w and its top, left in the padded plane (h 0: x is read as it is);
    * small channel: x, channels, m, packed W, taps, bias, y, act, accumulate;
    * pooling: x, padded x (0: read X as it is), y, max (1) or average (0), row and column divisors, h, w, top, left;
    * packed GEMV: n, k, a, packed B, c (alpha and beta as alpha and beta).
@@ -107,7 +108,7 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
       exports.winogradProducts(a[0], a[1], a[2], a[3], a[4], a[5], scratch, a[6], a[7], a[8], start, end);
       return;
     case RangeKernel.depthwise:
-      runDepthwise(exports, call, start, end);
+      runDepthwise(exports, call, start, end, scratch);
       return;
     case RangeKernel.smallChannel:
       runSmallChannelRange(exports, call, start, end);
@@ -120,17 +121,18 @@ function runKernel(exports: ConvExports, call: RangeCall, start: number, end: nu
   }
 }
 
-/** Channels [start, end) of a depthwise call: the same kernel on shifted addresses. */
-function runDepthwise(exports: ConvExports, call: RangeCall, start: number, end: number): void {
-  const [x, , multiplier, w, bias, y, act, residual, actAfter] = call.args;
+/** Channels [start, end) of a depthwise call: the same kernel on shifted addresses, planes padded in `scratch` where the call pads. */
+function runDepthwise(exports: ConvExports, call: RangeCall, start: number, end: number, scratch: number): void {
+  const [x, multiplier, w, bias, y, act, residual, actAfter, h, width, top, left] = call.args;
   const win = call.window;
-  const planeBytes = win[0] * win[1] * 4;
   const taps = win[2] * win[3];
   const outputs = (end - start) * multiplier;
   const outputBytes = win[8] * win[9] * 4;
   const firstOutput = start * multiplier;
   const yAt = y + firstOutput * outputBytes;
-  exports.depthwise(x + start * planeBytes, end - start, multiplier, w + firstOutput * taps * 4, bias === 0 ? 0 : bias + firstOutput * 4, yAt, act);
+  const wAt = w + firstOutput * taps * 4, biasAt = bias === 0 ? 0 : bias + firstOutput * 4;
+  if (h === 0) exports.depthwise(x + start * win[0] * win[1] * 4, end - start, multiplier, wAt, biasAt, yAt, act);
+  else exports.depthwisePadded(x + start * h * width * 4, end - start, multiplier, wAt, biasAt, yAt, act, h, width, top, left, scratch);
   if (residual !== 0) exports.addResidual(yAt, residual + firstOutput * outputBytes, outputs * win[8] * win[9], actAfter);
 }
 

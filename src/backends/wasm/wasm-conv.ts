@@ -8,7 +8,8 @@
  * A constant W is prepared once per instance (packed into the implicit GEMM's panels,
  * transformed for Winograd, or, for depthwise groups, copied as is) and stays in the module's
  * memory (resident-conv-weights.ts); any other W is prepared per call. Per image the image is
- * padded inside the module where windows reach past it, and convolved: depthwise
+ * padded inside the module where windows reach past it (by depthwise kernels a plane at a
+ * time, as they come to it), and convolved: depthwise
  * groups (one input channel and few output channels each) by a direct SIMD kernel, 3x3
  * stride-1 single-group ones by Winograd F(2x2, 3x3) or F(4x4, 3x3), stride-2 ones by its
  * stride-2 form (wasm/assembly/winograd-s2.ts; which and when: winograd-choice.ts), single-group ones of small depth (input
@@ -166,16 +167,19 @@ export class WasmConv {
       (!(yHere && overlaps(residual, outputsSize, y, outputsSize)) || (!depthwise && residual.byteOffset === y.byteOffset));
     const positions = plane.outH * plane.outW;
     const parts = this.splitter?.parts(depthwise ? outputSize * plane.kernelH * plane.kernelW : outputs * k * positions) ?? 1;
-    const patchesLength = alignedFloats(exports.threadScratchBytes() / 4 + (depthwise ? 0 : exports.packedPatchesLength()));
+    // Depthwise kernels pad plane by plane, into their range's scratch, just before they read it.
+    const padsPlanes = plane.padded && depthwise;
+    const kernelScratch = depthwise ? (padsPlanes ? plane.planeH * plane.planeW + slack : 0) : exports.packedPatchesLength();
+    const patchesLength = alignedFloats(exports.threadScratchBytes() / 4 + kernelScratch);
     const offsets = heap.scratch([
       kept === undefined ? given.length : 0, // W as given
       kept === undefined ? packedLength : 0, // W packed
       depthwise ? 0 : k, // tap offsets, i32
       bias ? outputs : 0,
       xHere ? 0 : imageSize + slack, // one image as given
-      plane.padded ? channels * plane.planeH * plane.planeW + slack : 0, // the image padded
+      plane.padded && !padsPlanes ? channels * plane.planeH * plane.planeW + slack : 0, // the image padded
       yHere ? 0 : outputSize, // one image's output
-      parts > 1 ? 0 : patchesLength, // a block of packed patches, where the call is not cut
+      parts > 1 ? 0 : patchesLength, // the kernel's (packed patches, or a padded plane), where the call is not cut
       residualApart && !zHere ? outputSize : 0, // one image's residual
     ]);
     const rangesAt = rangeScratch(heap, parts, patchesLength);
@@ -200,14 +204,15 @@ export class WasmConv {
     for (let n = 0; n < op.batch; n++) {
       const xn = xHere ? x.byteOffset + n * imageSize * 4 : xAt;
       if (!xHere) copyInto(memory, xAt, x.subarray(n * imageSize, (n + 1) * imageSize));
-      if (plane.padded) exports.padImage(xn, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
-      const image = plane.padded ? paddedAt : xn;
+      if (plane.padded && !padsPlanes) exports.padImage(xn, channels, plane.h, plane.w, plane.top, plane.left, 0, paddedAt);
+      const image = plane.padded && !padsPlanes ? paddedAt : xn;
       const yn = yHere ? y.byteOffset + n * outputSize * 4 : yAt;
       const z = residual?.subarray(n * outputSize, (n + 1) * outputSize);
       const zn = z ? (zHere ? z.byteOffset : residualApart ? zAt : 0) : 0;
       if (z && !zHere) copyInto(memory, residualApart ? zAt : yn, z);
       if (depthwise) {
-        const args = [image, channels, op.outPerGroup, wAt, biasArg, yn, residualApart ? 0 : act.code, zn, act.code];
+        const padding = padsPlanes ? [plane.h, plane.w, plane.top, plane.left] : [0, 0, 0, 0];
+        const args = [image, op.outPerGroup, wAt, biasArg, yn, residualApart ? 0 : act.code, zn, act.code, ...padding];
         this.runCall({ kernel: RangeKernel.depthwise, window, alpha: act.alpha, beta: act.beta, args }, channels, 1, scratch);
       } else {
         const args = [image, op.group, op.inPerGroup, op.outPerGroup, wAt, tapsAt, biasArg, yn, act.code, z ? 1 : 0, zn];

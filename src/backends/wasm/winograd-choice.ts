@@ -31,7 +31,10 @@ export function tileSides(tile: WinogradTile): { readonly out: number; readonly 
  * image of at most ROWS_MAX_TILES tiles (7x7, 8x8) puts them in one panel of MR rows instead.
  * Measured on one core with W kept in memory: at 14x14 F(4x4) takes 0.53x the time of F(2x2)
  * at 512 channels, 0.68x at 256, 0.73x at 64; at 16x16 and 64, 0.69x; at 19x19 and 64, 0.9x;
- * at 12x12 and 256, 1.0x; at 7x7 and 512, 1.13x; at 10x10 and 256, 1.5x.
+ * at 12x12 and 256, 1.0x; at 7x7 and 512, 1.13x; at 10x10 and 256, 1.5x. With as few as
+ * WINOGRAD_F4_MIN_CHANNELS input and output channels it still pays: 96 -> 24 at 80x80 0.86x, at
+ * 40x40 0.78x; 16 -> 64 at 55x55 0.85x; 64 -> 16 at 80x80 0.81x; 16 -> 16 at 60x60 0.92x. Below
+ * 16 it gained little (12 -> 24 0.94x to 0.99x, 8 -> 32 0.97x to 1.02x).
  */
 export function winogradTile(plane: PlaneWindow, op: Pick<WasmConvOperands, 'inPerGroup' | 'outPerGroup'>): WinogradTile {
   if (plane.strideH === 2) return WINOGRAD_STRIDE_2;
@@ -43,7 +46,7 @@ export function winogradTile(plane: PlaneWindow, op: Pick<WasmConvOperands, 'inP
 }
 
 const F4_MAX_PRODUCTS = 0.75;
-const WINOGRAD_F4_MIN_CHANNELS = 32;
+const WINOGRAD_F4_MIN_CHANNELS = 16;
 
 /**
  * Whether a convolution takes the Winograd path: 3x3, stride 1, or 2 where that pays (below), no

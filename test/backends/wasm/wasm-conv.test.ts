@@ -259,6 +259,21 @@ for (const variant of variants) {
       await checkCase(kernel, { ...base, spatial: [19, 19], kernel: [5, 5], strides: [2, 2], pads: [2, 2, 2, 2], group: 24, inPerGroup: 1, outPerGroup: 1, activation: { kind: 'Clip', min: 0, max: 6 } }, rng);
     });
 
+    it('5x5 depthwise with its taps written out: rows of 16 outputs and more, odd widths, either stride across or down, unpadded', async () => {
+      const rng = new Rng(35);
+      const base = { dilations: [1, 1], autoPad: 'NOTSET' as const, kernel: [5, 5] };
+      for (let i = 0; i < 16; i++) {
+        const strides = [rng.int(1, 2), rng.int(1, 2)];
+        const pads = i % 4 === 3 ? [0, 0, 0, 0] : [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+        const c: ConvCase = {
+          ...base, spatial: [rng.int(5, 23), rng.int(17, 75)], strides, pads, batch: rng.int(1, 2), group: rng.int(1, 7), inPerGroup: 1,
+          outPerGroup: rng.int(1, 2), bias: rng.next() < 0.7, residual: rng.next() < 0.3,
+          activation: rng.next() < 0.3 ? undefined : CONV_ACTIVATIONS[rng.int(1, CONV_ACTIVATIONS.length - 1)],
+        };
+        await checkCase(kernel, c, rng);
+      }
+    });
+
     it('Winograd F(2x2, 3x3): 3x3 stride-1 single-group windows, odd sizes, every pad, bias, Z and activation', async () => {
       const rng = new Rng(41);
       for (let i = 0; i < 24; i++) {
@@ -288,6 +303,22 @@ for (const variant of variants) {
         await checkCase(kernel, c, rng);
       }
       expect(f4).toBeGreaterThanOrEqual(10);
+    });
+
+    it('Winograd F(4x4, 3x3) with 16 to 31 channels in or out, where it is picked: odd sizes, every pad, Z and activation', async () => {
+      const rng = new Rng(45);
+      let f4 = 0;
+      for (let i = 0; i < 12; i++) {
+        const spatial = [rng.int(13, 37), rng.int(13, 31)];
+        const pads = [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)];
+        const c: ConvCase = {
+          ...randomCase(rng), spatial, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads, autoPad: 'NOTSET',
+          group: 1, inPerGroup: rng.int(16, 31), outPerGroup: rng.int(16, 29),
+        };
+        if (winogradTile(planeWindow(windowOf(c))!, c) === 4) f4++;
+        await checkCase(kernel, c, rng);
+      }
+      expect(f4).toBeGreaterThanOrEqual(8);
     });
 
     it('Winograd F(4x4, 3x3) with tiles as rows, where an image has at most four: odd sizes and channels, KC blocks, batch, Z and activation', async () => {
@@ -356,7 +387,7 @@ for (const variant of variants) {
       expect(applies({ spatial: [14, 14] })).toBe(true);
     });
 
-    it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 32 channels', () => {
+    it('picks F(4x4) where its blocks of tiles come out full enough, F(2x2) elsewhere and under 16 channels', () => {
       const tileAt = (outH: number, outW: number, channels = 64): WinogradTile => {
         const c = { spatial: [outH, outW], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], autoPad: 'NOTSET' as const };
         return winogradTile(planeWindow(windowOf({ ...c, batch: 1, group: 1, inPerGroup: channels, outPerGroup: channels, bias: false }))!, { inPerGroup: channels, outPerGroup: channels });
@@ -366,9 +397,10 @@ for (const variant of variants) {
       // At most four F(4x4) tiles: one panel of MR rows, 180 products against F(2x2)'s 256.
       for (const side of [5, 6, 7, 8]) expect(tileAt(side, side), `${side}x${side}`).toBe(WINOGRAD_ROWS_4);
       expect(tileAt(4, 16)).toBe(WINOGRAD_ROWS_4);
-      expect(tileAt(7, 7, 31)).toBe(2);
+      expect(tileAt(7, 7, 15)).toBe(2);
       expect(tileAt(2, 100)).toBe(2);
-      expect(tileAt(56, 56, 31)).toBe(2);
+      expect(tileAt(56, 56, 15)).toBe(2);
+      expect(tileAt(56, 56, 16)).toBe(4);
     });
 
     it('Winograd crosses its blocks: channels over 256, outputs over 120, tiles over a block', async () => {

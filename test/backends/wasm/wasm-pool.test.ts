@@ -124,6 +124,20 @@ for (const variant of variants) {
       });
     }
 
+    it('MaxPool 3x3 at stride 2 across, read directly: odd sizes, rows over 16 outputs, stride 1 to 3 down, pads, ceil mode, SAME', async () => {
+      const rng = new Rng(43);
+      for (let i = 0; i < 24; i++) {
+        const strides = [rng.int(1, 3), 2];
+        const same = i % 6 === 5;
+        const c: PoolCase = {
+          op: 'MaxPool', spatial: [rng.int(3, 29), rng.int(3, 47)], kernel: [3, 3], strides, batch: rng.int(1, 2), channels: rng.int(1, 5),
+          pads: same ? undefined : [rng.int(0, 2), rng.int(0, 2), rng.int(0, 2), rng.int(0, 2)], autoPad: same ? 'SAME_UPPER' : 'NOTSET',
+          ceilMode: rng.next() < 0.5, countIncludePad: false,
+        };
+        await checkCase(kernel, c, rng);
+      }
+    });
+
     it('splits many planes into chunks of the module memory', async () => {
       await checkCase(kernel, { op: 'MaxPool', spatial: [300, 301], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], batch: 2, channels: 31, ceilMode: false, countIncludePad: false }, new Rng(42));
     });
