@@ -28,8 +28,11 @@ export interface PlanTimeContext {
 export interface KernelContext {
   readonly node: NodeContext;
   readonly opset: number;
-  /** Runs a compiled subgraph with these values bound to its inputs, in order. */
-  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]>;
+  /**
+   * Runs a compiled subgraph with these values bound to its inputs, in order: its outputs at once
+   * where every kernel in it returned at once, else a promise of them.
+   */
+  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Value[] | Promise<Value[]>;
   /**
    * A tensor for a result, with storage from the run's activation arena where there is one
    * (in WebAssembly memory, where the wasm kernels address it without copies). Its contents are

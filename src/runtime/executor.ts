@@ -175,17 +175,31 @@ class StepContext implements KernelContext {
     return this.memory ? this.memory.allocateJoined(this.step, this.ordinal++, type, dims, parts) : DenseTensor.zeros(type, dims);
   }
 
-  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Promise<Value[]> {
+  runSubgraph(handle: SubgraphHandle, inputs: readonly (Value | undefined)[]): Value[] | Promise<Value[]> {
     return runSubgraph(handle as CompiledSubgraph, inputs, this.frame, this.subgraphOptions);
   }
 }
 
+/** Runs a plan with these feeds (by input slot); the graph outputs in order. */
 export async function execute(
   plan: ExecutionPlan,
   feeds: ReadonlyMap<number, Value>,
   options: ExecuteOptions,
-  outer?: { frame: Frame; bindings: CompiledSubgraph['outerBindings'] },
 ): Promise<(Value | undefined)[]> {
+  return walkPlan(plan, feeds, options);
+}
+
+/**
+ * Runs a plan: its outputs, or a promise of them where a kernel went async. A walk whose kernels
+ * all return at once (most If branches) returns its outputs at once too, so the If step that
+ * ran it continues in the same call rather than after a promise and an await.
+ */
+function walkPlan(
+  plan: ExecutionPlan,
+  feeds: ReadonlyMap<number, Value>,
+  options: ExecuteOptions,
+  outer?: { frame: Frame; bindings: CompiledSubgraph['outerBindings'] },
+): (Value | undefined)[] | Promise<(Value | undefined)[]> {
   const frame = frameTemplateOf(plan).slice();
   if (outer) {
     const bindings = outer.bindings;
@@ -195,9 +209,16 @@ export async function execute(
   const memory = outer ? undefined : options.memory;
   if (plan.steps.length === 0) return finishRun(plan, frame, memory);
   const walk = new PlanWalk(plan, frame, memory, options);
-  // The walk runs steps synchronously until a kernel returns a promise; only then does this
-  // function wait, and the walk finishes that step and goes on.
-  for (let index = walk.runFrom(0); index < plan.steps.length; index = walk.runFrom(index + 1)) {
+  // The walk runs steps synchronously until a kernel returns a promise; only then does the rest
+  // wait for it.
+  const stopped = walk.runFrom(0);
+  if (stopped === plan.steps.length) return finishRun(plan, frame, memory);
+  return walkOn(walk, plan, frame, memory, stopped);
+}
+
+/** The rest of a walk that stopped at step `first`, whose kernel returned a promise. */
+async function walkOn(walk: PlanWalk, plan: ExecutionPlan, frame: Frame, memory: RunMemory | undefined, first: number): Promise<(Value | undefined)[]> {
+  for (let index = first; index < plan.steps.length; index = walk.runFrom(index + 1)) {
     let outputs: (Value | undefined)[];
     try {
       // runFrom set it: it stopped short of the end.
@@ -211,8 +232,8 @@ export async function execute(
 }
 
 /**
- * One execute() call's walk over its plan's steps. The per-step work lives in these synchronous
- * methods rather than in execute(), an async function: with the step loop inside it, execute()
+ * One walk over a plan's steps. The per-step work lives in these synchronous methods rather
+ * than in an async function: with the step loop inside one, execute()
  * ran unoptimized through a session's first runs (gtcrn_stream, 372 steps: marked for
  * optimization at its fifth run, optimized code from its tenth, after 250 ms of compiling on a
  * busy 2-core machine), which made those runs several times slower than later ones.
@@ -361,19 +382,22 @@ function runSubgraph(
   inputs: readonly (Value | undefined)[],
   frame: Frame,
   options: ExecuteOptions,
-): Promise<Value[]> {
+): Value[] | Promise<Value[]> {
   const plan = handle.plan;
   const feeds = new Map<number, Value>();
   for (let i = 0; i < plan.inputs.length; i++) {
     const v = inputs[i];
     if (v !== undefined) feeds.set(plan.inputs[i].slot, v);
   }
-  return execute(plan, feeds, options, { frame, bindings: handle.outerBindings }).then((outputs) =>
-    outputs.map((v, i) => {
-      if (v === undefined) throw new OnnxTsError(`subgraph '${handle.graph.name}' produced no value for output '${plan.outputs[i].name}'`);
-      return v;
-    }),
-  );
+  const outputs = walkPlan(plan, feeds, options, { frame, bindings: handle.outerBindings });
+  return Array.isArray(outputs) ? subgraphOutputs(handle, outputs) : outputs.then((values) => subgraphOutputs(handle, values));
+}
+
+function subgraphOutputs(handle: CompiledSubgraph, outputs: (Value | undefined)[]): Value[] {
+  return outputs.map((v, i) => {
+    if (v === undefined) throw new OnnxTsError(`subgraph '${handle.graph.name}' produced no value for output '${handle.plan.outputs[i].name}'`);
+    return v;
+  });
 }
 
 function asNodeError(error: unknown, step: PlannedStep): Error {

@@ -205,3 +205,55 @@ describe('executor steps around async kernels', () => {
     await expect(run).rejects.toThrow(message);
   });
 });
+
+describe('subgraph walks', () => {
+  /** Whether each call's runSubgraph gave the outputs at once (an array) or a promise. */
+  const returnedAtOnce: boolean[] = [];
+  const recordingCall = kernel<SubgraphHandle>({
+    domain: 'test', opType: 'RecordingCall', sinceVersion: 1,
+    parseAttributes: (attrs, ctx) => ctx.subgraph(attrs.requiredGraph('body')),
+    run(inputs, body, ctx) {
+      const outputs = ctx.runSubgraph(body, [inputs[0]]);
+      returnedAtOnce.push(Array.isArray(outputs));
+      return outputs;
+    },
+  });
+  const subgraphRegistry = new KernelRegistry().register(add, slowIncrement, failing, recordingCall);
+
+  /** y = RecordingCall(x) with a body of one `op` node on its input (named 'inner'), then y + x. */
+  function callOf(op: string, domain = '') {
+    const body = graph({
+      nodes: [{ op, domain, inputs: op === 'Add' ? ['body_in', 'body_in'] : ['body_in'], outputs: ['body_out'], name: 'inner' }],
+      inputs: [{ name: 'body_in', type: 'float32', shape: [] }],
+      outputs: [{ name: 'body_out', type: 'float32', shape: [] }],
+    });
+    const model = loadIr(modelProto({
+      nodes: [
+        { op: 'RecordingCall', domain: 'test', inputs: ['x'], outputs: ['called'], attributes: { body: attr.graph(body) } },
+        { op: 'Add', inputs: ['called', 'x'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', type: 'float32', shape: [] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [] }],
+      opsets: { '': 13, test: 1 },
+    }));
+    return planGraph(model.graph, { registry: subgraphRegistry, opsets: model.opsetImports });
+  }
+
+  it.each([
+    ['Add', '', true, 3 * 5],
+    ['SlowIncrement', 'test', false, 2 * 5 + 1],
+  ])('runs a body of %s (domain "%s"); outputs given at once (every kernel returned at once): %s', async (op, domain, atOnce, expected) => {
+    returnedAtOnce.length = 0;
+    const plan = callOf(op, domain);
+    const [y] = await execute(plan, new Map([[plan.inputs[0].slot, scalar(5)]]), { registry: subgraphRegistry });
+    expect(((y as DenseTensor).data as Float32Array)[0]).toBe(expected);
+    expect(returnedAtOnce).toEqual([atOnce]);
+  });
+
+  it.each([[0, 'sync failure'], [1, 'async failure']])('names the body node whose kernel failed (input %i: %s)', async (value, message) => {
+    const plan = callOf('Fail', 'test');
+    const run = execute(plan, new Map([[plan.inputs[0].slot, scalar(value)]]), { registry: subgraphRegistry });
+    await expect(run).rejects.toThrow(/inner/);
+    await expect(run).rejects.toThrow(message);
+  });
+});

@@ -38,7 +38,8 @@ export class WasmHeap {
   private readonly scratchRegions: (HeapRegion | undefined)[] = [];
   private view: Float32Array;
   private activeRuns = 0;
-  private readonly shared: boolean;
+  /** Whether the memory is shared (a SharedArrayBuffer under every view), as threads need. */
+  readonly shared: boolean;
   /** Of a shared memory, every buffer handed out: views over each address the same memory. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** Bytes of regions wanted while runs held the memory, and per scratch slot the largest scratch refused. */

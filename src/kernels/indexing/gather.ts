@@ -10,6 +10,7 @@ import { allocateOutput, kernel } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { axisLayout } from './axis-layout.js';
 import { derivedFromIndices } from './constant-indices.js';
+import { consecutiveRuns } from './index-runs.js';
 import { resolvedIndices } from './index-values.js';
 import { copyWords, wordsOf } from '../support/block-copy.js';
 
@@ -43,12 +44,25 @@ export const gather = kernel<{ axis: number }>({
     const { data: source, width } = wordsOf(data.data);
     const target = wordsOf(result.data).data;
     const block = inner * slotsPerElement(data.type) * width;
+    const runs = context?.isConstant?.(indices)
+      ? derivedFromIndices(indices, 'axis-runs', EMPTY_DIMS, size, context, () => consecutiveRuns(picks, 1))
+      : undefined;
     let dst = 0;
     for (let o = 0; o < outer; o++) {
       const base = o * size;
-      for (let j = 0; j < picks.length; j++) {
-        copyWords(source, (base + picks[j]) * block, target, dst, block);
-        dst += block;
+      if (runs) {
+        for (let r = 0; r < runs.length; r += 2) {
+          const length = runs[r + 1] * block;
+          copyWords(source, (base + picks[runs[r]]) * block, target, dst, length);
+          dst += length;
+        }
+      } else if (block === 1) {
+        for (let j = 0; j < picks.length; j++) target[dst++] = source[base + picks[j]];
+      } else {
+        for (let j = 0; j < picks.length; j++) {
+          copyWords(source, (base + picks[j]) * block, target, dst, block);
+          dst += block;
+        }
       }
     }
     return [result];

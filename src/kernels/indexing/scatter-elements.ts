@@ -8,6 +8,7 @@ import { formatShape, sameShape } from '../../tensor/shape.js';
 import { kernel, type KernelDefinition } from '../kernel.js';
 import { normalizeAxis, tensorInput } from '../support/inputs.js';
 import { derivedFromIndices } from './constant-indices.js';
+import { consecutiveRuns } from './index-runs.js';
 import { elementOffsets } from './element-indices.js';
 import { parseReduction, scatterSlices, type ScatterReduction } from './scatter-slices.js';
 
@@ -38,7 +39,10 @@ function scatterElementsKernel(opType: string, sinceVersion: number, untilVersio
       }
       const axis = normalizeAxis(attrs.axis, data.rank);
       const offsets = derivedFromIndices(indices, 'elements', data.dims, axis, context, () => elementOffsets(data, indices, axis));
-      return [scatterSlices(data, updates, offsets, 1, attrs.reduction, context)];
+      const runs = context?.isConstant?.(indices)
+        ? derivedFromIndices(indices, 'elements-runs', data.dims, axis, context, () => consecutiveRuns(offsets, 1))
+        : undefined;
+      return [scatterSlices(data, updates, offsets, 1, attrs.reduction, context, runs)];
     },
   });
 }

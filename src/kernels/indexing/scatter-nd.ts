@@ -5,6 +5,7 @@ import { formatShape, type Shape } from '../../tensor/shape.js';
 import { kernel } from '../kernel.js';
 import { tensorInput } from '../support/inputs.js';
 import { derivedFromIndices } from './constant-indices.js';
+import { consecutiveRuns } from './index-runs.js';
 import { ndSlices } from './nd-indices.js';
 import { parseReduction, scatterSlices, type ScatterReduction } from './scatter-slices.js';
 
@@ -34,6 +35,9 @@ export const scatterNd = kernel<{ reduction: ScatterReduction }>({
     if (!isConcatenation(updates.dims, tupleDims, sliceDims)) {
       throw new KernelInputError(`updates shape ${formatShape(updates.dims)} must be ${formatShape([...tupleDims, ...sliceDims])} (indices.shape[:-1] + data.shape[k:])`);
     }
-    return [scatterSlices(data, updates, starts, sliceSize, attrs.reduction, context)];
+    const runs = context?.isConstant?.(indices)
+      ? derivedFromIndices(indices, 'nd-runs', data.dims, 0, context, () => consecutiveRuns(starts, sliceSize))
+      : undefined;
+    return [scatterSlices(data, updates, starts, sliceSize, attrs.reduction, context, runs)];
   },
 });

@@ -40,7 +40,8 @@ const COMBINERS: Record<Exclude<ScatterReduction, 'none'>, ElementFns<ElementFn>
 /**
  * Output = data with update slice t (elements [t*sliceSize, (t+1)*sliceSize) of updates) written
  * at element offset starts[t]; without a reduction its storage comes from the run's arena where
- * `context` has one.
+ * `context` has one. `runs`: consecutiveRuns(starts, sliceSize), where the caller keeps them
+ * (constant indices); without a reduction each run is written as one copy.
  */
 export function scatterSlices(
   data: DenseTensor,
@@ -49,6 +50,7 @@ export function scatterSlices(
   sliceSize: number,
   reduction: ScatterReduction,
   context?: KernelContext,
+  runs?: Int32Array,
 ): DenseTensor {
   if (updates.type !== data.type) throw new KernelInputError(`updates is ${updates.type} but data is ${data.type}; they must match`);
   if (reduction === 'none') {
@@ -58,7 +60,12 @@ export function scatterSlices(
     const { data: source, width } = wordsOf(updates.data);
     const slots = slotsPerElement(data.type) * width;
     const block = sliceSize * slots;
-    if (block === 1) {
+    if (runs) {
+      for (let r = 0; r < runs.length; r += 2) {
+        const t = runs[r];
+        copyWords(source, t * block, target, starts[t] * slots, runs[r + 1] * block);
+      }
+    } else if (block === 1) {
       const from = source as Int32Array;
       const to = target as Int32Array;
       for (let t = 0; t < starts.length; t++) to[starts[t]] = from[t];

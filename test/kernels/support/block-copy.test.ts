@@ -16,6 +16,8 @@ import { padTensor } from '../../../src/kernels/indexing/pad-core.js';
 import { scatterSlices } from '../../../src/kernels/indexing/scatter-slices.js';
 import { takeElements } from '../../../src/kernels/indexing/element-copy.js';
 import { gatherIndexMaps } from '../../../src/kernels/resize/index-map-gather.js';
+import { wasmGemmHeap } from '../../../src/backends/wasm/wasm-gemm.js';
+import { expectGuardsIntact, placeInHeap } from '../../support/heap-guards.js';
 import { Rng } from '../../support/random.js';
 
 /** One type per storage kind: 1, 2, 4 and 8-byte words, two-slot elements of 4 and 8 bytes, strings. */
@@ -148,5 +150,25 @@ describe.each(TYPES)('%s elements move whole', (type) => {
     const maps = [Int32Array.from([0, 1]), Int32Array.from([0, 0, 1, 1, 1, 2, -1, -1]), Int32Array.from([0, 0, 3, 1, -1, 2, 2])];
     const fill = gatherIndexMaps(x, [Int32Array.from([-1])], 0);
     expectMovesElements(type, [x], ([t]) => (t.type === 'float64' && t !== x ? gatherIndexMaps(t, maps, -1) : gatherIndexMaps(t, maps, 0)), slotValues(fill));
+  });
+});
+
+describe('copyWords between views of the WebAssembly heap', () => {
+  const heap = wasmGemmHeap();
+
+  it.skipIf(!heap)('copies runs of every length (odd ones, past the module copy limit of a heap that is not shared) bit for bit, and nothing around them', () => {
+    const rng = new Rng(17);
+    for (const length of [16, 17, 63, 255, 256, 331, 1029, 4099]) {
+      const floats = rng.floats(length + 8);
+      const [source, target] = placeInHeap(heap!, [floats, new Float32Array(length + 8)], (i) => i + (length % 3));
+      const from = rng.int(0, 8);
+      const to = rng.int(0, 8);
+      copyWords(new Int32Array(source.buffer, source.byteOffset, source.length), from, new Int32Array(target.buffer, target.byteOffset, target.length), to, length);
+      const expected = new Float32Array(length + 8);
+      expected.set(floats.subarray(from, from + length), to);
+      expect(new Uint32Array(target.buffer, target.byteOffset, target.length), `run of ${length} words`).toEqual(new Uint32Array(expected.buffer));
+      expectGuardsIntact(target, `target of a run of ${length} words`);
+      expectGuardsIntact(source, `source of a run of ${length} words`);
+    }
   });
 });
