@@ -45,7 +45,7 @@ import type { GemmHelperReply, GemmHelperStart } from './gemm-helper.js';
 import { blockOperands, splitGemm, type GemmBlock } from './gemm-split.js';
 import { GemmStaging } from './gemm-staging.js';
 import { ScratchMemory } from './scratch-memory.js';
-import { sharedHeapIndex, sharedHeapMemory } from './shared-heap.js';
+import { sharedHeapFloats, sharedHeapIndex, sharedHeapMemory } from './shared-heap.js';
 
 /**
  * Fewest multiply-adds worth a block of its own: about 170 us on one core, twice what waking a
@@ -268,6 +268,11 @@ export class GemmPool implements ConvSplitter {
   /** The float index helpers address `view` at in the shared heap (shared-heap.ts), or -1 where they cannot. */
   heapIndex(view: Float32Array): number {
     return sharedHeapIndex(this.heapMemory, view);
+  }
+
+  /** The shared heap as floats on this thread, indexed as heapIndex() says, or undefined where there is none. */
+  heapView(): Float32Array | undefined {
+    return sharedHeapFloats(this.heapMemory);
   }
 
   /** Floats of the shared heap now (a job's helpers make their view cover them), 0 where there is none. */
