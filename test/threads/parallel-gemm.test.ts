@@ -285,6 +285,31 @@ describe.skipIf(!variant)('GemmPool with a constant B', () => {
     }
   });
 
+  it('takes woken helpers off the sleepers at once, so publishing after wakeHelpers makes no second wake-up call', async () => {
+    const control = (pool as unknown as { control: GemmControl }).control;
+    const helpers = pool.threads - 1;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Helpers block once they have polled a millisecond without a job, and count themselves a
+    // moment before they block: one not blocked yet when woken stays counted. Of a few tries,
+    // one finds every helper blocked.
+    let countedOff = false;
+    for (let attempt = 0; attempt < 5 && !countedOff; attempt++) {
+      for (let waited = 0; control.sleepers() < helpers && waited < 5000; waited += 5) await pause(5);
+      expect(control.sleepers()).toBe(helpers);
+      await pause(20);
+      pool.wakeHelpers();
+      countedOff = control.sleepers() === 0;
+    }
+    expect(countedOff).toBe(true);
+    const { op, before } = constantCase(22, 96, 640, 160);
+    const expected = withFreshC({ ...op, constantB: undefined }, before);
+    wasmGemmF32(expected);
+    const product = withFreshC(op, before);
+    expect(pool.gemm(product, 2)).toBe(true);
+    expectBitIdentical(product.c as Float32Array, expected.c as Float32Array, 'product after the wake-up');
+    expect(control.sleepers()).toBeGreaterThanOrEqual(0);
+  });
+
   it('recomputes, then stages B again, where a helper lost its panels', () => {
     const { op, before } = constantCase(21, 64, 700, 200);
     const expected = withFreshC({ ...op, constantB: undefined }, before);
