@@ -245,11 +245,14 @@ export class GemmPool implements ConvSplitter {
    * work is worth): two per thread, so that the caller takes back (finishBlocks) what a helper
    * slowed by its copies or a busy core has not started, where every helper of the pool may
    * join (it has no more threads than asked for); else one per thread, which only that many
-   * threads ever run.
+   * threads ever run. Past one per thread, a multiple of the threads: with one block over, the
+   * caller, which takes blocks back from the last, would compute two to each helper's one.
    */
   jobBlocks(threads: number, byWork: number): number {
+    const usable = Math.min(threads, this.threads);
     const perThread = this.threads <= threads ? 2 : 1;
-    return Math.min(perThread * Math.min(threads, this.threads), MAX_BLOCKS, byWork);
+    const count = Math.min(perThread * usable, MAX_BLOCKS, byWork);
+    return count > usable ? count - (count % usable) : count;
   }
 
   /**
