@@ -215,13 +215,14 @@ export class GemmControl {
     return this.ints[KIND] as JobKind;
   }
 
-  writeShape(shape: JobShape, count: number): void {
+  /** `heapFloats` apart from the shape, so that a product's operands are passed as they are, not copied into a new object. */
+  writeShape(shape: JobShape, count: number, heapFloats = shape.heapFloats ?? 0): void {
     this.ints[KIND] = GEMM_JOB;
     this.ints[K] = shape.k;
     this.ints[TRANS_A] = shape.transA ? 1 : 0;
     this.ints[TRANS_B] = shape.transB ? 1 : 0;
     this.ints[COUNT] = count;
-    this.ints[GEMM_HEAP] = shape.heapFloats ?? 0;
+    this.ints[GEMM_HEAP] = heapFloats;
     this.floats[0] = shape.alpha;
     this.floats[1] = shape.beta;
   }

@@ -342,7 +342,7 @@ export class GemmPool implements ConvSplitter {
     if (!staged) return false;
 
     const generation = control.nextGeneration();
-    control.writeShape({ ...op, heapFloats: inHeap ? this.heapFloats() : 0 }, count);
+    control.writeShape(op, count, inHeap ? this.heapFloats() : 0);
     for (let block = 1; block < count; block++) {
       control.writeBlock(block, staged[block - 1]);
       control.setState(block, tag(generation, PENDING));
