@@ -108,7 +108,7 @@ describe.skipIf(!variant)('parallelAttend', () => {
     expect(parallel).toBeGreaterThan(6);
   });
 
-  it('reads Q, K and V and writes the output where they lie in the shared heap, with the one-thread bits', () => {
+  it('reads Q, K and V and writes the output where they lie in the shared heap, the caller\'s heads too, with the one-thread bits', () => {
     const rng = new Rng(33);
     let parallel = 0;
     for (let trial = 0; trial < 16; trial++) {
@@ -121,7 +121,11 @@ describe.skipIf(!variant)('parallelAttend', () => {
       expect(pool.heapIndex(out)).toBeGreaterThanOrEqual(0);
       const threads = rng.int(2, 3);
       const what = `${shape} threads=${threads}`;
-      if (!parallelAttend(pool, inHeap, out, threads, (from, to) => attendHeads(inHeap, out, from, to))) {
+      // The caller computes its own heads, and any it takes back, from the heap as helpers do: never through attend's loop.
+      const loop = (): void => {
+        throw new Error(`${what}: attend's loop ran`);
+      };
+      if (!parallelAttend(pool, inHeap, out, threads, loop)) {
         expect(out.every(Number.isNaN), `${what}: declined, nothing written`).toBe(true);
         continue;
       }

@@ -9,7 +9,7 @@ import { wasmGemmF32, wasmGemmHeap, wasmGemmVariant } from '../../src/backends/w
 import type { GemmOperands } from '../../src/kernels/linalg/gemm-core.js';
 import { createNodeWorkerStarter } from '../../src/platform/node-worker-host.js';
 import type { WorkerHandle, WorkerStarter } from '../../src/platform/worker-handle.js';
-import { RELEASE_RING, type GemmControl } from '../../src/backends/threads/gemm-control.js';
+import { FAILED, RELEASE_RING, statusOf, type GemmControl } from '../../src/backends/threads/gemm-control.js';
 import { GemmPool } from '../../src/backends/threads/gemm-pool.js';
 import { splitGemm } from '../../src/backends/threads/gemm-split.js';
 import {
@@ -283,6 +283,52 @@ describe.skipIf(!variant)('GemmPool with a constant B', () => {
       // A helper that was late has its block computed here, and B staged for it once more.
       expect(productsWithoutB, `${what}: later products that staged no B`).toBeGreaterThan(0);
     }
+  });
+
+  it('with A and C in the shared heap, later products stage nothing for helpers that keep B packed, and no helper fails its block', () => {
+    const control = (pool as unknown as { control: GemmControl }).control;
+    for (const [m, n, k, threads] of [[77, 1517, 301, 3], [1603, 61, 257, 2], [130, 2001, 64, 2], [128, 771, 300, 3]]) {
+      const { op, before } = constantCase(m * 7 + n, m, n, k);
+      const expected = withFreshC({ ...op, constantB: undefined }, before);
+      wasmGemmF32(expected);
+      const [a] = placeInHeap(wasmGemmHeap()!, [op.a as Float32Array], () => 1);
+      const what = `${m}x${n}x${k} transA=${op.transA} transB=${op.transB} beta=${op.beta} threads=${threads}`;
+      let productsWithoutB = 0;
+      for (let product = 0; product < 8; product++) {
+        const [c] = placeInHeap(wasmGemmHeap()!, [before], () => 1);
+        const staged = pool.stagedBFloats;
+        expect(pool.gemm({ ...op, a, c }, threads)).toBe(true);
+        expectBitIdentical(c, expected.c as Float32Array, `${what}, product ${product + 1}`);
+        for (let block = 1; block < threads; block++) expect(statusOf(control.state(block)), `${what}, product ${product + 1}, block ${block}`).not.toBe(FAILED);
+        if (product > 0 && pool.stagedBFloats === staged) productsWithoutB++;
+      }
+      expect(productsWithoutB, `${what}: later products that staged no B`).toBeGreaterThan(0);
+    }
+  });
+
+  it('takes woken helpers off the sleepers at once, so publishing after wakeHelpers makes no second wake-up call', async () => {
+    const control = (pool as unknown as { control: GemmControl }).control;
+    const helpers = pool.threads - 1;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Helpers block once they have polled a millisecond without a job, and count themselves a
+    // moment before they block: one not blocked yet when woken stays counted. Of a few tries,
+    // one finds every helper blocked.
+    let countedOff = false;
+    for (let attempt = 0; attempt < 5 && !countedOff; attempt++) {
+      for (let waited = 0; control.sleepers() < helpers && waited < 5000; waited += 5) await pause(5);
+      expect(control.sleepers()).toBe(helpers);
+      await pause(20);
+      pool.wakeHelpers();
+      countedOff = control.sleepers() === 0;
+    }
+    expect(countedOff).toBe(true);
+    const { op, before } = constantCase(22, 96, 640, 160);
+    const expected = withFreshC({ ...op, constantB: undefined }, before);
+    wasmGemmF32(expected);
+    const product = withFreshC(op, before);
+    expect(pool.gemm(product, 2)).toBe(true);
+    expectBitIdentical(product.c as Float32Array, expected.c as Float32Array, 'product after the wake-up');
+    expect(control.sleepers()).toBeGreaterThanOrEqual(0);
   });
 
   it('recomputes, then stages B again, where a helper lost its panels', () => {

@@ -124,8 +124,15 @@ describe.skipIf(!variant)('GemmPool.jobBlocks', () => {
     expect(pool.jobBlocks(3, 100)).toBe(6);
     expect(pool.jobBlocks(4, 100)).toBe(6);
     expect(pool.jobBlocks(2, 100)).toBe(2);
-    expect(pool.jobBlocks(3, 4)).toBe(4);
+    expect(pool.jobBlocks(3, 2)).toBe(2);
     expect(pool.jobBlocks(3, 1)).toBe(1);
+  });
+
+  it('past one block per thread, cuts a multiple of the threads, so that the caller computes no more blocks than a helper', () => {
+    expect(pool.jobBlocks(3, 4)).toBe(3);
+    expect(pool.jobBlocks(3, 5)).toBe(3);
+    expect(pool.jobBlocks(3, 3)).toBe(3);
+    expect(pool.jobBlocks(4, 5)).toBe(3);
   });
 });
 

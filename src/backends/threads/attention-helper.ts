@@ -1,10 +1,10 @@
 /**
- * A helper's part of an attention job (parallel-attention.ts): for each unit (batch entry,
- * query head) of its block, scores = scale * Q K^T, plus the staged logits, softmax, then P V
- * into the job's output, reading Q, K and V and writing the output where the job names them
- * (the shared heap, or scratch memory). The scores stay in this thread's own GEMM heap, where
- * the GEMM writes them, the logits are added and the softmax runs in place. The same kernels as
- * the caller's attend(), in the same order, give the same bits.
+ * A block of an attention job's units (parallel-attention.ts), on a helper or on the caller:
+ * for each unit (batch entry, query head), scores = scale * Q K^T, plus the staged logits,
+ * softmax, then P V into the job's output, reading Q, K and V and writing the output where the
+ * job names them (the shared heap, or scratch memory). The scores stay in this thread's own
+ * GEMM heap, where the GEMM writes them, the logits are added and the softmax runs in place.
+ * The same kernels as attend()'s one-thread loop, in the same order, give the same bits.
  */
 import { wasmBinaryF32 } from '../wasm/elementwise-host.js';
 import { wasmGemmF32, wasmGemmHeap } from '../wasm/wasm-gemm.js';
@@ -12,7 +12,7 @@ import type { HeapRegion, WasmHeap } from '../wasm/wasm-heap.js';
 import { softmaxRows } from '../../kernels/contrib-transformer/softmax-rows.js';
 import { broadcastRuns } from '../../kernels/support/broadcast.js';
 import type { GemmControl } from './gemm-control.js';
-import { AttentionField as F } from './parallel-attention.js';
+import { AttentionField as F } from './attention-fields.js';
 import type { SharedHeapView } from './shared-heap.js';
 
 /** Where this thread keeps a unit's scores between blocks: grown to the largest unit seen. */
@@ -35,11 +35,22 @@ function addLogits(scores: Float32Array, logits: Float32Array): void {
 
 /** Units [start, end) of the current attention job; false where the GEMM could not run (the caller then computes them). */
 export function attentionBlock(control: GemmControl, scratch: Float32Array, heap: SharedHeapView | undefined, start: number, end: number): boolean {
-  const { ints: f, scale } = control.readAttention();
+  const { ints, scale } = control.readAttention();
+  const inHeap = ints[F.HeapFloats] > 0;
+  if (inHeap && !heap) return false;
+  return attendStagedUnits(ints, scale, inHeap ? heap!.covering(ints[F.HeapFloats]) : scratch, scratch, start, end);
+}
+
+/**
+ * Units [start, end) of the attention job `f` (AttentionField) describes, with Q, K, V (and,
+ * in the shared heap, the output) in `operands` and the staged logits (and a staged output) in
+ * `scratch`; false where the GEMM could not run, with some units perhaps written.
+ */
+export function attendStagedUnits(
+  f: ArrayLike<number>, scale: number, operands: Float32Array, scratch: Float32Array, start: number, end: number,
+): boolean {
   const [heads, rows, keys, size, vSize] = [f[F.Heads], f[F.Rows], f[F.Keys], f[F.Size], f[F.VSize]];
   const inHeap = f[F.HeapFloats] > 0;
-  if (inHeap && !heap) return false;
-  const operands = inHeap ? heap!.covering(f[F.HeapFloats]) : scratch;
   const own = wasmGemmHeap();
   const room = own && scoresRoom(own, rows * keys);
   if (!own || !room) return false;
@@ -48,7 +59,7 @@ export function attentionBlock(control: GemmControl, scratch: Float32Array, heap
   for (let unit = start; unit < end; unit++) {
     const b = Math.floor(unit / heads);
     const h = unit % heads;
-    const local = unit - f[F.FirstHelperUnit];
+    const local = unit - f[F.FirstStagedUnit];
     const qk = wasmGemmF32({
       m: rows, n: keys, k: size, a: operands, aOffset: f[F.QAt] + b * f[F.QBatch] + h * f[F.QHead], lda: f[F.QRow], transA: false,
       b: operands, bOffset: f[F.KAt] + b * f[F.KBatch] + h * f[F.KHead], ldb: f[F.KRow], transB: true,

@@ -41,7 +41,11 @@ const TRANS_A = 3;
 const TRANS_B = 4;
 const COUNT = 5;
 const KIND = 6;
-/** How many helpers are blocked waiting for a job: publish() makes the (costly) wake-up call only when some are. */
+/**
+ * How many helpers are blocked waiting for a job: publish() makes the (costly) wake-up call
+ * only when some are. The thread that wakes helpers takes them off the count, so a publish()
+ * right after wakeHelpers() does not call again for helpers already woken but not yet running.
+ */
 const SLEEPERS = 7;
 const STATE = 8;
 /**
@@ -131,7 +135,7 @@ export class GemmControl {
     Atomics.store(this.ints, GEN, generation);
     // A helper counts itself before it blocks, and Atomics.wait rechecks GEN: one that this
     // load misses sees the new generation and does not block.
-    if (Atomics.load(this.ints, SLEEPERS) > 0) Atomics.notify(this.ints, GEN);
+    this.wakeSleepers();
   }
 
   /**
@@ -139,7 +143,18 @@ export class GemmControl {
    * caller's staging: they find no new job, and poll for it (waitForJob) before they block.
    */
   wakeHelpers(): void {
-    if (Atomics.load(this.ints, SLEEPERS) > 0) Atomics.notify(this.ints, GEN);
+    this.wakeSleepers();
+  }
+
+  /** How many helpers are blocked waiting for a job and not yet woken. */
+  sleepers(): number {
+    return Atomics.load(this.ints, SLEEPERS);
+  }
+
+  private wakeSleepers(): void {
+    if (Atomics.load(this.ints, SLEEPERS) === 0) return;
+    const woken = Atomics.notify(this.ints, GEN);
+    if (woken > 0) Atomics.sub(this.ints, SLEEPERS, woken);
   }
 
   stopped(): boolean {
@@ -161,8 +176,8 @@ export class GemmControl {
   waitForJob(seen: number, spinMs: number): void {
     if (spinUntilChanged(this.ints, GEN, seen, spinMs)) return;
     Atomics.add(this.ints, SLEEPERS, 1);
-    Atomics.wait(this.ints, GEN, seen);
-    Atomics.sub(this.ints, SLEEPERS, 1);
+    // Woken by a notify ('ok'), this thread was taken off the count by the thread that woke it.
+    if (Atomics.wait(this.ints, GEN, seen) !== 'ok') Atomics.sub(this.ints, SLEEPERS, 1);
   }
 
   /** Blocks the caller (up to `ms`) while the block's state is still `state`, marked as waiting so that finish() wakes it. */
@@ -200,13 +215,14 @@ export class GemmControl {
     return this.ints[KIND] as JobKind;
   }
 
-  writeShape(shape: JobShape, count: number): void {
+  /** `heapFloats` apart from the shape, so that a product's operands are passed as they are, not copied into a new object. */
+  writeShape(shape: JobShape, count: number, heapFloats = shape.heapFloats ?? 0): void {
     this.ints[KIND] = GEMM_JOB;
     this.ints[K] = shape.k;
     this.ints[TRANS_A] = shape.transA ? 1 : 0;
     this.ints[TRANS_B] = shape.transB ? 1 : 0;
     this.ints[COUNT] = count;
-    this.ints[GEMM_HEAP] = shape.heapFloats ?? 0;
+    this.ints[GEMM_HEAP] = heapFloats;
     this.floats[0] = shape.alpha;
     this.floats[1] = shape.beta;
   }

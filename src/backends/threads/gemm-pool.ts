@@ -45,7 +45,7 @@ import type { GemmHelperReply, GemmHelperStart } from './gemm-helper.js';
 import { blockOperands, splitGemm, type GemmBlock } from './gemm-split.js';
 import { GemmStaging } from './gemm-staging.js';
 import { ScratchMemory } from './scratch-memory.js';
-import { sharedHeapIndex, sharedHeapMemory } from './shared-heap.js';
+import { sharedHeapFloats, sharedHeapIndex, sharedHeapMemory } from './shared-heap.js';
 
 /**
  * Fewest multiply-adds worth a block of its own: about 170 us on one core, twice what waking a
@@ -245,11 +245,14 @@ export class GemmPool implements ConvSplitter {
    * work is worth): two per thread, so that the caller takes back (finishBlocks) what a helper
    * slowed by its copies or a busy core has not started, where every helper of the pool may
    * join (it has no more threads than asked for); else one per thread, which only that many
-   * threads ever run.
+   * threads ever run. Past one per thread, a multiple of the threads: with one block over, the
+   * caller, which takes blocks back from the last, would compute two to each helper's one.
    */
   jobBlocks(threads: number, byWork: number): number {
+    const usable = Math.min(threads, this.threads);
     const perThread = this.threads <= threads ? 2 : 1;
-    return Math.min(perThread * Math.min(threads, this.threads), MAX_BLOCKS, byWork);
+    const count = Math.min(perThread * usable, MAX_BLOCKS, byWork);
+    return count > usable ? count - (count % usable) : count;
   }
 
   /**
@@ -268,6 +271,11 @@ export class GemmPool implements ConvSplitter {
   /** The float index helpers address `view` at in the shared heap (shared-heap.ts), or -1 where they cannot. */
   heapIndex(view: Float32Array): number {
     return sharedHeapIndex(this.heapMemory, view);
+  }
+
+  /** The shared heap as floats on this thread, indexed as heapIndex() says, or undefined where there is none. */
+  heapView(): Float32Array | undefined {
+    return sharedHeapFloats(this.heapMemory);
   }
 
   /** Floats of the shared heap now (a job's helpers make their view cover them), 0 where there is none. */
@@ -334,7 +342,7 @@ export class GemmPool implements ConvSplitter {
     if (!staged) return false;
 
     const generation = control.nextGeneration();
-    control.writeShape({ ...op, heapFloats: inHeap ? this.heapFloats() : 0 }, count);
+    control.writeShape(op, count, inHeap ? this.heapFloats() : 0);
     for (let block = 1; block < count; block++) {
       control.writeBlock(block, staged[block - 1]);
       control.setState(block, tag(generation, PENDING));

@@ -49,6 +49,17 @@ function copyFromScratch(scratch: Float32Array, at: number, dst: Float32Array, v
   for (let i = 0; i < rows; i++) dst.set(scratch.subarray(at + i * cols, at + (i + 1) * cols), offset + i * ld);
 }
 
+/**
+ * A block whose A and C lie in the shared heap and whose B the helper keeps packed: the B view
+ * (offset 0, row stride) is the one its panels were packed from when B was staged.
+ */
+function heapBlock(op: GemmOperands, sub: GemmOperands, heap: HeapOperands, resident: number): ScratchBlock {
+  return {
+    m: sub.m, n: sub.n, aAt: heap.a + sub.aOffset, lda: op.lda, bAt: NOT_STAGED, ldb: viewB(sub).cols,
+    cAt: heap.c + sub.cOffset, ldc: op.ldc, resident,
+  };
+}
+
 /** Float indices in the shared heap of op.a and op.c (their element 0). */
 export interface HeapOperands {
   readonly a: number;
@@ -71,13 +82,15 @@ export class GemmStaging {
    */
   stage(op: GemmOperands, split: GemmSplit, heap?: HeapOperands): ScratchBlock[] | undefined {
     const cols = split.axis === 'cols';
-    const whole = cols ? viewA(op) : viewB(op);
-    const helpers = split.blocks.slice(1).map((block, i) => {
+    const blocks = split.blocks.slice(1).map((block, i) => {
       const sub = blockOperands(op, block);
       const resident = this.residents.idOf(sub);
-      const stageB = !this.residents.holds(resident, i + 1);
-      return { sub, resident, stageB, cut: cols ? viewB(sub) : viewA(sub), out: cView(op, block) };
+      return { block, sub, resident, stageB: !this.residents.holds(resident, i + 1) };
     });
+    // A model's products, from their second run on: nothing to stage, so no scratch to lay out.
+    if (heap && blocks.every((h) => !h.stageB)) return blocks.map(({ sub, resident }) => heapBlock(op, sub, heap, resident));
+    const whole = cols ? viewA(op) : viewB(op);
+    const helpers = blocks.map((h) => ({ ...h, cut: cols ? viewB(h.sub) : viewA(h.sub), out: cView(op, h.block) }));
     // Cut by rows, the whole side is B, which every helper may keep.
     const stageWhole = cols ? !heap : helpers.some((h) => h.stageB);
     const stagesCut = (h: (typeof helpers)[number]): boolean => (cols ? h.stageB : !heap);

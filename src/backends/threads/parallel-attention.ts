@@ -1,14 +1,16 @@
 /**
  * Attention heads across the GEMM pool's threads (the caller's side; attention-helper.ts is a
  * helper's). Each (batch entry, query head) pair is a unit of attend's work: Q K^T, the row
- * logits, softmax, P V. Units are cut into contiguous blocks (GemmPool.jobBlocks); block 0
- * runs here through attend's own loop, straight from its arrays. For the others the caller
- * stages the logits of their rows (each op's masks and biases added to zeros: exact where the
- * problem says they only add float32 values), once per batch entry where they ignore the head. Where Q, K, V and the output lie in the shared
- * GEMM heap (a run's arena: shared-heap.ts), helpers read their heads and write their output
- * rows there; otherwise the caller also stages, once, every array Q, K and V lie in (often
- * one: the projected tokens) and a region for their output rows, copied into the output when
- * they come back. A block the caller takes back is computed here from attend's arrays.
+ * logits, softmax, P V. Units are cut into contiguous blocks (GemmPool.jobBlocks). The caller
+ * stages the logits of the helpers' rows (each op's masks and biases added to zeros: exact where
+ * the problem says they only add float32 values), once per batch entry where they ignore the
+ * head. Where Q, K, V and the output lie in the shared GEMM heap (a run's arena:
+ * shared-heap.ts), helpers read their heads and write their output rows there, and the caller
+ * computes its own blocks as helpers do (attention-helper.ts: scores, logits and softmax in
+ * place in its GEMM heap, no copies), so its logits are staged too. Otherwise the caller stages,
+ * once, every array Q, K and V lie in (often one: the projected tokens) and a region for the
+ * helpers' output rows, copied into the output when they come back, and computes its own blocks
+ * through attend's loop, straight from its arrays.
  *
  * A helper computes a unit with the same WebAssembly GEMM and softmax as the caller, so the
  * output is the one-thread output, bit for bit, where each score gets at most one term from
@@ -19,6 +21,7 @@
  * stay on one thread.
  */
 import type { AttentionProblem, Heads } from '../../kernels/contrib-transformer/attention-core.js';
+import { attendStagedUnits } from './attention-helper.js';
 import { ATTENTION_INTS, type GemmControl } from './gemm-control.js';
 import type { GemmPool } from './gemm-pool.js';
 import { layoutRegions } from './scratch-memory.js';
@@ -29,26 +32,6 @@ import { layoutRegions } from './scratch-memory.js';
  */
 const MIN_BLOCK_WORK = 1 << 22;
 const MIN_BLOCK_WORK_IN_HEAP = 1 << 21;
-
-/** Where each int of an attention job lies among ATTENTION_INTS (shared with attention-helper.ts). */
-export const AttentionField = {
-  Heads: 0, Rows: 1, Keys: 2, Size: 3, VSize: 4,
-  QAt: 5, QBatch: 6, QHead: 7, QRow: 8,
-  KAt: 9, KBatch: 10, KHead: 11, KRow: 12,
-  VAt: 13, VBatch: 14, VHead: 15, VRow: 16,
-  /** Scratch offset of the staged logits, one rows x keys block per unit from FirstHelperUnit; -1 for none. */
-  LogitsAt: 17,
-  /**
-   * The output: in scratch memory, one rows x vSize block per unit from FirstHelperUnit; in the
-   * shared heap, where the output [batch, rows, heads * vSize] starts.
-   */
-  OutAt: 18,
-  FirstHelperUnit: 19,
-  /** Floats of the shared heap where QAt, KAt, VAt and OutAt are heap indices; 0 where they are scratch offsets. */
-  HeapFloats: 20,
-  /** -1 where the logits are staged per unit; else they ignore the head, and are staged per batch entry from this one. */
-  LogitsFirstBatch: 21,
-} as const;
 
 /**
  * attend(p, out) on up to `threads` threads; false, with nothing written, where it stays on
@@ -67,13 +50,13 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   pool.wakeHelpers();
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.floor((i * units) / count));
   const firstHelperUnit = bounds[1];
-  const helperUnits = units - firstHelperUnit;
+  const firstStagedUnit = inHeap ? 0 : firstHelperUnit;
   const arrays = inHeap ? [] : [...new Set([q.data, k.data, v.data])];
-  const logitBlocks = p.logits ? stagedLogitBlocks(p, firstHelperUnit, units) : [];
+  const logitBlocks = p.logits ? stagedLogitBlocks(p, firstStagedUnit, units) : [];
   const { at, end } = layoutRegions([
     ...arrays.map((a) => a.length),
     logitBlocks.length * q.rows * k.rows,
-    inHeap ? 0 : helperUnits * q.rows * v.size,
+    inHeap ? 0 : (units - firstStagedUnit) * q.rows * v.size,
   ]);
   const scratch = pool.scratchMemory;
   if (!scratch.reserve(end)) return false;
@@ -82,26 +65,37 @@ export function parallelAttend(pool: GemmPool, p: AttentionProblem, out: Float32
   const arrayAt = (heads: Heads): number => (inHeap ? heapAt.get(heads.data)! : at[arrays.indexOf(heads.data)]) + heads.offset;
   const logitsAt = p.logits ? at[arrays.length] : -1;
   const outAt = inHeap ? heapAt.get(out)! : at[arrays.length + 1];
-  if (p.logits) stageLogits(p, memory, logitsAt, logitBlocks);
+  // Helpers read the blocks from the first helper unit's on; the caller's own go in after publishing.
+  const helperLogitBlocks = logitBlocks.length - (p.logits ? stagedLogitBlocks(p, firstHelperUnit, units).length : 0);
+  const [ownLogits, helperLogits] = [logitBlocks.slice(0, helperLogitBlocks), logitBlocks.slice(helperLogitBlocks)];
+  if (p.logits) stageLogits(p, memory, logitsAt + helperLogitBlocks * q.rows * k.rows, helperLogits);
   const ints = [
     q.heads, q.rows, k.rows, q.size, v.size,
     arrayAt(q), q.batchStride, q.headStride, q.rowStride,
     arrayAt(k), k.batchStride, k.headStride, k.rowStride,
     arrayAt(v), v.batchStride, v.headStride, v.rowStride,
-    logitsAt, outAt, firstHelperUnit, inHeap ? pool.heapFloats() : 0, p.headInvariantLogits ? logitBlocks[0]?.[0] ?? -1 : -1,
+    logitsAt, outAt, firstStagedUnit, inHeap ? pool.heapFloats() : 0, p.headInvariantLogits ? logitBlocks[0]?.[0] ?? -1 : -1,
   ];
   if (ints.length > ATTENTION_INTS) return false;
+  const heapView = inHeap ? pool.heapView() : undefined;
+  // Some units may be written before the staged path gives up; attend's loop writes them again.
+  const unitsHere = (from: number, to: number): void => {
+    if (!heapView || !attendStagedUnits(ints, p.scale, heapView, memory, from, to)) attendHeads(from, to);
+  };
   return pool.runJob({
     count,
     write: (control: GemmControl) => {
       control.writeAttention(ints, p.scale, count);
       for (let block = 1; block < count; block++) control.writeRange(block, { start: bounds[block], end: bounds[block + 1], scratch: 0 });
     },
-    own: () => attendHeads(0, firstHelperUnit),
-    computeHere: (block) => attendHeads(bounds[block], bounds[block + 1]),
+    own: () => {
+      if (p.logits) stageLogits(p, memory, logitsAt, ownLogits);
+      unitsHere(0, firstHelperUnit);
+    },
+    computeHere: (block) => unitsHere(bounds[block], bounds[block + 1]),
     collect: (block) => {
       if (inHeap) return;
-      for (let unit = bounds[block]; unit < bounds[block + 1]; unit++) copyUnitOut(p, memory, outAt + (unit - firstHelperUnit) * q.rows * v.size, unit, out);
+      for (let unit = bounds[block]; unit < bounds[block + 1]; unit++) copyUnitOut(p, memory, outAt + (unit - firstStagedUnit) * q.rows * v.size, unit, out);
     },
     inPlace: inHeap,
   });
@@ -125,7 +119,7 @@ function zeroedLogits(length: number): Float32Array {
 }
 
 /**
- * The (batch entry, head) of each block of logits helpers read for units [from, to): one per
+ * The (batch entry, head) of each block of logits staged for units [from, to): one per
  * unit, or, where the logits ignore the head (a mask alone), one per batch entry.
  */
 function stagedLogitBlocks(p: AttentionProblem, from: number, to: number): [number, number][] {

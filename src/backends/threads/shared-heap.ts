@@ -24,6 +24,12 @@ export function sharedHeapIndex(memory: WebAssembly.Memory | undefined, view: Fl
   return view.byteOffset / 4;
 }
 
+/** The caller's float view of `memory` (the heap given to the helpers), where sharedHeapIndex() indices address it; undefined where it is not the GEMM heap. */
+export function sharedHeapFloats(memory: WebAssembly.Memory | undefined): Float32Array | undefined {
+  const heap = wasmGemmHeap();
+  return memory && heap?.memory === memory ? heap.f32 : undefined;
+}
+
 /**
  * A helper's float view of the shared heap. The caller may grow the memory between jobs: the
  * view is made again when a job names floats past its end (the views of a shared memory never

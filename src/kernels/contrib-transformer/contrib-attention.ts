@@ -121,7 +121,8 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, cont
     filter: attrs.filter,
     lowest: lowestOf(x.type),
   });
-  const biasRow = attentionBiasRows(optionalTensorInput(inputs, 5, 'attention_bias'), batch, heads, seq, total);
+  const attentionBias = optionalTensorInput(inputs, 5, 'attention_bias');
+  const biasRow = attentionBiasRows(attentionBias, batch, heads, seq, total);
   const out = x.type === 'float32' ? float32Storage(context, [batch, seq, vHidden]) : new Float32Array(batch * seq * vHidden);
   const logits: RowHook | undefined = maskRow && biasRow
     ? (b, h, i, scores, at) => {
@@ -130,7 +131,8 @@ function contribAttention(inputs: KernelInputs, attrs: AttentionAttributes, cont
     }
     : maskRow ? (b, _h, i, scores, at) => maskRow(b, i, scores, at) : biasRow;
   const scale = attrs.scale || 1 / Math.sqrt(size);
-  const headInvariantLogits = biasRow === undefined;
+  // A bias broadcast over heads (BERT exports expand the mask to [batch, 1, seq, total]) ignores the head, as the mask does.
+  const headInvariantLogits = attentionBias === undefined || attentionBias.dims[1] === 1;
   // maskRows applies the causal mask to rows of sequences longer than 1 only.
   const causalOffset = attrs.causal && seq > 1 ? pastLength : undefined;
   if (!past && !attrs.wantsPresent) {
