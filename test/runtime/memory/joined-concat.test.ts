@@ -41,6 +41,18 @@ interface Built {
 }
 
 /**
+ * The Concat axis as 0..3, the two conv branches' channels (odd, up to 2 * maxHalf + 1, along
+ * channels; along another axis they must match x outside it) and the dims of an empty input.
+ */
+function branchShapes(c: Case, rng: Rng, [c0, h, w]: readonly number[], maxHalf: number): { axis: number; c1: number; c2: number; emptyDims: number[] } {
+  const axis = (c.axis + 4) % 4;
+  const [c1, c2] = axis === 1 ? [2 * rng.int(0, maxHalf) + 1, 2 * rng.int(0, maxHalf) + 1] : [c0, c0];
+  const emptyDims = [c.batch, c1, h, w];
+  emptyDims[axis] = 0;
+  return { axis, c1, c2, emptyDims };
+}
+
+/**
  * a = Conv3x3(x), b = Neg(Conv1x1(x)) (in place over the convolution), j1 = Concat(a, b),
  * j2 = Concat(a, b, e, x, a) (j1's parts at the same offsets, an empty input, a graph input, a
  * twice), m = Mul(a, k) (a read after both), j3 = Concat(j1, m) (j1 itself a part), y1 =
@@ -50,11 +62,7 @@ function buildCase(c: Case, rng: Rng): Built {
   const h = rng.int(3, 9);
   const w = rng.int(3, 9);
   const c0 = rng.int(1, 7);
-  const axis = (c.axis + 4) % 4;
-  // Along channels the branches may differ; along another axis they must match x outside it.
-  const [c1, c2] = axis === 1 ? [2 * rng.int(0, 4) + 1, 2 * rng.int(0, 4) + 1] : [c0, c0];
-  const emptyDims = [c.batch, c1, h, w];
-  emptyDims[axis] = 0;
+  const { c1, c2, emptyDims } = branchShapes(c, rng, [c0, h, w], 4);
   const bytes = buildModel({
     nodes: [
       { op: 'Conv', inputs: ['x', 'w1'], outputs: ['a'], attributes: { pads: attr.ints([1, 1, 1, 1]) } },
@@ -169,10 +177,7 @@ describe('Concat inputs written in place by their producers', () => {
 /** a = Conv3x3(x), b = Neg(Conv1x1(x)), j1 = Concat(a, b, e, x, a), d = Conv1x1(x), j2 = Concat(j1, d), y = Sigmoid(j2). */
 function buildPlacementCase(c: Case, rng: Rng): { bytes: Uint8Array; feeds: Record<string, DenseTensor> } {
   const [h, w, c0] = [rng.int(3, 7), rng.int(3, 7), rng.int(1, 5)];
-  const axis = (c.axis + 4) % 4;
-  const [c1, c2] = axis === 1 ? [2 * rng.int(0, 3) + 1, 2 * rng.int(0, 3) + 1] : [c0, c0];
-  const emptyDims = [c.batch, c1, h, w];
-  emptyDims[axis] = 0;
+  const { axis, c1, c2, emptyDims } = branchShapes(c, rng, [c0, h, w], 3);
   const bytes = buildModel({
     nodes: [
       { op: 'Conv', inputs: ['x', 'w1'], outputs: ['a'], attributes: { pads: attr.ints([1, 1, 1, 1]) } },
