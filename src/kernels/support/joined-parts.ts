@@ -16,5 +16,10 @@ export function partBytes(part: DenseTensor): number {
 
 /** Whether `part` is the storage of `whole` from byte `byteOffset` on: same buffer, same place. */
 export function sitsAt(part: TensorStorage, whole: TensorStorage, byteOffset: number): boolean {
-  return ArrayBuffer.isView(part) && ArrayBuffer.isView(whole) && part.buffer === whole.buffer && part.byteOffset === whole.byteOffset + byteOffset;
+  return ArrayBuffer.isView(whole) && liesAt(part, whole.buffer, whole.byteOffset + byteOffset);
+}
+
+/** Whether `part` is storage of `buffer` starting at byte `byteOffset` of it. */
+export function liesAt(part: TensorStorage, buffer: ArrayBufferLike, byteOffset: number): boolean {
+  return ArrayBuffer.isView(part) && part.buffer === buffer && part.byteOffset === byteOffset;
 }

@@ -18,7 +18,7 @@ import { slotsPerElement, storageConstructorOf, type DataType, type TensorStorag
 import { sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Value } from '../../tensor/value.js';
 import { layoutAllocations, type ActivationLayout, type ArenaRange, type JoinedPart, type RecordedAllocation } from './activation-layout.js';
-import { partBytes } from '../../kernels/support/joined-parts.js';
+import { liesAt, partBytes } from '../../kernels/support/joined-parts.js';
 import { ArenaViews, type TypedArrayConstructor } from './arena-views.js';
 import { copyTensorsWhere, forEachTensor } from './value-storage.js';
 
@@ -319,7 +319,7 @@ export class ArenaMemory implements RunMemory {
     let offset = start;
     for (const part of parts) {
       const partEnd = offset + partBytes(part);
-      if (partEnd > offset && !this.sitsIn(part, at + offset - start)) written.push(offset, partEnd);
+      if (partEnd > offset && !liesAt(part.data, this.bytes.buffer, at + offset - start)) written.push(offset, partEnd);
       offset = partEnd;
     }
     if (written.length === 0) return true;
@@ -328,12 +328,6 @@ export class ArenaMemory implements RunMemory {
       for (let i = 0; i < written.length; i += 2) if (entry.offset < written[i + 1] && written[i] < entry.end) return false;
     }
     return true;
-  }
-
-  /** Whether `part` is storage of the arena's buffer from byte `byteOffset` on (sitsAt, for a result there). */
-  private sitsIn(part: DenseTensor, byteOffset: number): boolean {
-    const data = part.data;
-    return ArrayBuffer.isView(data) && data.buffer === this.bytes.buffer && data.byteOffset === byteOffset;
   }
 
   private release(entry: LiveEntry | undefined): void {
